@@ -1,0 +1,168 @@
+import { featureNames, FeatureGroup } from './catalogue.js';
+import { unusableReason } from './consumer-check.js';
+import { BatchError } from './errors.js';
+import type { BatchHeader } from './header.js';
+import { FeatureMatrix } from './matrix.js';
+import { TemplateSet } from './templates.js';
+import { compileEngine, instantiateEngine, type EngineExports } from './wasm.js';
+import { scanConsumers, type ConsumerIndex } from './wire/consumers.js';
+
+/** One consumer given as JS values (tests, the JS API). The wire path needs no such object. */
+export interface ConsumerInput {
+  readonly id?: string;
+  readonly loadKw: Float32Array | readonly number[];
+  readonly waterM3?: Float32Array | readonly number[];
+  /** kW; 0, negative, NaN or absent = unknown. */
+  readonly capacityKw?: number;
+  /** Category enum value (proto `Category`), 0 = unspecified. */
+  readonly category?: number;
+  /** Zone enum value (proto `Zone`), 0 = unspecified. */
+  readonly zone?: number;
+}
+
+/** Serialized `Consumer` messages located inside a buffer: [start0, end0, start1, end1, …] byte offsets. */
+export interface WireConsumers {
+  readonly bytes: Uint8Array;
+  readonly spans: Int32Array;
+}
+
+export interface ComputeOptions {
+  readonly templates?: TemplateSet;
+  /** FeatureGroup bits to compute; features of groups left out are NaN. Default: all. */
+  readonly groups?: number;
+}
+
+export interface EngineOptions {
+  /** A module compiled elsewhere (a worker's parent); compiled from build/engine.wasm when absent. */
+  readonly module?: WebAssembly.Module;
+  /** Cap on the engine's memory for one batch; the WASM module's own cap is 1 GiB. */
+  readonly maxMemoryBytes?: number;
+}
+
+const WASM_MAX_BYTES = 16384 * 65536;
+
+/**
+ * One WASM instance computing the feature catalogue for whole batches. Not
+ * shareable across threads: each worker holds its own.
+ */
+export class FeatureEngine {
+  private constructor(
+    private readonly wasm: EngineExports,
+    private readonly maxMemoryBytes: number,
+  ) {}
+
+  static async load(options: EngineOptions = {}): Promise<FeatureEngine> {
+    const module = options.module ?? (await compileEngine());
+    return new FeatureEngine(await instantiateEngine(module), Math.min(options.maxMemoryBytes ?? WASM_MAX_BYTES, WASM_MAX_BYTES));
+  }
+
+  computeConsumers(header: BatchHeader, consumers: readonly ConsumerInput[], options: ComputeOptions = {}): FeatureMatrix {
+    const count = consumers.length;
+    const readings = new Int32Array(count);
+    const water = new Int32Array(count);
+    consumers.forEach((c, i) => {
+      readings[i] = c.loadKw.length;
+      water[i] = c.waterM3?.length ?? 0;
+    });
+    return this.run(header, readings, water, options, (memory, base) => {
+      const f32 = new Float32Array(memory.buffer);
+      const attributes = this.attributeViews(count);
+      consumers.forEach((c, i) => {
+        attributes.capacity[i] = c.capacityKw ?? 0;
+        attributes.category[i] = c.category ?? 0;
+        attributes.zone[i] = c.zone ?? 0;
+        if (base.readingOffset[i]! < 0) return;
+        f32.set(c.loadKw, base.readings / 4 + base.readingOffset[i]!);
+        if (c.waterM3?.length) f32.set(c.waterM3, base.water / 4 + base.waterOffset[i]!);
+      });
+    });
+  }
+
+  /** Computes features straight from serialized Consumer messages: readings are copied as bytes, never decoded to numbers. */
+  computeWire(header: BatchHeader, source: WireConsumers, options: ComputeOptions = {}): FeatureMatrix {
+    const index: ConsumerIndex = scanConsumers(source.bytes, source.spans);
+    return this.run(header, index.readingCount, index.waterCount, options, (memory, base) => {
+      const u8 = new Uint8Array(memory.buffer);
+      const attributes = this.attributeViews(index.count);
+      attributes.capacity.set(index.capacity);
+      attributes.category.set(index.category);
+      attributes.zone.set(index.zone);
+      for (let i = 0; i < index.count; i++) {
+        if (base.readingOffset[i]! < 0) continue;
+        index.copyReadings(i, u8, base.readings + base.readingOffset[i]! * 4);
+        if (index.waterCount[i]) index.copyWater(i, u8, base.water + base.waterOffset[i]! * 4);
+      }
+    });
+  }
+
+  private run(
+    header: BatchHeader,
+    readingCount: Int32Array,
+    waterCount: Int32Array,
+    options: ComputeOptions,
+    fill: (memory: WebAssembly.Memory, base: Placement) => void,
+  ): FeatureMatrix {
+    const { wasm } = this;
+    const templates = options.templates ?? TemplateSet.empty;
+    const points = header.pointsPerDay;
+    const count = readingCount.length;
+    const notes = new Map<number, string>();
+    const readingOffset = new Int32Array(count);
+    const waterOffset = new Int32Array(count);
+    let readings = 0;
+    let water = 0;
+    for (let i = 0; i < count; i++) {
+      const reason = unusableReason(readingCount[i]!, waterCount[i]!, points);
+      if (reason) {
+        notes.set(i, reason);
+        readingOffset[i] = -1;
+        continue;
+      }
+      readingOffset[i] = readings;
+      waterOffset[i] = water;
+      readings += readingCount[i]!;
+      water += waterCount[i]!;
+    }
+    const T = templates.names.length;
+    const needed = wasm.batchBytes(count, readings, water, T, points);
+    if (needed > this.maxMemoryBytes || !wasm.layoutBatch(count, readings, water, T, points, header.startWeekday)) {
+      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
+      throw new BatchError('resource_exhausted', `batch of ${count} consumers and ${readings} readings needs ${mib(needed)} MiB of engine memory; the cap is ${mib(this.maxMemoryBytes)} MiB: send fewer consumers per batch`);
+    }
+    const buffer = wasm.memory.buffer;
+    new Int32Array(buffer, wasm.readingOffsets(), count).set(readingOffset);
+    new Int32Array(buffer, wasm.waterOffsets(), count).set(waterOffset);
+    const counts = new Int32Array(buffer, wasm.readingCounts(), count);
+    const waters = new Int32Array(buffer, wasm.waterCounts(), count);
+    const status = new Uint8Array(buffer, wasm.statuses(), count);
+    for (let i = 0; i < count; i++) {
+      const usable = readingOffset[i]! >= 0;
+      counts[i] = usable ? readingCount[i]! : 0;
+      waters[i] = usable ? waterCount[i]! : 0;
+      status[i] = usable ? 0 : 1;
+    }
+    new Float64Array(buffer, wasm.templatesBase(), T * points).set(templates.at(points));
+    fill(wasm.memory, { readingOffset, waterOffset, readings: wasm.readingsBase(), water: wasm.waterBase() });
+    wasm.computeFeatures(options.groups ?? FeatureGroup.all);
+    const names = featureNames(templates.names);
+    return new FeatureMatrix(names, count, new Float64Array(wasm.memory.buffer, wasm.matrixBase(), names.length * count), notes);
+  }
+
+  private attributeViews(count: number) {
+    const buffer = this.wasm.memory.buffer;
+    return {
+      capacity: new Float32Array(buffer, this.wasm.capacities(), count),
+      category: new Uint8Array(buffer, this.wasm.categories(), count),
+      zone: new Uint8Array(buffer, this.wasm.zones(), count),
+    };
+  }
+}
+
+interface Placement {
+  /** Reading offset of each consumer in floats from `readings`, -1 when unusable. */
+  readonly readingOffset: Int32Array;
+  readonly waterOffset: Int32Array;
+  /** Byte addresses of the readings and water regions. */
+  readonly readings: number;
+  readonly water: number;
+}

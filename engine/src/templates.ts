@@ -1,0 +1,72 @@
+import { TemplateError } from './errors.js';
+import type { PointsPerDay } from './header.js';
+
+/** Templates are written at 96 points (15-minute slots) in rule sets (features.md, Templates). */
+export const TEMPLATE_POINTS = 96;
+const NAME = /^[a-z][a-z0-9_]*$/;
+
+/**
+ * A validated, ordered set of reference daily profiles. Each template adds the
+ * feature `corr_<name>`. Resampled profiles are cached per points-per-day, so
+ * a rule set pays for resampling once, not once per batch.
+ */
+export class TemplateSet {
+  readonly names: readonly string[];
+  private readonly profiles: readonly Float64Array[];
+  private readonly resampled = new Map<PointsPerDay, Float64Array>();
+
+  private constructor(names: string[], profiles: Float64Array[]) {
+    this.names = names;
+    this.profiles = profiles;
+  }
+
+  static readonly empty = new TemplateSet([], []);
+
+  /** Throws TemplateError naming the template when one is not 96 finite numbers or its name is unusable. */
+  static from(templates: Readonly<Record<string, ArrayLike<unknown>>>): TemplateSet {
+    const names: string[] = [];
+    const profiles: Float64Array[] = [];
+    for (const [name, values] of Object.entries(templates)) {
+      if (!NAME.test(name)) throw new TemplateError(name, `template name ${JSON.stringify(name)} must match [a-z][a-z0-9_]* so that corr_${name} is a feature name`);
+      if (values == null || typeof values.length !== 'number') throw new TemplateError(name, `template ${name} must be a list of ${TEMPLATE_POINTS} numbers`);
+      if (values.length !== TEMPLATE_POINTS) throw new TemplateError(name, `template ${name} has ${values.length} values; it needs ${TEMPLATE_POINTS} (one per 15 minutes from midnight)`);
+      const profile = new Float64Array(TEMPLATE_POINTS);
+      for (let i = 0; i < TEMPLATE_POINTS; i++) {
+        const v = values[i];
+        if (typeof v !== 'number' || !Number.isFinite(v)) throw new TemplateError(name, `template ${name} value ${i} is ${String(v)}; every value must be a finite number`);
+        profile[i] = v;
+      }
+      names.push(name);
+      profiles.push(profile);
+    }
+    return new TemplateSet(names, profiles);
+  }
+
+  /** All templates brought to P points, template after template (T × P values). */
+  at(pointsPerDay: PointsPerDay): Float64Array {
+    let out = this.resampled.get(pointsPerDay);
+    if (!out) {
+      out = new Float64Array(this.profiles.length * pointsPerDay);
+      this.profiles.forEach((profile, t) => out!.set(resample(profile, pointsPerDay), t * pointsPerDay));
+      this.resampled.set(pointsPerDay, out);
+    }
+    return out;
+  }
+}
+
+/** features.md: for P < 96 average each run of 96/P points; for P = 288 repeat each point 3 times. */
+function resample(profile: Float64Array, points: PointsPerDay): Float64Array {
+  const out = new Float64Array(points);
+  if (points >= TEMPLATE_POINTS) {
+    const repeat = points / TEMPLATE_POINTS;
+    for (let s = 0; s < points; s++) out[s] = profile[Math.floor(s / repeat)]!;
+  } else {
+    const run = TEMPLATE_POINTS / points;
+    for (let s = 0; s < points; s++) {
+      let sum = 0;
+      for (let k = 0; k < run; k++) sum += profile[s * run + k]!;
+      out[s] = sum / run;
+    }
+  }
+  return out;
+}

@@ -1,0 +1,55 @@
+import { readFile } from 'node:fs/promises';
+import { packageRoot } from './package-root.js';
+
+/** The exports of engine/assembly/index.ts. Offsets are byte addresses in `memory`. */
+export interface EngineExports {
+  readonly memory: WebAssembly.Memory;
+  layoutBatch(consumers: number, readings: number, water: number, templates: number, pointsPerDay: number, startWeekday: number): number;
+  batchBytes(consumers: number, readings: number, water: number, templates: number, pointsPerDay: number): number;
+  featureCount(): number;
+  readingOffsets(): number;
+  readingCounts(): number;
+  waterOffsets(): number;
+  waterCounts(): number;
+  capacities(): number;
+  statuses(): number;
+  categories(): number;
+  zones(): number;
+  readingsBase(): number;
+  waterBase(): number;
+  templatesBase(): number;
+  matrixBase(): number;
+  computeFeatures(groups: number): void;
+}
+
+/** Where `npm run build:wasm` writes the module. */
+export const WASM_PATH = `${packageRoot}/build/engine.wasm`;
+
+let compiled: Promise<WebAssembly.Module> | undefined;
+
+/**
+ * Compiles the engine once per thread; a worker may instead receive a
+ * compiled module from its parent (WebAssembly.Module is structured-cloneable).
+ */
+export function compileEngine(path: string = WASM_PATH): Promise<WebAssembly.Module> {
+  if (path !== WASM_PATH) return readFile(path).then((bytes) => WebAssembly.compile(bytes));
+  compiled ??= readFile(path).then(
+    (bytes) => WebAssembly.compile(bytes),
+    (error: NodeJS.ErrnoException) => {
+      compiled = undefined;
+      throw error.code === 'ENOENT' ? new Error(`${path} is missing: run npm run build:wasm`) : error;
+    },
+  );
+  return compiled;
+}
+
+export async function instantiateEngine(module: WebAssembly.Module): Promise<EngineExports> {
+  const instance = await WebAssembly.instantiate(module, {
+    env: {
+      abort(_message: number, _file: number, line: number, column: number): never {
+        throw new Error(`engine aborted at ${line}:${column}`);
+      },
+    },
+  });
+  return instance.exports as unknown as EngineExports;
+}
