@@ -40,6 +40,13 @@ export interface EngineOptions {
 }
 
 const WASM_MAX_BYTES = 16384 * 65536;
+/** Consumers copied and computed together: 64 × 30 days × 96 readings × 4 B ≈ 0.7 MiB, inside L2. */
+const CHUNK_CONSUMERS = 64;
+
+/** proto3 enums are open; a value this build does not know is treated as unspecified (0). */
+function enumValue(value: number | undefined): number {
+  return value !== undefined && Number.isInteger(value) && value >= 0 && value <= 5 ? value : 0;
+}
 
 /**
  * One WASM instance computing the feature catalogue for whole batches. Not
@@ -64,33 +71,34 @@ export class FeatureEngine {
       readings[i] = c.loadKw.length;
       water[i] = c.waterM3?.length ?? 0;
     });
-    return this.run(header, readings, water, options, (memory, base) => {
-      const f32 = new Float32Array(memory.buffer);
+    return this.run(header, readings, water, options, (place, from, to) => {
+      const f32 = new Float32Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(count);
-      consumers.forEach((c, i) => {
+      for (let i = from; i < to; i++) {
+        const c = consumers[i]!;
         attributes.capacity[i] = c.capacityKw ?? 0;
-        attributes.category[i] = c.category ?? 0;
-        attributes.zone[i] = c.zone ?? 0;
-        if (base.readingOffset[i]! < 0) return;
-        f32.set(c.loadKw, base.readings / 4 + base.readingOffset[i]!);
-        if (c.waterM3?.length) f32.set(c.waterM3, base.water / 4 + base.waterOffset[i]!);
-      });
+        attributes.category[i] = enumValue(c.category);
+        attributes.zone[i] = enumValue(c.zone);
+        if (place.readingOffset[i]! < 0) continue;
+        f32.set(c.loadKw, place.readings / 4 + place.readingOffset[i]!);
+        if (c.waterM3?.length) f32.set(c.waterM3, place.water / 4 + place.waterOffset[i]!);
+      }
     });
   }
 
   /** Computes features straight from serialized Consumer messages: readings are copied as bytes, never decoded to numbers. */
   computeWire(header: BatchHeader, source: WireConsumers, options: ComputeOptions = {}): FeatureMatrix {
     const index: ConsumerIndex = scanConsumers(source.bytes, source.spans);
-    return this.run(header, index.readingCount, index.waterCount, options, (memory, base) => {
-      const u8 = new Uint8Array(memory.buffer);
+    return this.run(header, index.readingCount, index.waterCount, options, (place, from, to) => {
+      const u8 = new Uint8Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(index.count);
-      attributes.capacity.set(index.capacity);
-      attributes.category.set(index.category);
-      attributes.zone.set(index.zone);
-      for (let i = 0; i < index.count; i++) {
-        if (base.readingOffset[i]! < 0) continue;
-        index.copyReadings(i, u8, base.readings + base.readingOffset[i]! * 4);
-        if (index.waterCount[i]) index.copyWater(i, u8, base.water + base.waterOffset[i]! * 4);
+      attributes.capacity.set(index.capacity.subarray(from, to), from);
+      attributes.category.set(index.category.subarray(from, to), from);
+      attributes.zone.set(index.zone.subarray(from, to), from);
+      for (let i = from; i < to; i++) {
+        if (place.readingOffset[i]! < 0) continue;
+        index.copyReadings(i, u8, place.readings + place.readingOffset[i]! * 4);
+        if (index.waterCount[i]) index.copyWater(i, u8, place.water + place.waterOffset[i]! * 4);
       }
     });
   }
@@ -100,7 +108,7 @@ export class FeatureEngine {
     readingCount: Int32Array,
     waterCount: Int32Array,
     options: ComputeOptions,
-    fill: (memory: WebAssembly.Memory, base: Placement) => void,
+    fill: (place: Placement, from: number, to: number) => void,
   ): FeatureMatrix {
     const { wasm } = this;
     const templates = options.templates ?? TemplateSet.empty;
@@ -142,8 +150,14 @@ export class FeatureEngine {
       status[i] = usable ? 0 : 1;
     }
     new Float64Array(buffer, wasm.templatesBase(), T * points).set(templates.at(points));
-    fill(wasm.memory, { readingOffset, waterOffset, readings: wasm.readingsBase(), water: wasm.waterBase() });
-    wasm.computeFeatures(options.groups ?? FeatureGroup.all);
+    const place = { readingOffset, waterOffset, readings: wasm.readingsBase(), water: wasm.waterBase() };
+    const groups = options.groups ?? FeatureGroup.all;
+    // Copy and compute chunk by chunk, so that readings are still in cache when swept.
+    for (let from = 0; from < count || from === 0; from += CHUNK_CONSUMERS) {
+      const to = Math.min(count, from + CHUNK_CONSUMERS);
+      fill(place, from, to);
+      wasm.computeFeatures(from, to - from, groups);
+    }
     const names = featureNames(templates.names);
     return new FeatureMatrix(names, count, new Float64Array(wasm.memory.buffer, wasm.matrixBase(), names.length * count), notes);
   }

@@ -3,6 +3,8 @@ import type { PointsPerDay } from './header.js';
 
 /** Templates are written at 96 points (15-minute slots) in rule sets (features.md, Templates). */
 export const TEMPLATE_POINTS = 96;
+/** Most templates one set may hold (engine/assembly/templates.ts sizes its scratch for it). */
+export const MAX_TEMPLATES = 64;
 const NAME = /^[a-z][a-z0-9_]*$/;
 
 /**
@@ -24,6 +26,8 @@ export class TemplateSet {
 
   /** Throws TemplateError naming the template when one is not 96 finite numbers or its name is unusable. */
   static from(templates: Readonly<Record<string, ArrayLike<unknown>>>): TemplateSet {
+    const entries = Object.keys(templates).length;
+    if (entries > MAX_TEMPLATES) throw new TemplateError('', `${entries} templates; a rule set may define at most ${MAX_TEMPLATES}`);
     const names: string[] = [];
     const profiles: Float64Array[] = [];
     for (const [name, values] of Object.entries(templates)) {

@@ -19,7 +19,7 @@ export interface EngineExports {
   waterBase(): number;
   templatesBase(): number;
   matrixBase(): number;
-  computeFeatures(groups: number): void;
+  computeFeatures(first: number, count: number, groups: number): void;
 }
 
 /** Where `npm run build:wasm` writes the module. */

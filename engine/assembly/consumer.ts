@@ -1,0 +1,105 @@
+import * as col from './columns';
+import { dailyCv, trendRatio, weekendRatio } from './calendar';
+import { aboveCount, hasValidPair, lagProduct, scaleFor, sumSquares, sweepDeviations, thresholdBelow } from './deviation-pass';
+import { capacities, featureCount, points, put, readingCounts, readingOffsets, readings, startWeekday, templateCount, water, waterCounts, waterOffsets } from './layout';
+import { analyseProfile, peakSlot, peakValue, slotRangeSum, templateCorrelation, valleyValue } from './profile';
+import { maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } from './readings-pass';
+
+// The whole catalogue of features.md for one consumer: two sweeps over its
+// readings, then O(P + D) work on slot and day sums. Each value is written to
+// its column of the matrix; "undefined" is NaN.
+
+/** Every column NaN: an unusable consumer (GRAY; the host holds the note). */
+export function putUnusable(c: i32): void {
+  for (let f = 0; f < featureCount; f++) put(f, c, NaN);
+}
+
+export function computeConsumer(c: i32, groups: i32): void {
+  const P = points;
+  const N = load<i32>(readingCounts + (<usize>c << 2));
+  const D = N / P;
+  const x = readings + (<usize>load<i32>(readingOffsets + (<usize>c << 2)) << 2);
+  const hours: f64 = 24.0 / P;
+
+  sweepReadings(x, D, P);
+  const n = validCount;
+  put(col.DAYS, c, D);
+  put(col.MISSING_SHARE, c, <f64>(N - n) / N);
+  put(col.ENERGY_KWH, c, hours * total);
+  put(col.WATER_PER_KWH, c, waterPerKwh(c, hours * total));
+  if (n == 0) {
+    for (let f = col.MEAN_KW; f < featureCount; f++) {
+      if (f != col.ENERGY_KWH && f != col.WATER_PER_KWH) put(f, c, NaN);
+    }
+    return;
+  }
+
+  const mean = total / n;
+  const high = <f64>maxKw;
+  const low = <f64>minKw;
+  put(col.MEAN_KW, c, mean);
+  put(col.MAX_KW, c, high);
+  put(col.MIN_KW, c, low);
+  put(col.LOAD_FACTOR, c, high == 0 ? NaN : mean / high);
+  put(col.ZERO_SHARE, c, <f64>zeroCount / n);
+  const capacity = <f64>load<f32>(capacities + (<usize>c << 2));
+  put(col.CAPACITY_UTIL, c, capacity > 0 && capacity < Infinity ? high / capacity : NaN);
+  put(col.RAMP_RATE, c, (groups & col.GROUP_RAMP) != 0 && rampMax >= 0 && high != 0 ? <f64>rampMax / high : NaN);
+
+  const slotTotal = slotRangeSum(P, 0, 24);
+  put(col.NIGHT_SHARE, c, slotTotal == 0 ? NaN : (slotRangeSum(P, 22, 24) + slotRangeSum(P, 0, 6)) / slotTotal);
+  put(col.WORK_SHARE, c, slotTotal == 0 ? NaN : slotRangeSum(P, 8, 18) / slotTotal);
+
+  analyseProfile(P);
+  const peakDefined = peakSlot >= 0 && peakValue != 0;
+  put(col.PEAK_VALLEY, c, peakDefined ? (peakValue - valleyValue) / peakValue : NaN);
+  // 24·s/P in one division: the exact hour, rounded once, as the spec's s·h.
+  put(col.PEAK_HOUR, c, peakDefined ? <f64>(peakSlot * 24) / P : NaN);
+  for (let t = 0; t < templateCount; t++) {
+    put(col.CORR_FIRST + t, c, (groups & col.GROUP_CORRELATION) != 0 ? templateCorrelation(t, P) : NaN);
+  }
+
+  put(col.DAILY_CV, c, dailyCv(D));
+  put(col.WEEKEND_RATIO, c, weekendRatio(D, startWeekday));
+  put(col.TREND_RATIO, c, trendRatio(D));
+
+  if ((groups & col.GROUPS_PASS2) == 0) {
+    put(col.CV, c, NaN);
+    put(col.ACF_DAY, c, NaN);
+    put(col.ACF_WEEK, c, NaN);
+    put(col.OPERATING_HOURS, c, NaN);
+    return;
+  }
+  const theta = low + 0.5 * (high - low);
+  const scale = scaleFor(high);
+  sweepDeviations(x, D, P, scale, mean * scale, thresholdBelow(theta));
+  put(col.CV, c, (groups & col.GROUP_DEVIATION) != 0 && mean != 0 ? Math.sqrt(sumSquares / n) / (mean * scale) : NaN);
+  // h·count ÷ (n/P) is 24·count/n; one division keeps it exact.
+  put(col.OPERATING_HOURS, c, (groups & col.GROUP_OPERATING) != 0 && high != low ? <f64>aboveCount * 24 / n : NaN);
+  put(col.ACF_DAY, c, (groups & col.GROUP_ACF_DAY) != 0 && D >= 2 ? autocorrelation(x, N, n, P) : NaN);
+  put(col.ACF_WEEK, c, (groups & col.GROUP_ACF_WEEK) != 0 && D >= 14 ? autocorrelation(x, N, n, 7 * P) : NaN);
+}
+
+/** r(lag) of features.md, from the deviations stored by pass 2. */
+function autocorrelation(x: usize, N: i32, n: i32, lag: i32): f64 {
+  if (sumSquares == 0) return NaN;
+  if (n < N && !hasValidPair(x, N, lag)) return NaN;
+  return lagProduct(N, lag) / sumSquares;
+}
+
+/** Σ valid daily water (m³) ÷ energy (kWh); NaN without water, without a valid value, or without energy. */
+function waterPerKwh(c: i32, energy: f64): f64 {
+  const count = load<i32>(waterCounts + (<usize>c << 2));
+  if (count == 0 || energy == 0) return NaN;
+  const w = water + (<usize>load<i32>(waterOffsets + (<usize>c << 2)) << 2);
+  let sum: f64 = 0;
+  let valid = false;
+  for (let d = 0; d < count; d++) {
+    const v = load<f32>(w + (<usize>d << 2));
+    if (v >= 0 && v < Infinity) {
+      sum += v;
+      valid = true;
+    }
+  }
+  return valid ? sum / energy : NaN;
+}

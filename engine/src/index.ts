@@ -1,0 +1,11 @@
+// The engine's public host API: load one engine per thread, give it a batch
+// header and consumers (as JS values or as protobuf bytes), get a feature matrix.
+export { BASE_FEATURES, CORR_PREFIX, ATTRIBUTES, FeatureGroup, featureNames, groupsFor, type BaseFeature } from './catalogue.js';
+export { BatchError, TemplateError, type BatchErrorCode } from './errors.js';
+export { parseBatchHeader, weekdayOf, POINTS_PER_DAY, MAX_DAYS, type BatchHeader, type PointsPerDay } from './header.js';
+export { TemplateSet, TEMPLATE_POINTS } from './templates.js';
+export { FeatureMatrix } from './matrix.js';
+export { FeatureEngine, type ConsumerInput, type WireConsumers, type ComputeOptions, type EngineOptions } from './engine.js';
+export { compileEngine, WASM_PATH } from './wasm.js';
+export { scanRequest, type RequestIndex } from './wire/request.js';
+export { scanConsumers, consumerIds, ConsumerIndex } from './wire/consumers.js';

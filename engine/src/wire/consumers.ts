@@ -1,0 +1,170 @@
+import { decodeString, WireReader, WireType } from './reader.js';
+
+// Field numbers of `Consumer` in proto/gridcode/v1/scoring.proto.
+const ID = 1;
+const CATEGORY = 2;
+const ZONE = 3;
+const CAPACITY_KW = 4;
+const LOAD_KW = 5;
+const WATER_M3 = 6;
+const ENUM_MAX = 5;
+
+/**
+ * Where each consumer's fields lie inside the request bytes. Readings are
+ * located, counted and later copied as raw little-endian float32 bytes: they
+ * never become JS numbers. Columns are indexed by consumer.
+ */
+export class ConsumerIndex {
+  readonly idStart: Int32Array;
+  readonly idEnd: Int32Array;
+  readonly category: Uint8Array;
+  readonly zone: Uint8Array;
+  readonly capacity: Float32Array;
+  readonly readingCount: Int32Array;
+  readonly waterCount: Int32Array;
+  /** Byte offset of the single packed load_kw run, or -1 when the field came in several pieces. */
+  readonly loadStart: Int32Array;
+  readonly waterStart: Int32Array;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly spans: Int32Array,
+    readonly count: number,
+  ) {
+    this.idStart = new Int32Array(count);
+    this.idEnd = new Int32Array(count);
+    this.category = new Uint8Array(count);
+    this.zone = new Uint8Array(count);
+    this.capacity = new Float32Array(count);
+    this.readingCount = new Int32Array(count);
+    this.waterCount = new Int32Array(count);
+    this.loadStart = new Int32Array(count);
+    this.waterStart = new Int32Array(count);
+  }
+
+  id(i: number): string {
+    return decodeString(new WireReader(this.bytes, 0, this.bytes.length), this.idStart[i]!, this.idEnd[i]!, 'id');
+  }
+
+  copyReadings(i: number, target: Uint8Array, at: number): void {
+    this.copy(i, LOAD_KW, this.loadStart[i]!, this.readingCount[i]!, target, at);
+  }
+
+  copyWater(i: number, target: Uint8Array, at: number): void {
+    this.copy(i, WATER_M3, this.waterStart[i]!, this.waterCount[i]!, target, at);
+  }
+
+  private copy(i: number, field: number, start: number, count: number, target: Uint8Array, at: number): void {
+    if (start >= 0) {
+      target.set(this.bytes.subarray(start, start + count * 4), at);
+      return;
+    }
+    // Rare: the floats came as several packed runs or unpacked; gather them in order.
+    const reader = new WireReader(this.bytes, this.spans[2 * i]!, this.spans[2 * i + 1]!);
+    while (reader.pos < reader.end) {
+      const tag = reader.tag();
+      if (tag >>> 3 !== field) reader.skip(tag & 7);
+      else if ((tag & 7) === WireType.bytes) {
+        const length = reader.length();
+        target.set(this.bytes.subarray(reader.pos, reader.pos + length), at);
+        at += length;
+        reader.pos += length;
+      } else {
+        const p = reader.fixed32();
+        target.set(this.bytes.subarray(p, p + 4), at);
+        at += 4;
+      }
+    }
+  }
+}
+
+/** Indexes serialized Consumer messages ([start, end) byte ranges in `spans`). Throws BatchError on malformed bytes. */
+export function scanConsumers(bytes: Uint8Array, spans: Int32Array): ConsumerIndex {
+  const count = spans.length >> 1;
+  const index = new ConsumerIndex(bytes, spans, count);
+  for (let i = 0; i < count; i++) scanConsumer(index, i);
+  return index;
+}
+
+function scanConsumer(index: ConsumerIndex, i: number): void {
+  const { bytes, spans } = index;
+  const reader = new WireReader(bytes, spans[2 * i]!, spans[2 * i + 1]!, 0, `consumer ${i}`);
+  index.loadStart[i] = index.waterStart[i] = -2; // -2: no run seen yet
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  while (reader.pos < reader.end) {
+    const tag = reader.tag();
+    const type = tag & 7;
+    switch (tag >>> 3) {
+      case ID: {
+        reader.expect(WireType.bytes, type, 'id');
+        const length = reader.length();
+        index.idStart[i] = reader.pos;
+        index.idEnd[i] = reader.pos += length;
+        break;
+      }
+      case CATEGORY:
+      case ZONE: {
+        reader.expect(WireType.varint, type, tag >>> 3 === ZONE ? 'zone' : 'category');
+        const value = reader.int32();
+        // proto3 enums are open: a value this build does not know is treated as unspecified.
+        (tag >>> 3 === ZONE ? index.zone : index.category)[i] = value >= 0 && value <= ENUM_MAX ? value : 0;
+        break;
+      }
+      case CAPACITY_KW:
+        reader.expect(WireType.fixed32, type, 'capacity_kw');
+        index.capacity[i] = view.getFloat32(reader.fixed32(), true);
+        break;
+      case LOAD_KW:
+        floatRun(reader, type, 'load_kw', index.loadStart, index.readingCount, i);
+        break;
+      case WATER_M3:
+        floatRun(reader, type, 'water_m3', index.waterStart, index.waterCount, i);
+        break;
+      default:
+        reader.skip(type);
+    }
+  }
+  if (index.loadStart[i] === -2) index.loadStart[i] = 0;
+  if (index.waterStart[i] === -2) index.waterStart[i] = 0;
+}
+
+/** Records a packed (wire type 2) or unpacked (wire type 5) run of floats; proto3 parsers must accept both. */
+function floatRun(reader: WireReader, type: number, field: string, start: Int32Array, count: Int32Array, i: number): void {
+  let at: number;
+  let floats: number;
+  if (type === WireType.bytes) {
+    const length = reader.length();
+    if (length % 4 !== 0) reader.fail(`packed ${field} has ${length} bytes, not a whole number of floats`);
+    at = reader.pos;
+    floats = length / 4;
+    reader.pos += length;
+  } else if (type === WireType.fixed32) {
+    at = reader.fixed32();
+    floats = 1;
+  } else {
+    return reader.fail(`field ${field} has wire type ${type}, expected 2 (packed) or 5`);
+  }
+  if (floats === 0) return;
+  start[i] = start[i] === -2 ? at : -1;
+  count[i] = count[i]! + floats;
+}
+
+/** The ids of serialized consumers, in order. */
+export function consumerIds(source: { readonly bytes: Uint8Array; readonly spans: Int32Array }): string[] {
+  const reader = new WireReader(source.bytes, 0, source.bytes.length);
+  const ids: string[] = [];
+  for (let i = 0; i < source.spans.length >> 1; i++) {
+    reader.pos = source.spans[2 * i]!;
+    reader.end = source.spans[2 * i + 1]!;
+    let id = '';
+    while (reader.pos < reader.end) {
+      const tag = reader.tag();
+      if (tag === (ID << 3) + WireType.bytes) {
+        const length = reader.length();
+        id = decodeString(reader, reader.pos, (reader.pos += length), 'id');
+      } else reader.skip(tag & 7);
+    }
+    ids.push(id);
+  }
+  return ids;
+}

@@ -1,0 +1,88 @@
+import type { WireConsumers } from '../engine.js';
+import { decodeString, WireReader, WireType } from './reader.js';
+
+// Field numbers of `ScoreBatchRequest` in proto/gridcode/v1/scoring.proto.
+const RULE_SET = 1;
+const START_DATE = 2;
+const POINTS_PER_DAY = 3;
+const CONSUMERS = 4;
+const INCLUDE_FEATURES = 5;
+const FLAGGED_ONLY = 6;
+const INCLUDE_EVIDENCE = 7;
+
+/** A ScoreBatchRequest located in its bytes: header fields decoded, consumers left as byte ranges. */
+export interface RequestIndex {
+  readonly ruleSet: string;
+  readonly startDate: string;
+  /** As sent: 0 means 96; parseBatchHeader validates it. */
+  readonly pointsPerDay: number;
+  readonly includeFeatures: boolean;
+  readonly flaggedOnly: boolean;
+  readonly includeEvidence: boolean;
+  readonly consumers: WireConsumers;
+}
+
+/**
+ * Scans a serialized ScoreBatchRequest without decoding the readings. Fields
+ * may come in any order and repeat (the last scalar wins), unknown fields are
+ * skipped, as protobuf parsers must. Malformed bytes throw BatchError.
+ */
+export function scanRequest(bytes: Uint8Array): RequestIndex {
+  const reader = new WireReader(bytes, 0, bytes.length);
+  let ruleSet = '';
+  let startDate = '';
+  let pointsPerDay = 0;
+  let includeFeatures = false;
+  let flaggedOnly = false;
+  let includeEvidence = false;
+  let spans = new Int32Array(256);
+  let count = 0;
+  while (reader.pos < reader.end) {
+    const tag = reader.tag();
+    const type = tag & 7;
+    switch (tag >>> 3) {
+      case RULE_SET:
+      case START_DATE: {
+        const name = tag >>> 3 === RULE_SET ? 'rule_set' : 'start_date';
+        reader.expect(WireType.bytes, type, name);
+        const length = reader.length();
+        const value = decodeString(reader, reader.pos, (reader.pos += length), name);
+        if (tag >>> 3 === RULE_SET) ruleSet = value;
+        else startDate = value;
+        break;
+      }
+      case POINTS_PER_DAY: {
+        reader.expect(WireType.varint, type, 'points_per_day');
+        // uint32: a larger varint is truncated to its low 32 bits, as protobuf does.
+        pointsPerDay = reader.varint() % 2 ** 32;
+        break;
+      }
+      case CONSUMERS: {
+        reader.expect(WireType.bytes, type, 'consumers');
+        const length = reader.length();
+        if (2 * count + 2 > spans.length) {
+          const grown = new Int32Array(spans.length * 2);
+          grown.set(spans);
+          spans = grown;
+        }
+        spans[2 * count] = reader.pos;
+        spans[2 * count + 1] = reader.pos += length;
+        count++;
+        break;
+      }
+      case INCLUDE_FEATURES:
+      case FLAGGED_ONLY:
+      case INCLUDE_EVIDENCE: {
+        reader.expect(WireType.varint, type, 'a bool field');
+        const value = reader.varint() !== 0;
+        if (tag >>> 3 === INCLUDE_FEATURES) includeFeatures = value;
+        else if (tag >>> 3 === FLAGGED_ONLY) flaggedOnly = value;
+        else includeEvidence = value;
+        break;
+      }
+      default:
+        reader.skip(type);
+    }
+  }
+  return { ruleSet, startDate, pointsPerDay, includeFeatures, flaggedOnly, includeEvidence, consumers: { bytes, spans: spans.subarray(0, 2 * count) } };
+}
