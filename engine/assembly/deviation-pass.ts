@@ -17,10 +17,15 @@ export let sumSquares: f64 = 0;
 /** Valid readings above the operating threshold θ. */
 export let aboveCount: i32 = 0;
 
-/** A power of two that brings the largest reading near 1 (exact, so every scaled value keeps its digits). */
+/**
+ * A power of two that brings the largest reading near 1 (exact, so every
+ * scaled value keeps its digits). Its exponent stays within ±126 so that the
+ * scale itself is a normal float32: subnormal curves (max < 2^-126) land
+ * near 2^-23 at worst, where squares are still normal.
+ */
 export function scaleFor(maxKw: f64): f64 {
   if (maxKw == 0) return 1;
-  return Math.pow(2, -Math.floor(Math.log2(maxKw)));
+  return Math.pow(2, Math.min(126, Math.max(-126, -Math.floor(Math.log2(maxKw)))));
 }
 
 // @ts-ignore: decorator

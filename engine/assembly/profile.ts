@@ -72,6 +72,8 @@ export function slotRangeSum(pointsPerDay: i32, fromHour: i32, toHour: i32): f64
  * there: zero variance means all values equal, since a float threshold would
  * call some real, nearly flat curves flat.
  */
+// Square roots are taken apart: the product of the two sums could overflow
+// or underflow float64 where each alone does not.
 export function templateCorrelation(t: i32, pointsPerDay: i32): f64 {
   if (valued < 2 || peakValue == valleyValue) return NaN;
   if (valued == pointsPerDay) {
@@ -80,7 +82,7 @@ export function templateCorrelation(t: i32, pointsPerDay: i32): f64 {
     const q = centredTemplates + (<usize>t * pointsPerDay << 3);
     let sxy: f64 = 0;
     for (let s = 0; s < pointsPerDay; s++) sxy += load<f64>(profile + (<usize>s << 3)) * load<f64>(q + (<usize>s << 3));
-    return sxy / Math.sqrt(profileSquares * templateNorms(t));
+    return sxy / (Math.sqrt(profileSquares) * Math.sqrt(templateNorms(t)));
   }
   return partialCorrelation(templates + (<usize>t * pointsPerDay << 3), pointsPerDay);
 }
@@ -107,5 +109,5 @@ function partialCorrelation(q: usize, pointsPerDay: i32): f64 {
     sxy += load<f64>(profile + (<usize>s << 3)) * dq;
     syy += dq * dq;
   }
-  return sxy / Math.sqrt(profileSquares * syy);
+  return sxy / (Math.sqrt(profileSquares) * Math.sqrt(syy));
 }

@@ -86,7 +86,8 @@ export function sweepReadings(x: usize, days: i32, pointsPerDay: i32): void {
     const full = i32x4.splat(days);
     for (let s = 0; s < pointsPerDay; s += 4) v128.store(slotCount + (<usize>s << 2), full);
   } else countSlots(x, days, pointsPerDay);
-  rampMax = max(max(f32x4.extract_lane(rampv, 0), f32x4.extract_lane(rampv, 1)), max(f32x4.extract_lane(rampv, 2), f32x4.extract_lane(rampv, 3)));
+  // pmax does not order −0 below +0, so a step of −0 may win: + 0 again.
+  rampMax = max(max(f32x4.extract_lane(rampv, 0), f32x4.extract_lane(rampv, 1)), max(f32x4.extract_lane(rampv, 2), f32x4.extract_lane(rampv, 3))) + 0;
 }
 
 /** Valid readings per slot, for a curve with missing readings. */

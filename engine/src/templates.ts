@@ -41,7 +41,7 @@ export class TemplateSet {
         profile[i] = v;
       }
       names.push(name);
-      profiles.push(profile);
+      profiles.push(normalise(profile));
     }
     return new TemplateSet(names, profiles);
   }
@@ -56,6 +56,27 @@ export class TemplateSet {
     }
     return out;
   }
+}
+
+/**
+ * Brings the largest |value| into [1, 2) by a power of two. A template is a
+ * shape, so its scale is irrelevant (rules.md) and the correlation does not
+ * change, while the engine's sums of squares can no longer overflow or
+ * underflow (1e200 or 1e-300 are finite numbers a file may hold). Powers of
+ * two keep every value exact; they are applied in steps because 2^1074 is
+ * not a float64.
+ */
+function normalise(profile: Float64Array): Float64Array {
+  let largest = 0;
+  for (const v of profile) largest = Math.max(largest, Math.abs(v));
+  if (largest === 0) return profile;
+  let exponent = -Math.floor(Math.log2(largest));
+  while (exponent !== 0) {
+    const step = Math.max(-1000, Math.min(1000, exponent));
+    for (let i = 0; i < profile.length; i++) profile[i]! *= 2 ** step;
+    exponent -= step;
+  }
+  return profile;
 }
 
 /** features.md: for P < 96 average each run of 96/P points; for P = 288 repeat each point 3 times. */

@@ -81,9 +81,12 @@ export class WireReader {
         if (this.end - this.pos < 8) this.fail('fixed64 runs past the end of the message');
         this.pos += 8;
         return;
-      case WireType.bytes:
-        this.pos += this.length();
+      case WireType.bytes: {
+        // Not `this.pos += this.length()`: that reads pos before length() moves it past the varint.
+        const length = this.length();
+        this.pos += length;
         return;
+      }
       case WireType.fixed32:
         this.fixed32();
         return;

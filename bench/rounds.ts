@@ -1,0 +1,77 @@
+// One timed round = the whole population through every implementation,
+// single-threaded. The implementations take turns batch by batch (not round
+// by round), so a burst of load on the shared machine hits all of them
+// within the same second. Both sides read the same prebuilt Float32Array
+// views of the population buffers and write a column-major Float64 matrix
+// per batch, so they do the same work apart from computing the features.
+import type { BatchHeader, ConsumerInput, FeatureEngine, TemplateSet } from '../engine/src/index.js';
+import type { JsFeatures } from './js-features.js';
+import type { CurveBatch } from './population/curves.js';
+
+export interface Population {
+  readonly batches: readonly CurveBatch[];
+  /** Per batch, the engine's input: subarray views of the batch buffers, no copies. */
+  readonly inputs: readonly (readonly ConsumerInput[])[];
+  readonly consumers: number;
+}
+
+export function buildInputs(batch: CurveBatch): ConsumerInput[] {
+  const days = batch.waterM3.length / batch.count;
+  return Array.from({ length: batch.count }, (_, c) => ({
+    loadKw: batch.loadKw.subarray(c * batch.readings, (c + 1) * batch.readings),
+    capacityKw: batch.capacityKw[c]!,
+    ...(batch.hasWater[c] ? { waterM3: batch.waterM3.subarray(c * days, (c + 1) * days) } : {}),
+  }));
+}
+
+/** Computes the features of batch b of the population. */
+export type BatchRunner = (b: number) => void;
+
+/** Keeps results observable so no work can be optimised away; printed nowhere. */
+export let sink = 0;
+
+export function engineRunner(engine: FeatureEngine, header: BatchHeader, templates: TemplateSet, groups: number | undefined, population: Population): BatchRunner {
+  const options = groups === undefined ? { templates } : { templates, groups };
+  return (b) => {
+    const matrix = engine.computeConsumers(header, population.inputs[b]!, options);
+    sink += matrix.values[matrix.consumerCount - 1]!;
+  };
+}
+
+/** The JS baseline over the same views, into one reused output matrix per batch size. */
+export function jsRunner(js: JsFeatures, population: Population): BatchRunner {
+  const F = js.names.length;
+  const outputs = new Map<number, Float64Array>();
+  return (b) => {
+    const inputs = population.inputs[b]!;
+    const count = inputs.length;
+    let out = outputs.get(count);
+    if (!out) outputs.set(count, (out = new Float64Array(F * count)));
+    for (let c = 0; c < count; c++) {
+      const input = inputs[c]!;
+      js.compute(input.loadKw as Float32Array, input.capacityKw ?? 0, input.waterM3 as Float32Array | undefined, out, c, count);
+    }
+    sink += out[count - 1]!;
+  };
+}
+
+/**
+ * Runs every runner over the first `batches` batches, alternating runners per
+ * batch; the runner that goes first rotates with `rotate` (and per batch) so
+ * none always meets a cold or a warm cache. Returns consumers per second of
+ * each runner, in runner order.
+ */
+export function timedRound(runners: readonly BatchRunner[], population: Population, rotate: number, batches = population.batches.length): number[] {
+  const nanoseconds = runners.map(() => 0n);
+  let consumers = 0;
+  for (let b = 0; b < batches; b++) {
+    for (let i = 0; i < runners.length; i++) {
+      const k = (rotate + b + i) % runners.length;
+      const start = process.hrtime.bigint();
+      runners[k]!(b);
+      nanoseconds[k]! += process.hrtime.bigint() - start;
+    }
+    consumers += population.batches[b]!.count;
+  }
+  return nanoseconds.map((ns) => consumers / (Number(ns) / 1e9));
+}

@@ -1,0 +1,88 @@
+// `gridcode features`: the feature catalogue (shared/spec/features.md) of
+// every consumer of a batch file, as JSON lines in request order.
+import { parseArgs } from 'node:util';
+import { BatchError, FeatureEngine, type TemplateSet } from '../engine/src/index.js';
+import { openBatch } from './batch-file.js';
+import { CommandError, UsageError } from './errors.js';
+import { featureLines, openOutput, OutputClosed } from './output.js';
+import { defaultTemplates, readTemplates } from './templates-file.js';
+
+export const FEATURES_USAGE = `Usage: gridcode features --input BATCH [--templates FILE] [--output FILE]
+
+Computes the curve features of every consumer in a batch and writes one JSON
+line per consumer, in request order:
+  {"id":"…","features":{"days":30,"mean_kw":1.23,…,"acf_week":"NaN"}}
+Undefined features are "NaN" (and infinities "Infinity"/"-Infinity"), as in
+proto3 JSON. A consumer whose readings cannot be used gets all-NaN features
+and a "note" saying why.
+
+Options:
+  -i, --input BATCH      a ScoreBatchRequest (proto/gridcode/v1/scoring.proto):
+                         binary protobuf (.pb) or canonical proto3 JSON (.json);
+                         other names are told apart by their first byte
+  -t, --templates FILE   reference daily profiles for the corr_<name> features,
+                         a JSON object {"name": [96 numbers], …}; default: the
+                         default rule set's templates (none yet)
+  -o, --output FILE      write the lines to FILE instead of standard output
+                         (FILE appears only once it is complete)
+  -h, --help             show this help
+
+Batches of any size are read in two passes, a block of consumers at a time.
+Exit status: 0 done, 1 a bad input file, 2 a bad command line.`;
+
+export async function featuresCommand(args: readonly string[]): Promise<number> {
+  const options = parseFeatureArgs(args);
+  if (options.help) {
+    process.stdout.write(`${FEATURES_USAGE}\n`);
+    return 0;
+  }
+  const input = options.input;
+  if (input === undefined) throw new UsageError('features needs --input BATCH', 'features');
+  const templates: TemplateSet = options.templates === undefined ? defaultTemplates() : readTemplates(options.templates);
+  const batch = openBatch(input);
+  try {
+    const engine = await FeatureEngine.load().catch((error: Error) => {
+      throw new CommandError(`cannot load the feature engine: ${error.message}`);
+    });
+    const output = openOutput(options.output);
+    try {
+      for (const block of batch.blocks()) {
+        let lines: string;
+        try {
+          // The matrix views engine memory: turned into text before the next block.
+          lines = featureLines(engine.computeWire(batch.header, block.wire, { templates }), block.ids);
+        } catch (error) {
+          if (error instanceof BatchError) throw batch.blockError(block, error);
+          throw error;
+        }
+        await output.write(lines);
+      }
+      await output.close();
+    } catch (error) {
+      output.abort();
+      if (error instanceof OutputClosed) return 0;
+      throw error;
+    }
+  } finally {
+    batch.close();
+  }
+  return 0;
+}
+
+function parseFeatureArgs(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        input: { type: 'string', short: 'i' },
+        templates: { type: 'string', short: 't' },
+        output: { type: 'string', short: 'o' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'features');
+  }
+}

@@ -1,0 +1,50 @@
+// The gridcode command line: dispatches to a command and turns its failures
+// into one line on stderr and an exit status. bin/gridcode.js calls main().
+import { CommandError, InputError, UsageError } from './errors.js';
+import { featuresCommand } from './features-command.js';
+
+export const USAGE = `Usage: gridcode <command> [options]
+
+Health codes for power consumers from their load curves.
+
+Commands:
+  features   compute the curve features of every consumer in a batch file
+
+Run 'gridcode <command> --help' for a command's options.`;
+
+const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
+  features: featuresCommand,
+};
+
+/** Runs the command line `args` (without node and the script) and returns the exit status. */
+export async function main(args: readonly string[]): Promise<number> {
+  const [command, ...rest] = args;
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(`${USAGE}\n`);
+    return 0;
+  }
+  if (command === undefined) {
+    process.stderr.write(`${USAGE}\n`);
+    return 2;
+  }
+  try {
+    const run = Object.hasOwn(COMMANDS, command) ? COMMANDS[command] : undefined;
+    if (!run) throw new UsageError(`unknown command ${JSON.stringify(command)}; the commands are ${Object.keys(COMMANDS).join(', ')}`);
+    return await run(rest);
+  } catch (error) {
+    if (error instanceof UsageError) {
+      process.stderr.write(`gridcode: ${error.message}\nRun 'gridcode ${error.command ? `${error.command} ` : ''}--help' for usage.\n`);
+      return 2;
+    }
+    if (error instanceof InputError) {
+      process.stderr.write(`gridcode: ${error.file}: ${error.message}\n`);
+      return 1;
+    }
+    if (error instanceof CommandError) {
+      process.stderr.write(`gridcode: ${error.message}\n`);
+      return 1;
+    }
+    process.stderr.write(`gridcode: internal error (please report it): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}\n`);
+    return 70;
+  }
+}

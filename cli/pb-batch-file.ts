@@ -1,0 +1,140 @@
+// A binary protobuf ScoreBatchRequest read in two passes. Pass 1 walks the
+// top-level fields reading only tags and lengths (consumer bodies are skipped,
+// whatever order the fields come in); pass 2 reads the consumer messages
+// block by block and hands their bytes to the engine as they are.
+import { closeSync } from 'node:fs';
+import { BatchError, consumerIds, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
+import { BLOCK_LIMITS, type BatchFile, type ConsumerBlock } from './batch-file.js';
+import { InputError } from './errors.js';
+import { BlockReader, blocksOf, ByteWindow, RangeList } from './file-ranges.js';
+
+/** ScoreBatchRequest field numbers (proto/gridcode/v1/scoring.proto); rule_set (1) and the flags (5-7) do not matter for features. */
+const START_DATE = 2;
+const POINTS_PER_DAY = 3;
+const CONSUMERS = 4;
+const FIELD_NAMES: Record<number, string> = { 1: 'rule_set', 2: 'start_date', 3: 'points_per_day', 4: 'consumers', 5: 'include_features', 6: 'flagged_only', 7: 'include_evidence' };
+/** The wire type each known field must have: 0 varint, 2 length-delimited. */
+const FIELD_WIRE_TYPES: Record<number, number> = { 1: 2, 2: 2, 3: 0, 4: 2, 5: 0, 6: 0, 7: 0 };
+const WIRE_TYPE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit'];
+/** Longer start_date strings are not dates anyway: read this much of them for the message. */
+const START_DATE_READ_LIMIT = 64;
+
+export function openProtobufBatch(path: string, fd: number, size: number): BatchFile {
+  const { header, consumers } = indexRequest(path, fd, size);
+  /** The engine counts byte offsets in the block's buffer: count them in the file, and name the consumer. */
+  const blockError = (block: ConsumerBlock, error: BatchError): InputError => {
+    const { spans } = block.wire;
+    const m = /^malformed protobuf in (?:request|consumer \d+) at byte (\d+): ([^]*)$/.exec(error.message);
+    const at = Number(m?.[1]);
+    for (let k = 0; m && k < spans.length >> 1; k++) {
+      if (at < spans[2 * k]! || at > spans[2 * k + 1]!) continue;
+      const index = block.first + k;
+      return new InputError(path, `malformed protobuf in consumers[${index}] at byte ${consumers.start(index) + at - spans[2 * k]!}: ${m[2]}`);
+    }
+    const last = block.first + (spans.length >> 1) - 1;
+    return new InputError(path, `consumers[${block.first}..${last}] (bytes ${consumers.start(block.first)}..${consumers.end(last)}): ${error.message}`);
+  };
+  return {
+    path,
+    header,
+    consumerCount: consumers.length,
+    *blocks(): Generator<ConsumerBlock> {
+      const reader = new BlockReader(fd, size);
+      for (const [first, last] of blocksOf(consumers, BLOCK_LIMITS)) {
+        const wire = reader.read(consumers, first, last);
+        let ids: string[];
+        try {
+          ids = consumerIds(wire);
+        } catch (error) {
+          if (error instanceof BatchError) throw blockError({ first, ids: [], wire }, error);
+          throw error;
+        }
+        yield { first, ids, wire };
+      }
+    },
+    blockError,
+    close: () => closeSync(fd),
+  };
+}
+
+/** Pass 1: the request's header fields and where each consumer message lies. */
+function indexRequest(path: string, fd: number, size: number): { header: BatchHeader; consumers: RangeList } {
+  const window = new ByteWindow(fd, size);
+  const consumers = new RangeList();
+  const fail = (at: number, message: string): never => {
+    throw new InputError(path, `malformed protobuf at byte ${at}: ${message}`);
+  };
+  /** A varint at `at`: [value, position after it]. Values past 2^53 lose precision; every use here bounds them far lower. */
+  const varint = (at: number, what: string): [number, number] => {
+    let value = 0;
+    let scale = 1;
+    for (let i = 0; i < 10; i++) {
+      const b = window.at(at + i);
+      if (b < 0) fail(at, `the file ends inside the ${what}`);
+      value += (b & 0x7f) * scale;
+      if (b < 0x80) return [value, at + i + 1];
+      scale *= 128;
+    }
+    return fail(at, `the ${what} is a varint longer than 10 bytes`);
+  };
+
+  let startDate = '';
+  let pointsPerDay = 0;
+  let pos = 0;
+  while (pos < size) {
+    const tagAt = pos;
+    const [tag, afterTag] = varint(pos, 'field tag');
+    const field = Math.floor(tag / 8);
+    const wireType = tag % 8;
+    if (field === 0 || field > 0x1fffffff) fail(tagAt, `field number ${field} is not valid${tagAt === 0 && window.at(0) === 0x7b ? ' (this file looks like JSON: name it .json)' : ''}`);
+    const expected = FIELD_WIRE_TYPES[field];
+    if (expected !== undefined && wireType !== expected) {
+      fail(tagAt, `field ${field} (${FIELD_NAMES[field]}) has wire type ${wireType} (${WIRE_TYPE_NAMES[wireType] ?? 'invalid'}); it must be ${expected} (${WIRE_TYPE_NAMES[expected]})`);
+    }
+    pos = afterTag;
+    switch (wireType) {
+      case 0: {
+        const [value, next] = varint(pos, `value of field ${field}`);
+        if (field === POINTS_PER_DAY) pointsPerDay = value % 2 ** 32; // uint32: a longer varint is truncated, as every protobuf parser does
+        pos = next;
+        break;
+      }
+      case 1:
+      case 5: {
+        const width = wireType === 1 ? 8 : 4;
+        if (pos + width > size) fail(tagAt, `the ${width * 8}-bit value of field ${field} runs past the end of the file`);
+        pos += width;
+        break;
+      }
+      case 2: {
+        const [length, body] = varint(pos, `length of field ${field}`);
+        if (body + length > size) fail(tagAt, `field ${field}${FIELD_NAMES[field] ? ` (${FIELD_NAMES[field]})` : ''} has length ${length}, which runs past the end of the file (${size} bytes)`);
+        if (field === CONSUMERS) consumers.push(body, body + length);
+        else if (field === START_DATE) startDate = readStartDate(window, body, length, () => fail(body, 'start_date is not valid UTF-8'));
+        pos = body + length;
+        break;
+      }
+      default:
+        fail(tagAt, `wire type ${wireType} (${WIRE_TYPE_NAMES[wireType] ?? 'invalid'}) is not allowed here${tagAt === 0 && window.at(0) === 0x7b ? ' (this file looks like JSON: name it .json)' : ''}`);
+    }
+  }
+  try {
+    return { header: parseBatchHeader(pointsPerDay, startDate), consumers };
+  } catch (error) {
+    if (error instanceof BatchError) throw new InputError(path, error.message);
+    throw error;
+  }
+}
+
+const strict = new TextDecoder('utf-8', { fatal: true });
+const lenient = new TextDecoder('utf-8');
+
+/** The start_date string; of an overlong one only its beginning, enough for parseBatchHeader's message. */
+function readStartDate(window: ByteWindow, at: number, length: number, invalid: () => never): string {
+  if (length > START_DATE_READ_LIMIT) return lenient.decode(window.slice(at, START_DATE_READ_LIMIT));
+  try {
+    return strict.decode(window.slice(at, length));
+  } catch {
+    return invalid();
+  }
+}

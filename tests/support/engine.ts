@@ -1,0 +1,32 @@
+// Running the engine under test and copying its results out of engine memory.
+import { FeatureEngine, TemplateSet, parseBatchHeader, type ConsumerInput } from '../../engine/src/index.js';
+
+let loading: Promise<FeatureEngine> | undefined;
+
+/** One engine per test file (each file runs in its own worker). */
+export function engine(): Promise<FeatureEngine> {
+  loading ??= FeatureEngine.load();
+  return loading;
+}
+
+export interface BatchResult {
+  readonly rows: Record<string, number>[];
+  readonly notes: (string | undefined)[];
+  readonly names: readonly string[];
+}
+
+/** Computes one batch and copies every row and note before anything else runs. */
+export async function computeBatch(
+  pointsPerDay: number,
+  startDate: string,
+  consumers: readonly ConsumerInput[],
+  options: { templates?: Readonly<Record<string, readonly number[]>>; groups?: number } = {},
+): Promise<BatchResult> {
+  const e = await engine();
+  const header = parseBatchHeader(pointsPerDay, startDate);
+  const templates = TemplateSet.from(options.templates ?? {});
+  const matrix = e.computeConsumers(header, consumers, { templates, ...(options.groups === undefined ? {} : { groups: options.groups }) });
+  const rows = consumers.map((_, i) => matrix.row(i));
+  const notes = consumers.map((_, i) => matrix.note(i));
+  return { rows, notes, names: [...matrix.names] };
+}
