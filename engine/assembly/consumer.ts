@@ -1,6 +1,6 @@
 import * as col from './columns';
 import { dailyCv, trendRatio, weekendRatio } from './calendar';
-import { aboveCount, hasValidPair, lagProduct, scaleFor, sumSquares, sweepDeviations, thresholdBelow } from './deviation-pass';
+import { aboveCount, dayLagSum, hasValidPair, scaleFor, sumSquares, sweepDeviations, thresholdBelow, weekLagSum } from './deviation-pass';
 import { capacities, featureCount, points, put, readingCounts, readingOffsets, readings, startWeekday, templateCount, water, waterCounts, waterOffsets } from './layout';
 import { analyseProfile, peakSlot, peakValue, slotRangeSum, templateCorrelation, valleyValue } from './profile';
 import { maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } from './readings-pass';
@@ -76,15 +76,15 @@ export function computeConsumer(c: i32, groups: i32): void {
   put(col.CV, c, (groups & col.GROUP_DEVIATION) != 0 && mean != 0 ? Math.sqrt(sumSquares / n) / (mean * scale) : NaN);
   // h·count ÷ (n/P) is 24·count/n; one division keeps it exact.
   put(col.OPERATING_HOURS, c, (groups & col.GROUP_OPERATING) != 0 && high != low ? <f64>aboveCount * 24 / n : NaN);
-  put(col.ACF_DAY, c, (groups & col.GROUP_ACF_DAY) != 0 && D >= 2 ? autocorrelation(x, N, n, P) : NaN);
-  put(col.ACF_WEEK, c, (groups & col.GROUP_ACF_WEEK) != 0 && D >= 14 ? autocorrelation(x, N, n, 7 * P) : NaN);
+  put(col.ACF_DAY, c, (groups & col.GROUP_ACF_DAY) != 0 && D >= 2 ? autocorrelation(x, N, n, P, dayLagSum) : NaN);
+  put(col.ACF_WEEK, c, (groups & col.GROUP_ACF_WEEK) != 0 && D >= 14 ? autocorrelation(x, N, n, 7 * P, weekLagSum) : NaN);
 }
 
 /** r(lag) of features.md, from the deviations stored by pass 2. */
-function autocorrelation(x: usize, N: i32, n: i32, lag: i32): f64 {
+function autocorrelation(x: usize, N: i32, n: i32, lag: i32, lagSum: f64): f64 {
   if (sumSquares == 0) return NaN;
   if (n < N && !hasValidPair(x, N, lag)) return NaN;
-  return lagProduct(N, lag) / sumSquares;
+  return lagSum / sumSquares;
 }
 
 /** Σ valid daily water (m³) ÷ energy (kWh); NaN without water, without a valid value, or without energy. */

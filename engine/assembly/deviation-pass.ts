@@ -1,4 +1,4 @@
-import { deviation } from './layout';
+import { deviation, MAX_POINTS } from './layout';
 
 // Pass 2, over readings once the mean and extremes are known, in float32,
 // four lanes wide. The deviation x − m is taken as (x − c) − e with
@@ -9,42 +9,53 @@ import { deviation } from './layout';
 // of two (exact) so that squares neither overflow nor underflow float32.
 // Deviations are stored (0 where the reading is invalid) so that the
 // autocorrelation sums need no validity test: a pair with an invalid member
-// adds 0. Squares are summed in float32 over one day (at most 72 per lane)
-// and days in float64: for a sum of positive terms that is within 5e-6.
+// adds 0. Sums run in float32 over at most 96 readings (24 per lane) and in
+// float64 beyond, so rounding stays below 1e-6 of Σ|terms|; for the lag
+// products Σ|terms| is at most the variance sum, which keeps r(k) inside the
+// spec's bound.
 
 /** Σ (x − m)² over valid readings, in scaled units (× scale²). */
 export let sumSquares: f64 = 0;
+/** Σ (x_t − m)(x_{t+P} − m) and Σ (x_t − m)(x_{t+7P} − m), scaled units; pairs with an invalid member add 0. */
+export let dayLagSum: f64 = 0;
+export let weekLagSum: f64 = 0;
 /** Valid readings above the operating threshold θ. */
 export let aboveCount: i32 = 0;
 
-/**
- * A power of two that brings the largest reading near 1 (exact, so every
+/** Readings summed in float32 before a flush to float64: 24 per lane at most, so rounding stays below 1e-6 of the sum. */
+const CHUNK: i32 = 96;
+/** A day of zero deviations, the partner of days that have none a day or a week earlier. */
+const zeroDay: usize = memory.data(MAX_POINTS * 4, 16);
+
+/** A power of two that brings the largest reading near 1 (exact, so every
  * scaled value keeps its digits). Its exponent stays within ±126 so that the
  * scale itself is a normal float32: subnormal curves (max < 2^-126) land
- * near 2^-23 at worst, where squares are still normal.
- */
+ * near 2^-23 at worst, where squares are still normal. */
 export function scaleFor(maxKw: f64): f64 {
   if (maxKw == 0) return 1;
   return Math.pow(2, Math.min(126, Math.max(-126, -Math.floor(Math.log2(maxKw)))));
 }
 
 // @ts-ignore: decorator
-@inline function storeDeviation(p: usize, out: usize, scale: v128, c: v128, e: v128): v128 {
-  const v = v128.load(p);
+@inline function deviationOf(v: v128, scale: v128, c: v128, e: v128): v128 {
   const ok = v128.and(f32x4.ge(v, f32x4.splat(0)), f32x4.lt(v, f32x4.splat(Infinity)));
-  const dev = v128.and(f32x4.sub(f32x4.sub(f32x4.mul(v, scale), c), e), ok);
-  v128.store(out, dev);
-  return dev;
+  return v128.and(f32x4.sub(f32x4.sub(f32x4.mul(v, scale), c), e), ok);
 }
 
-/** −1 in each lane whose reading is valid and above θ: θ ≥ 0, so x > θ leaves out NaN and negatives; +Inf by hand. */
 // @ts-ignore: decorator
-@inline function aboveMask(p: usize, theta: v128): v128 {
-  const v = v128.load(p);
-  return v128.and(f32x4.gt(v, theta), f32x4.lt(v, f32x4.splat(Infinity)));
+@inline function widen(sum: v128, block: v128): v128 {
+  return f64x2.add(sum, f64x2.add(f64x2.promote_low_f32x4(block), f64x2.promote_low_f32x4(v128.shuffle<f32>(block, block, 2, 3, 0, 1))));
+}
+
+// @ts-ignore: decorator
+@inline function lanes(sum: v128): f64 {
+  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
 /**
+ * One sweep that stores the deviations, sums their squares, the products
+ * with the deviations one day and one week earlier (r(P) and r(7P)) and
+ * counts readings above θ.
  * @param scale from `scaleFor`; `mean` is in scaled units.
  * @param threshold the largest float32 ≤ θ (see `thresholdBelow`), so that the
  * float32 test x > threshold is exactly the float64 test x > θ.
@@ -55,45 +66,51 @@ export function sweepDeviations(x: usize, days: i32, pointsPerDay: i32, scale: f
   const c = f32x4.splat(centre32);
   const e = f32x4.splat(<f32>(mean - <f64>centre32));
   const theta = f32x4.splat(threshold);
+  const infinity = f32x4.splat(Infinity);
+  const dayBytes = <usize>pointsPerDay << 2;
+  const chunkBytes = <usize>min(pointsPerDay, CHUNK) << 2;
   let squares = f64x2.splat(0);
+  let dayLag = f64x2.splat(0);
+  let weekLag = f64x2.splat(0);
   let above = i32x4.splat(0);
   let p = x;
   let out = deviation;
   for (let d = 0; d < days; d++) {
-    let day = f32x4.splat(0);
-    // P / 4 is even for every P the spec allows: two vectors per turn.
-    const dayEnd = p + (<usize>pointsPerDay << 2);
-    for (; p < dayEnd; p += 32) {
-      const a = storeDeviation(p, out, scaleV, c, e);
-      const b = storeDeviation(p + 16, out + 16, scaleV, c, e);
-      out += 32;
-      day = f32x4.add(day, f32x4.add(f32x4.mul(a, a), f32x4.mul(b, b)));
-      above = i32x4.sub(i32x4.sub(above, aboveMask(p, theta)), aboveMask(p + 16, theta));
+    // Partners of this day's deviations; a zero day where there is none.
+    let yesterday = d >= 1 ? out - dayBytes : zeroDay;
+    let lastWeek = d >= 7 ? out - 7 * dayBytes : zeroDay;
+    for (let chunk: usize = 0; chunk < dayBytes; chunk += chunkBytes) {
+      let sq = f32x4.splat(0);
+      let dl = f32x4.splat(0);
+      let wl = f32x4.splat(0);
+      // P / 4 is a multiple of 2 for every P the spec allows: two vectors per turn.
+      for (let k: usize = 0; k < chunkBytes; k += 32) {
+        const va = v128.load(p);
+        const vb = v128.load(p, 16);
+        const a = deviationOf(va, scaleV, c, e);
+        const b = deviationOf(vb, scaleV, c, e);
+        v128.store(out, a);
+        v128.store(out, b, 16);
+        sq = f32x4.add(sq, f32x4.add(f32x4.mul(a, a), f32x4.mul(b, b)));
+        dl = f32x4.add(dl, f32x4.add(f32x4.mul(a, v128.load(yesterday)), f32x4.mul(b, v128.load(yesterday, 16))));
+        wl = f32x4.add(wl, f32x4.add(f32x4.mul(a, v128.load(lastWeek)), f32x4.mul(b, v128.load(lastWeek, 16))));
+        // θ ≥ 0, so x > θ leaves out NaN and negatives; +Inf by hand.
+        above = i32x4.sub(above, v128.and(f32x4.gt(va, theta), f32x4.lt(va, infinity)));
+        above = i32x4.sub(above, v128.and(f32x4.gt(vb, theta), f32x4.lt(vb, infinity)));
+        p += 32;
+        out += 32;
+        yesterday += 32;
+        lastWeek += 32;
+      }
+      squares = widen(squares, sq);
+      dayLag = widen(dayLag, dl);
+      weekLag = widen(weekLag, wl);
     }
-    squares = f64x2.add(squares, f64x2.add(f64x2.promote_low_f32x4(day), f64x2.promote_low_f32x4(v128.shuffle<f32>(day, day, 2, 3, 0, 1))));
   }
-  sumSquares = f64x2.extract_lane(squares, 0) + f64x2.extract_lane(squares, 1);
+  sumSquares = lanes(squares);
+  dayLagSum = lanes(dayLag);
+  weekLagSum = lanes(weekLag);
   aboveCount = i32x4.extract_lane(above, 0) + i32x4.extract_lane(above, 1) + i32x4.extract_lane(above, 2) + i32x4.extract_lane(above, 3);
-}
-
-/**
- * Σ_t (x_t − m)(x_{t+lag} − m) over the stored deviations (scaled units).
- * Blocked as in the sweep: the rounding stays below 1e-6 of Σ|products|,
- * which is at most the variance sum, so r(k) stays inside the spec's bound.
- * lag and count are multiples of 24.
- */
-export function lagProduct(count: i32, lag: i32): f64 {
-  let sum = f64x2.splat(0);
-  let early = deviation;
-  const end = deviation + (<usize>count << 2);
-  for (let late = deviation + (<usize>lag << 2); late < end; late += 96) {
-    const a = f32x4.add(f32x4.add(f32x4.mul(v128.load(late), v128.load(early)), f32x4.mul(v128.load(late, 16), v128.load(early, 16))), f32x4.mul(v128.load(late, 32), v128.load(early, 32)));
-    const b = f32x4.add(f32x4.add(f32x4.mul(v128.load(late, 48), v128.load(early, 48)), f32x4.mul(v128.load(late, 64), v128.load(early, 64))), f32x4.mul(v128.load(late, 80), v128.load(early, 80)));
-    const block = f32x4.add(a, b);
-    sum = f64x2.add(sum, f64x2.add(f64x2.promote_low_f32x4(block), f64x2.promote_low_f32x4(v128.shuffle<f32>(block, block, 2, 3, 0, 1))));
-    early += 96;
-  }
-  return f64x2.extract_lane(sum, 0) + f64x2.extract_lane(sum, 1);
 }
 
 /** Whether some t has both x_t and x_{t+lag} valid; only asked when readings are missing. */
