@@ -7,19 +7,34 @@
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 
-const { values } = parseArgs({
-  options: {
-    consumers: { type: 'string', default: '1000' },
-    days: { type: 'string', default: '30' },
-    points: { type: 'string', default: '96' },
-    start: { type: 'string', default: '2026-03-02' },
-    format: { type: 'string', default: 'pb' },
-    seed: { type: 'string', default: '1' },
-    out: { type: 'string' },
-  },
-});
+const OPTIONS = {
+  consumers: { type: 'string', default: '1000' },
+  days: { type: 'string', default: '30' },
+  points: { type: 'string', default: '96' },
+  start: { type: 'string', default: '2026-03-02' },
+  format: { type: 'string', default: 'pb' },
+  seed: { type: 'string', default: '1' },
+  out: { type: 'string' },
+  help: { type: 'boolean', short: 'h' },
+} as const;
+
+const USAGE = 'usage: make-batch --out FILE [--format pb|json] [--consumers N] [--days D] [--points P] [--start YYYY-MM-DD] [--seed S]\n';
+const parsed = (() => {
+  try {
+    return parseArgs({ options: OPTIONS });
+  } catch (error) {
+    process.stderr.write(`make-batch: ${(error as Error).message}\n${USAGE}`);
+    process.exit(2);
+  }
+})();
+const values = parsed.values;
+if (values.help) {
+  process.stdout.write(USAGE);
+  process.exit(0);
+}
+
 if (!values.out || (values.format !== 'pb' && values.format !== 'json')) {
-  process.stderr.write('usage: make-batch --out FILE [--format pb|json] [--consumers N] [--days D] [--points P] [--start YYYY-MM-DD] [--seed S]\n');
+  process.stderr.write(USAGE);
   process.exit(2);
 }
 const consumers = Number(values.consumers);
