@@ -8,7 +8,7 @@ describe('feature lines', () => {
   });
 
   it('writes one line per consumer from a column-major matrix, with a note when there is one', () => {
-    const matrix = new FeatureMatrix(['days', 'mean_kw'], 2, Float64Array.of(30, NaN, 1.25, NaN), new Map([[1, 'no readings']]));
+    const matrix = new FeatureMatrix(['days', 'mean_kw'], 2, () => Float64Array.of(30, NaN, 1.25, NaN), new Map([[1, 'no readings']]));
     expect(featureLines(matrix, ['a', 'b "2"'])).toBe('{"id":"a","features":{"days":30,"mean_kw":1.25}}\n' + '{"id":"b \\"2\\"","features":{"days":"NaN","mean_kw":"NaN"},"note":"no readings"}\n');
   });
 });

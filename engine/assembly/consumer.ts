@@ -1,7 +1,7 @@
 import * as col from './columns';
 import { dailyCv, trendRatio, weekendRatio } from './calendar';
 import { aboveCount, dayLagSum, hasValidPair, scaleFor, sumSquares, sweepDeviations, thresholdBelow, weekLagSum } from './deviation-pass';
-import { capacities, featureCount, points, put, readingCounts, readingOffsets, readings, startWeekday, templateCount, water, waterCounts, waterOffsets } from './layout';
+import { capacities, featureCount, points, put, readingCounts, readingOffsets, readings, startWeekday, templateCount, validCounts, water, waterCounts, waterOffsets } from './layout';
 import { analyseProfile, peakSlot, peakValue, slotRangeSum, templateCorrelation, valleyValue } from './profile';
 import { maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } from './readings-pass';
 
@@ -11,6 +11,7 @@ import { maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } fr
 
 /** Every column NaN: an unusable consumer (GRAY; the host holds the note). */
 export function putUnusable(c: i32): void {
+  store<i32>(validCounts + (<usize>c << 2), 0);
   for (let f = 0; f < featureCount; f++) put(f, c, NaN);
 }
 
@@ -23,6 +24,7 @@ export function computeConsumer(c: i32, groups: i32): void {
 
   sweepReadings(x, D, P);
   const n = validCount;
+  store<i32>(validCounts + (<usize>c << 2), n);
   put(col.DAYS, c, D);
   put(col.MISSING_SHARE, c, <f64>(N - n) / N);
   put(col.ENERGY_KWH, c, hours * total);

@@ -7,6 +7,10 @@ import * as layout from './layout';
 import { prepareTemplates } from './templates';
 
 export { batchBytes, layoutBatch } from './layout';
+export { layoutRules } from './rules/area';
+export { runProgram } from './rules/vm';
+export { assignCodes } from './rules/codes';
+import * as rules from './rules/area';
 
 /** Computes consumers [first, first + count) of the laid-out batch; `first` 0 prepares the templates. */
 export function computeFeatures(first: i32, count: i32, groups: i32): void {
@@ -55,4 +59,31 @@ export function templatesBase(): usize {
 }
 export function matrixBase(): usize {
   return layout.matrix;
+}
+export function validCounts(): usize {
+  return layout.validCounts;
+}
+export function rulesProgram(): usize {
+  return rules.program;
+}
+export function rulesConstants(): usize {
+  return rules.constants;
+}
+export function ruleScores(): usize {
+  return rules.ruleScores;
+}
+export function ruleEffects(): usize {
+  return rules.ruleEffects;
+}
+export function ruleFired(): usize {
+  return rules.fired;
+}
+export function ruleHits(): usize {
+  return rules.hits;
+}
+export function consumerCodes(): usize {
+  return rules.codes;
+}
+export function consumerScores(): usize {
+  return rules.scores;
 }

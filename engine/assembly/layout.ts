@@ -38,6 +38,7 @@ export let capacities: usize = 0; // f32[consumers], kW
 export let statuses: usize = 0; // u8[consumers], 0 = usable
 export let categories: usize = 0; // u8[consumers]
 export let zones: usize = 0; // u8[consumers]
+export let validCounts: usize = 0; // i32[consumers]: valid readings, written by computeFeatures
 export let readings: usize = 0; // f32[total readings], kW
 export let water: usize = 0; // f32[total water], m³ per day
 export let templates: usize = 0; // f64[templateCount × points]
@@ -50,11 +51,12 @@ export function batchBytes(count: i32, readingTotal: i32, waterTotal: i32, templ
   end += c * 4 * 4 + 16; // offsets and counts, padded
   end += c * 4 + 16; // capacities
   end += c * 3 + 48; // status, category, zone
+  end += c * 4; // valid counts
   end += <f64>readingTotal * 4 + 16;
   end += <f64>waterTotal * 4 + 16;
   end += <f64>templateTotal * pointsPerDay * 8 + 16;
   end += <f64>(CORR_FIRST + templateTotal) * c * 8;
-  end += 256; // 16-byte alignment of the twelve regions
+  end += 256; // 16-byte alignment of the thirteen regions
   return end;
 }
 
@@ -78,7 +80,8 @@ export function layoutBatch(count: i32, readingTotal: i32, waterTotal: i32, temp
   statuses = align16(capacities + c * 4);
   categories = align16(statuses + c);
   zones = align16(categories + c);
-  readings = align16(zones + c);
+  validCounts = align16(zones + c);
+  readings = align16(validCounts + c * 4);
   water = align16(readings + <usize>readingTotal * 4);
   templates = align16(water + <usize>waterTotal * 4);
   matrix = align16(templates + <usize>templateTotal * pointsPerDay * 8);

@@ -4,6 +4,9 @@ import { BatchError } from './errors.js';
 import type { BatchHeader } from './header.js';
 import { FeatureMatrix } from './matrix.js';
 import { TemplateSet } from './templates.js';
+import type { CompiledRuleSet } from './rules/program.js';
+import { runRules } from './scoring/run-rules.js';
+import type { ScoredBatch } from './scoring/scored-batch.js';
 import { compileEngine, instantiateEngine, type EngineExports } from './wasm.js';
 import { scanConsumers, type ConsumerIndex } from './wire/consumers.js';
 
@@ -42,6 +45,16 @@ export interface EngineOptions {
 const WASM_MAX_BYTES = 16384 * 65536;
 /** Consumers copied and computed together: 64 × 30 days × 96 readings × 4 B ≈ 0.7 MiB, inside L2. */
 const CHUNK_CONSUMERS = 64;
+
+export interface ScoreOptions {
+  /** Compute every feature, not only those the rule set reads (for include_features). */
+  readonly allFeatures?: boolean;
+}
+
+/** Only the feature groups the rule set reads are computed, unless all are asked for. */
+function scoreCompute(ruleSet: CompiledRuleSet, options: ScoreOptions): ComputeOptions {
+  return { templates: ruleSet.templates, groups: options.allFeatures ? FeatureGroup.all : ruleSet.groups };
+}
 
 /** proto3 enums are open; a value this build does not know is treated as unspecified (0). */
 function enumValue(value: number | undefined): number {
@@ -103,6 +116,18 @@ export class FeatureEngine {
     });
   }
 
+  /** Features then codes for consumers given as JS values. */
+  scoreConsumers(header: BatchHeader, consumers: readonly ConsumerInput[], ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
+    const matrix = this.computeConsumers(header, consumers, scoreCompute(ruleSet, options));
+    return runRules(this.wasm, ruleSet, matrix, header.pointsPerDay, new Map(matrix.notes));
+  }
+
+  /** Features then codes straight from serialized Consumer messages. */
+  scoreWire(header: BatchHeader, source: WireConsumers, ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
+    const matrix = this.computeWire(header, source, scoreCompute(ruleSet, options));
+    return runRules(this.wasm, ruleSet, matrix, header.pointsPerDay, new Map(matrix.notes));
+  }
+
   private run(
     header: BatchHeader,
     readingCount: Int32Array,
@@ -159,7 +184,11 @@ export class FeatureEngine {
       wasm.computeFeatures(from, to - from, groups);
     }
     const names = featureNames(templates.names);
-    return new FeatureMatrix(names, count, new Float64Array(wasm.memory.buffer, wasm.matrixBase(), names.length * count), notes);
+    const base = wasm.matrixBase();
+    let view = new Float64Array(wasm.memory.buffer, base, names.length * count);
+    // Engine memory may grow (the rules area); a grown memory detaches old views.
+    const values = () => (view.buffer === wasm.memory.buffer ? view : (view = new Float64Array(wasm.memory.buffer, base, names.length * count)));
+    return new FeatureMatrix(names, count, values, notes);
   }
 
   private attributeViews(count: number) {

@@ -8,11 +8,16 @@ export class FeatureMatrix {
   constructor(
     readonly names: readonly string[],
     readonly consumerCount: number,
-    /** Column-major values: feature f of consumer c at [f * consumerCount + c]. */
-    readonly values: Float64Array,
+    /** Returns the column-major values (feature f of consumer c at [f * consumerCount + c]); a view made anew when engine memory has grown. */
+    private readonly view: () => Float64Array,
     /** Why consumer c is unusable (GRAY), by index; absent when it is usable. */
     readonly notes: ReadonlyMap<number, string>,
   ) {}
+
+  /** Column-major values: feature f of consumer c at [f * consumerCount + c]. */
+  get values(): Float64Array {
+    return this.view();
+  }
 
   indexOf(name: string): number {
     const index = this.names.indexOf(name);

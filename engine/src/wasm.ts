@@ -20,6 +20,18 @@ export interface EngineExports {
   templatesBase(): number;
   matrixBase(): number;
   computeFeatures(first: number, count: number, groups: number): void;
+  validCounts(): number;
+  layoutRules(words: number, constants: number, rules: number, maxDepth: number): number;
+  runProgram(words: number): void;
+  assignCodes(yellow: number, red: number, minValidShare: number): void;
+  rulesProgram(): number;
+  rulesConstants(): number;
+  ruleScores(): number;
+  ruleEffects(): number;
+  ruleFired(): number;
+  ruleHits(): number;
+  consumerCodes(): number;
+  consumerScores(): number;
 }
 
 /** Where `npm run build:wasm` writes the module. */
