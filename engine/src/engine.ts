@@ -72,8 +72,10 @@ export class FeatureEngine {
   ) {}
 
   static async load(options: EngineOptions = {}): Promise<FeatureEngine> {
+    const cap = options.maxMemoryBytes ?? WASM_MAX_BYTES;
+    if (!(cap > 0)) throw new RangeError(`maxMemoryBytes must be a positive number of bytes, not ${cap}`);
     const module = options.module ?? (await compileEngine());
-    return new FeatureEngine(await instantiateEngine(module), Math.min(options.maxMemoryBytes ?? WASM_MAX_BYTES, WASM_MAX_BYTES));
+    return new FeatureEngine(await instantiateEngine(module), Math.min(cap, WASM_MAX_BYTES));
   }
 
   computeConsumers(header: BatchHeader, consumers: readonly ConsumerInput[], options: ComputeOptions = {}): FeatureMatrix {
@@ -159,8 +161,9 @@ export class FeatureEngine {
     const T = templates.names.length;
     const needed = wasm.batchBytes(count, readings, water, T, points);
     if (needed > this.maxMemoryBytes || !wasm.layoutBatch(count, readings, water, T, points, header.startWeekday)) {
-      const mib = (bytes: number) => (bytes / 2 ** 20).toFixed(0);
-      throw new BatchError('resource_exhausted', `batch of ${count} consumers and ${readings} readings needs ${mib(needed)} MiB of engine memory; the cap is ${mib(this.maxMemoryBytes)} MiB: send fewer consumers per batch`);
+      // Rounded up, so that the need never reads as equal to the cap.
+      const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
+      throw new BatchError('resource_exhausted', `batch of ${count} consumers and ${readings} readings needs ${mib(needed)} MiB of engine memory; the cap is ${Math.floor(this.maxMemoryBytes / 2 ** 20)} MiB: send fewer consumers per batch`);
     }
     const buffer = wasm.memory.buffer;
     new Int32Array(buffer, wasm.readingOffsets(), count).set(readingOffset);

@@ -100,6 +100,8 @@ function scanConsumer(index: ConsumerIndex, i: number): void {
         const length = reader.length();
         index.idStart[i] = reader.pos;
         index.idEnd[i] = reader.pos += length;
+        // Checked here so that a bad id fails the batch naming its consumer, before any scoring.
+        decodeString(reader, index.idStart[i]!, index.idEnd[i]!, 'id');
         break;
       }
       case CATEGORY:

@@ -43,10 +43,25 @@ export class WireReader {
     return this.fail('varint longer than 10 bytes');
   }
 
-  /** An int32 enum value: negative values arrive as 10-byte varints (two's complement of 64 bits). */
+  /**
+   * The low 32 bits of a varint, as protobuf reads uint32 and int32 fields
+   * (a C-style cast: wider values are truncated, not rejected). Exact for any
+   * width, where `varint()` rounds beyond 2^53.
+   */
+  low32(): number {
+    let low = 0;
+    for (let i = 0; i < 10; i++) {
+      if (this.pos >= this.end) this.fail('varint runs past the end of the message');
+      const byte = this.bytes[this.pos++]!;
+      if (i < 5) low |= (byte & 0x7f) << (7 * i); // bits past 31 shift out
+      if (byte < 0x80) return low >>> 0;
+    }
+    return this.fail('varint longer than 10 bytes');
+  }
+
+  /** An int32 (enum) value: its low 32 bits, signed; negative values arrive as 10-byte varints. */
   int32(): number {
-    const value = this.varint();
-    return value >= 2 ** 63 ? -1 : value >= 2 ** 31 ? -1 : value;
+    return this.low32() | 0;
   }
 
   /** A tag, returning field number and wire type packed as field * 8 + type. */
@@ -100,7 +115,8 @@ export class WireReader {
   }
 }
 
-const utf8 = new TextDecoder('utf-8', { fatal: true });
+// ignoreBOM: a leading U+FEFF is part of the string, not a marker to drop.
+const utf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
 
 /** proto3 strings must be valid UTF-8; anything else is a malformed request. */
 export function decodeString(reader: WireReader, start: number, end: number, field: string): string {

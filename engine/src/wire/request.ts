@@ -54,7 +54,7 @@ export function scanRequest(bytes: Uint8Array): RequestIndex {
       case POINTS_PER_DAY: {
         reader.expect(WireType.varint, type, 'points_per_day');
         // uint32: a larger varint is truncated to its low 32 bits, as protobuf does.
-        pointsPerDay = reader.varint() % 2 ** 32;
+        pointsPerDay = reader.low32();
         break;
       }
       case CONSUMERS: {
