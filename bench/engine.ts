@@ -3,7 +3,12 @@
 // (the machine is shared and noisy, so only the ratio travels between runs).
 // Steps: generate a seeded population; check engine == JS on the first
 // consumers; warm both up; time interleaved rounds; print medians and ratio.
-import { FeatureEngine, TemplateSet, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { FeatureEngine, TemplateSet, parseBatchHeader, type BatchHeader, type CompiledRuleSet } from '../engine/src/index.js';
+import { packageRoot } from '../engine/src/package-root.js';
+import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
+import { formatDiagnostics } from '../engine/src/rules/format.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
 import { compareBatch, describe, dumpCurve, type Mismatch } from './check.js';
 import { JsFeatures } from './js-features.js';
@@ -11,7 +16,7 @@ import { generateBatch } from './population/curves.js';
 import { CONSUMER_KINDS } from './population/shapes.js';
 import { BENCH_TEMPLATES } from './population/templates.js';
 import { formatTable, summarize } from './report.js';
-import { buildInputs, engineRunner, jsRunner, timedRound, type Population } from './rounds.js';
+import { buildInputs, engineRunner, jsRunner, scoreRunner, timedRound, type Population, type RuleTime } from './rounds.js';
 
 /** Consumers each implementation computes before timing, so that V8 has optimised the JS and both have warm caches. */
 const WARMUP_CONSUMERS = 10_000;
@@ -47,10 +52,13 @@ async function main(argv: readonly string[]): Promise<number> {
     log(`check: engine and JS agree on all ${js.names.length} features of the first ${args.check} consumers`);
   }
 
+  const ruleSet = loadDefaultRuleSet();
+  const ruleTime: RuleTime = { nanoseconds: 0n };
   const runners = [
     engineRunner(engine, header, templates, undefined, population),
     jsRunner(js, population),
     engineRunner(engine, header, templates, 0, population),
+    scoreRunner(engine, header, ruleSet, population, ruleTime),
   ];
   const warmBatches = Math.max(1, Math.min(population.batches.length, Math.ceil(WARMUP_CONSUMERS / args.batch)));
   timedRound(runners, population, 0, warmBatches);
@@ -58,11 +66,16 @@ async function main(argv: readonly string[]): Promise<number> {
   const engineRounds: number[] = [];
   const jsRounds: number[] = [];
   const cheapRounds: number[] = [];
+  const scoreRounds: number[] = [];
+  const rulesRounds: number[] = [];
   for (let r = 0; r < args.rounds; r++) {
-    const [engineRate, jsRate, cheapRate] = timedRound(runners, population, r);
+    ruleTime.nanoseconds = 0n;
+    const [engineRate, jsRate, cheapRate, scoreRate] = timedRound(runners, population, r);
     engineRounds.push(engineRate!);
     jsRounds.push(jsRate!);
     cheapRounds.push(cheapRate!);
+    scoreRounds.push(scoreRate!);
+    rulesRounds.push(population.consumers / (Number(ruleTime.nanoseconds) / 1e9));
     log(`round ${r + 1}/${args.rounds}: engine ${Math.round(engineRate!)}/s, JS ${Math.round(jsRate!)}/s, ratio ${(engineRate! / jsRate!).toFixed(2)}`);
   }
 
@@ -78,6 +91,9 @@ async function main(argv: readonly string[]): Promise<number> {
     engineRounds,
     engineCheapRounds: cheapRounds,
     jsRounds,
+    scoreRounds,
+    rulesRounds,
+    ruleSet: `${ruleSet.id}@${ruleSet.version} (${ruleSet.rules.length} rules)`,
     checked: args.check,
     mismatches: mismatches.length,
     generateS,
@@ -121,6 +137,15 @@ function check(engine: FeatureEngine, header: BatchHeader, templates: TemplateSe
     left -= count;
   }
   return all;
+}
+
+/** The shipped default rule set, compiled by the product's compiler. */
+function loadDefaultRuleSet(): CompiledRuleSet {
+  const file = join(packageRoot, 'rules', 'default.yaml');
+  const source = readFileSync(file, 'utf8');
+  const { ruleSet, diagnostics } = compileRuleSet(source, { file });
+  if (!ruleSet) throw new Error(`${file} does not compile:\n${formatDiagnostics(diagnostics, source, file)}`);
+  return ruleSet;
 }
 
 main(process.argv.slice(2)).then(

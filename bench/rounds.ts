@@ -4,7 +4,7 @@
 // within the same second. Both sides read the same prebuilt Float32Array
 // views of the population buffers and write a column-major Float64 matrix
 // per batch, so they do the same work apart from computing the features.
-import type { BatchHeader, ConsumerInput, FeatureEngine, TemplateSet } from '../engine/src/index.js';
+import type { BatchHeader, CompiledRuleSet, ConsumerInput, FeatureEngine, TemplateSet } from '../engine/src/index.js';
 import type { JsFeatures } from './js-features.js';
 import type { CurveBatch } from './population/curves.js';
 
@@ -35,6 +35,27 @@ export function engineRunner(engine: FeatureEngine, header: BatchHeader, templat
   return (b) => {
     const matrix = engine.computeConsumers(header, population.inputs[b]!, options);
     sink += matrix.values[matrix.consumerCount - 1]!;
+  };
+}
+
+/** Time of the rules part of scoring runs, accumulated by `scoreRunner`. */
+export interface RuleTime {
+  nanoseconds: bigint;
+}
+
+/**
+ * Scoring with a rule set: its features (only the groups it reads), then the
+ * rules, each timed within the same call, so the rules' share of scoring is
+ * measured on the same batches, seconds apart at most.
+ */
+export function scoreRunner(engine: FeatureEngine, header: BatchHeader, ruleSet: CompiledRuleSet, population: Population, rules: RuleTime): BatchRunner {
+  const options = { templates: ruleSet.templates, groups: ruleSet.groups };
+  return (b) => {
+    engine.computeConsumers(header, population.inputs[b]!, options);
+    const start = process.hrtime.bigint();
+    const scored = engine.rescore(ruleSet);
+    rules.nanoseconds += process.hrtime.bigint() - start;
+    sink += scored.scores[scored.count - 1]!;
   };
 }
 

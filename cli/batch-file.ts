@@ -1,6 +1,7 @@
-// A ScoreBatchRequest file opened for the features command, whatever its
-// format: its validated header, and its consumers as protobuf `Consumer`
-// messages block by block, ready for FeatureEngine.computeWire.
+// A ScoreBatchRequest file opened for the features and score commands,
+// whatever its format: its validated header, the request's rule set and flags,
+// and its consumers as protobuf `Consumer` messages block by block, ready for
+// FeatureEngine.computeWire and scoreWire.
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { BatchError, BatchHeader, WireConsumers } from '../engine/src/index.js';
@@ -15,9 +16,19 @@ export interface ConsumerBlock {
   readonly wire: WireConsumers;
 }
 
+/** The request's fields besides the calendar and the consumers, as sent (proto3 defaults when absent). */
+export interface BatchOptions {
+  /** `id`, `id@version`, or '' for the default rule set. */
+  readonly ruleSet: string;
+  readonly includeFeatures: boolean;
+  readonly flaggedOnly: boolean;
+  readonly includeEvidence: boolean;
+}
+
 export interface BatchFile {
   readonly path: string;
   readonly header: BatchHeader;
+  readonly options: BatchOptions;
   readonly consumerCount: number;
   /** The consumers in request order. Throws InputError for a consumer that cannot be read. */
   blocks(): Generator<ConsumerBlock>;

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
+import { defaultTemplates } from './templates-file.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
@@ -93,7 +94,10 @@ describe('gridcode features', () => {
     expect(out[3]!.note).toBe('no readings');
     expect(out[4]!.features.max_kw).toBe(2);
     expect(out[4]!.features.water_per_kwh).toBeCloseTo(2.5 / (0.25 * 192 * 2), 6); // water ÷ energy_kwh
-    expect(Object.keys(out[1]!.features).filter((name) => name.startsWith('corr_'))).toEqual([]);
+    // Without --templates: a corr_ feature for each template of the default rule set, in its order.
+    const defaults = defaultTemplates().names.map((name) => `corr_${name}`);
+    expect(defaults.length).toBeGreaterThan(0);
+    expect(Object.keys(out[1]!.features).filter((name) => name.startsWith('corr_'))).toEqual(defaults);
   });
 
   it('accepts snake_case and lowerCamelCase field names, and header members after the consumers', () => {

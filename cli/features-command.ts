@@ -22,7 +22,7 @@ Options:
                          other names are told apart by their first byte
   -t, --templates FILE   reference daily profiles for the corr_<name> features,
                          a JSON object {"name": [96 numbers], …}; default: the
-                         default rule set's templates (none yet)
+                         templates of the default rule set, rules/default.yaml
   -o, --output FILE      write the lines to FILE instead of standard output
                          (FILE appears only once it is complete)
   -h, --help             show this help

@@ -9,7 +9,7 @@ import { closeSync, readSync } from 'node:fs';
 import protobuf from 'protobufjs/minimal.js';
 import { gridcode } from '#gen/scoring.js';
 import { BatchError, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
-import { BLOCK_LIMITS, type BatchFile, type ConsumerBlock } from './batch-file.js';
+import { BLOCK_LIMITS, type BatchFile, type BatchOptions, type ConsumerBlock } from './batch-file.js';
 import { InputError } from './errors.js';
 import { BlockReader, blocksOf, ByteWindow, RangeList } from './file-ranges.js';
 import { consumerFromJson, REQUEST_FIELDS, requestHeader, type ConsumerScratch, type FieldValue } from './json-request.js';
@@ -27,10 +27,11 @@ interface Member {
 }
 
 export function openJsonBatch(path: string, fd: number, size: number): BatchFile {
-  const { header, consumers } = scanRequest(path, fd, size);
+  const { header, options, consumers } = scanRequest(path, fd, size);
   return {
     path,
     header,
+    options,
     consumerCount: consumers.length,
     *blocks(): Generator<ConsumerBlock> {
       const reader = new BlockReader(fd, size);
@@ -73,7 +74,7 @@ export function openJsonBatch(path: string, fd: number, size: number): BatchFile
 }
 
 /** Pass 1: the syntax of the whole file, its header members, and where each consumer object lies. */
-function scanRequest(path: string, fd: number, size: number): { header: BatchHeader; consumers: RangeList } {
+function scanRequest(path: string, fd: number, size: number): { header: BatchHeader; options: BatchOptions; consumers: RangeList } {
   const consumers = new RangeList();
   const members = new Map<string, Member>();
   const window = new ByteWindow(fd, size);
@@ -118,8 +119,8 @@ function scanRequest(path: string, fd: number, size: number): { header: BatchHea
     values.set(field, { jsonName: member.jsonName, value: JSON.parse(new TextDecoder().decode(window.slice(member.start, member.end - member.start))) as unknown });
   }
   try {
-    const { pointsPerDay, startDate } = requestHeader(values);
-    return { header: parseBatchHeader(pointsPerDay, startDate), consumers };
+    const { pointsPerDay, startDate, ruleSet, includeFeatures, flaggedOnly, includeEvidence } = requestHeader(values);
+    return { header: parseBatchHeader(pointsPerDay, startDate), options: { ruleSet, includeFeatures, flaggedOnly, includeEvidence }, consumers };
   } catch (error) {
     if (error instanceof JsonValueError || error instanceof BatchError) throw new InputError(path, error.message);
     throw error;

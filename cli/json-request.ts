@@ -12,17 +12,32 @@ export interface FieldValue {
   readonly value: unknown;
 }
 
-/** The header fields the features need, from the request's members other than `consumers` (by proto name). */
-export function requestHeader(members: ReadonlyMap<string, FieldValue>): { pointsPerDay: number; startDate: string } {
+/** The request's fields other than `consumers`, from its members (by proto name); absent ones are proto3 defaults. */
+export interface RequestHeaderFields {
+  readonly pointsPerDay: number;
+  readonly startDate: string;
+  readonly ruleSet: string;
+  readonly includeFeatures: boolean;
+  readonly flaggedOnly: boolean;
+  readonly includeEvidence: boolean;
+}
+
+export function requestHeader(members: ReadonlyMap<string, FieldValue>): RequestHeaderFields {
   let pointsPerDay = 0;
   let startDate = '';
+  let ruleSet = '';
+  let includeFeatures = false;
+  let flaggedOnly = false;
+  let includeEvidence = false;
   for (const [field, { jsonName, value }] of members) {
     if (field === 'points_per_day') pointsPerDay = value === null ? 0 : uint32(value, jsonName);
     else if (field === 'start_date') startDate = string(value, jsonName);
-    else if (field === 'rule_set') string(value, jsonName);
-    else bool(value, jsonName); // include_features, flagged_only, include_evidence
+    else if (field === 'rule_set') ruleSet = string(value, jsonName);
+    else if (field === 'include_features') includeFeatures = bool(value, jsonName);
+    else if (field === 'flagged_only') flaggedOnly = bool(value, jsonName);
+    else if (field === 'include_evidence') includeEvidence = bool(value, jsonName);
   }
-  return { pointsPerDay, startDate };
+  return { pointsPerDay, startDate, ruleSet, includeFeatures, flaggedOnly, includeEvidence };
 }
 
 /** Reused arrays for the readings: a consumer's Float32Arrays view them until the next consumer. */

@@ -1,19 +1,25 @@
 // The gridcode command line: dispatches to a command and turns its failures
 // into one line on stderr and an exit status. bin/gridcode.js calls main().
+import { checkCommand } from './check-command.js';
 import { CommandError, InputError, UsageError } from './errors.js';
 import { featuresCommand } from './features-command.js';
+import { scoreCommand } from './score-command.js';
 
 export const USAGE = `Usage: gridcode <command> [options]
 
 Health codes for power consumers from their load curves.
 
 Commands:
+  score      score every consumer in a batch file with a rule set (health codes)
   features   compute the curve features of every consumer in a batch file
+  check      compile rule-set files and show every error in them
 
 Run 'gridcode <command> --help' for a command's options.`;
 
 const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
+  score: scoreCommand,
   features: featuresCommand,
+  check: checkCommand,
 };
 
 /** Runs the command line `args` (without node and the script) and returns the exit status. */

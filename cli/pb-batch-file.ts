@@ -4,23 +4,29 @@
 // block by block and hands their bytes to the engine as they are.
 import { closeSync } from 'node:fs';
 import { BatchError, consumerIds, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
-import { BLOCK_LIMITS, type BatchFile, type ConsumerBlock } from './batch-file.js';
+import { BLOCK_LIMITS, type BatchFile, type BatchOptions, type ConsumerBlock } from './batch-file.js';
 import { InputError } from './errors.js';
 import { BlockReader, blocksOf, ByteWindow, RangeList } from './file-ranges.js';
 
-/** ScoreBatchRequest field numbers (proto/gridcode/v1/scoring.proto); rule_set (1) and the flags (5-7) do not matter for features. */
+/** ScoreBatchRequest field numbers (proto/gridcode/v1/scoring.proto). */
+const RULE_SET = 1;
 const START_DATE = 2;
 const POINTS_PER_DAY = 3;
 const CONSUMERS = 4;
+const INCLUDE_FEATURES = 5;
+const FLAGGED_ONLY = 6;
+const INCLUDE_EVIDENCE = 7;
 const FIELD_NAMES: Record<number, string> = { 1: 'rule_set', 2: 'start_date', 3: 'points_per_day', 4: 'consumers', 5: 'include_features', 6: 'flagged_only', 7: 'include_evidence' };
 /** The wire type each known field must have: 0 varint, 2 length-delimited. */
 const FIELD_WIRE_TYPES: Record<number, number> = { 1: 2, 2: 2, 3: 0, 4: 2, 5: 0, 6: 0, 7: 0 };
 const WIRE_TYPE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit'];
 /** Longer start_date strings are not dates anyway: read this much of them for the message. */
 const START_DATE_READ_LIMIT = 64;
+/** A rule_set longer than this is not an `id@version` (as for a JSON header member). */
+const MAX_RULE_SET_BYTES = 1 << 16;
 
 export function openProtobufBatch(path: string, fd: number, size: number): BatchFile {
-  const { header, consumers } = indexRequest(path, fd, size);
+  const { header, options, consumers } = indexRequest(path, fd, size);
   /** The engine counts byte offsets in the block's buffer: count them in the file, and name the consumer. */
   const blockError = (block: ConsumerBlock, error: BatchError): InputError => {
     const { spans } = block.wire;
@@ -37,6 +43,7 @@ export function openProtobufBatch(path: string, fd: number, size: number): Batch
   return {
     path,
     header,
+    options,
     consumerCount: consumers.length,
     *blocks(): Generator<ConsumerBlock> {
       const reader = new BlockReader(fd, size);
@@ -58,7 +65,7 @@ export function openProtobufBatch(path: string, fd: number, size: number): Batch
 }
 
 /** Pass 1: the request's header fields and where each consumer message lies. */
-function indexRequest(path: string, fd: number, size: number): { header: BatchHeader; consumers: RangeList } {
+function indexRequest(path: string, fd: number, size: number): { header: BatchHeader; options: BatchOptions; consumers: RangeList } {
   const window = new ByteWindow(fd, size);
   const consumers = new RangeList();
   const fail = (at: number, message: string): never => {
@@ -80,6 +87,11 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
 
   let startDate = '';
   let pointsPerDay = 0;
+  let ruleSet = '';
+  // A field given more than once: the last value wins, as in every protobuf parser.
+  let includeFeatures = false;
+  let flaggedOnly = false;
+  let includeEvidence = false;
   let pos = 0;
   while (pos < size) {
     const tagAt = pos;
@@ -96,6 +108,9 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
       case 0: {
         const [value, next] = varint(pos, `value of field ${field}`);
         if (field === POINTS_PER_DAY) pointsPerDay = value % 2 ** 32; // uint32: a longer varint is truncated, as every protobuf parser does
+        else if (field === INCLUDE_FEATURES) includeFeatures = value !== 0;
+        else if (field === FLAGGED_ONLY) flaggedOnly = value !== 0;
+        else if (field === INCLUDE_EVIDENCE) includeEvidence = value !== 0;
         pos = next;
         break;
       }
@@ -111,6 +126,7 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
         if (body + length > size) fail(tagAt, `field ${field}${FIELD_NAMES[field] ? ` (${FIELD_NAMES[field]})` : ''} has length ${length}, which runs past the end of the file (${size} bytes)`);
         if (field === CONSUMERS) consumers.push(body, body + length);
         else if (field === START_DATE) startDate = readStartDate(window, body, length, () => fail(body, 'start_date is not valid UTF-8'));
+        else if (field === RULE_SET) ruleSet = readRuleSet(window, body, length, fail);
         pos = body + length;
         break;
       }
@@ -119,7 +135,7 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
     }
   }
   try {
-    return { header: parseBatchHeader(pointsPerDay, startDate), consumers };
+    return { header: parseBatchHeader(pointsPerDay, startDate), options: { ruleSet, includeFeatures, flaggedOnly, includeEvidence }, consumers };
   } catch (error) {
     if (error instanceof BatchError) throw new InputError(path, error.message);
     throw error;
@@ -136,5 +152,15 @@ function readStartDate(window: ByteWindow, at: number, length: number, invalid: 
     return strict.decode(window.slice(at, length));
   } catch {
     return invalid();
+  }
+}
+
+/** The rule_set string, whole: it names a rule set, so it must be valid UTF-8 and of a sensible length. */
+function readRuleSet(window: ByteWindow, at: number, length: number, fail: (at: number, message: string) => never): string {
+  if (length > MAX_RULE_SET_BYTES) return fail(at, `rule_set is ${length} bytes long; that cannot be right`);
+  try {
+    return strict.decode(window.slice(at, length));
+  } catch {
+    return fail(at, 'rule_set is not valid UTF-8');
   }
 }

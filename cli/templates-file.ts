@@ -1,19 +1,30 @@
 // The reference daily profiles whose correlations become `corr_<name>` features.
 import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { TemplateError, TemplateSet } from '../engine/src/index.js';
+import { packageRoot } from '../engine/src/package-root.js';
+import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
+import { formatDiagnostics } from '../engine/src/rules/format.js';
 import { describeFsError, describeValue, InputError } from './errors.js';
 import { JsonScanner, JsonSyntaxError } from './json-stream.js';
 
 /** A templates file is a few kB; this guards against being handed a batch by mistake. */
 const MAX_TEMPLATES_BYTES = 16 << 20;
 
-/**
- * The templates used without --templates: those of the default rule set.
- * There is no rule set yet; the rules issue will load `rules/default.yaml`
- * here and return its templates. Until then: no templates, no corr_ features.
- */
-export function defaultTemplates(): TemplateSet {
-  return TemplateSet.empty;
+/** The rule set whose templates `gridcode features` uses without --templates. */
+export const DEFAULT_RULE_SET_FILE = join(packageRoot, 'rules', 'default.yaml');
+
+/** The templates used without --templates: those of the default rule set, so that its corr_ features appear. */
+export function defaultTemplates(file = DEFAULT_RULE_SET_FILE): TemplateSet {
+  let source: string;
+  try {
+    source = readFileSync(file, 'utf8');
+  } catch (error) {
+    throw new InputError(file, describeFsError(error));
+  }
+  const { ruleSet, diagnostics } = compileRuleSet(source, { file });
+  if (!ruleSet) throw new InputError(file, `the default rule set does not compile:\n${formatDiagnostics(diagnostics, source, file)}`);
+  return ruleSet.templates;
 }
 
 /** A JSON object `{ name: [96 numbers], … }` (shape only: the scale does not matter). */

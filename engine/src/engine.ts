@@ -66,6 +66,9 @@ function enumValue(value: number | undefined): number {
  * shareable across threads: each worker holds its own.
  */
 export class FeatureEngine {
+  /** The batch computed last: its features are still in engine memory. */
+  private last: { readonly matrix: FeatureMatrix; readonly pointsPerDay: number } | undefined;
+
   private constructor(
     private readonly wasm: EngineExports,
     private readonly maxMemoryBytes: number,
@@ -120,14 +123,30 @@ export class FeatureEngine {
 
   /** Features then codes for consumers given as JS values. */
   scoreConsumers(header: BatchHeader, consumers: readonly ConsumerInput[], ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
-    const matrix = this.computeConsumers(header, consumers, scoreCompute(ruleSet, options));
-    return runRules(this.wasm, ruleSet, matrix, header.pointsPerDay, new Map(matrix.notes));
+    this.computeConsumers(header, consumers, scoreCompute(ruleSet, options));
+    return this.rescore(ruleSet);
   }
 
   /** Features then codes straight from serialized Consumer messages. */
   scoreWire(header: BatchHeader, source: WireConsumers, ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
-    const matrix = this.computeWire(header, source, scoreCompute(ruleSet, options));
-    return runRules(this.wasm, ruleSet, matrix, header.pointsPerDay, new Map(matrix.notes));
+    this.computeWire(header, source, scoreCompute(ruleSet, options));
+    return this.rescore(ruleSet);
+  }
+
+  /**
+   * Runs a rule set over the batch computed last, without computing its
+   * features again (rule evaluation alone: benchmarks, and tests that write
+   * feature values into `matrix.values`). The rule set's templates must be
+   * those the batch was computed with, since they are the corr_ columns.
+   */
+  rescore(ruleSet: CompiledRuleSet): ScoredBatch {
+    const last = this.last;
+    if (!last) throw new Error('rescore needs a batch computed first');
+    const expected = featureNames(ruleSet.templates.names);
+    if (expected.length !== last.matrix.names.length || expected.some((name, i) => name !== last.matrix.names[i])) {
+      throw new Error(`rule set ${ruleSet.id}@${ruleSet.version} needs the features ${expected.join(', ')}; the batch has ${last.matrix.names.join(', ')}`);
+    }
+    return runRules(this.wasm, ruleSet, last.matrix, last.pointsPerDay, new Map(last.matrix.notes));
   }
 
   private run(
@@ -191,7 +210,9 @@ export class FeatureEngine {
     let view = new Float64Array(wasm.memory.buffer, base, names.length * count);
     // Engine memory may grow (the rules area); a grown memory detaches old views.
     const values = () => (view.buffer === wasm.memory.buffer ? view : (view = new Float64Array(wasm.memory.buffer, base, names.length * count)));
-    return new FeatureMatrix(names, count, values, notes);
+    const matrix = new FeatureMatrix(names, count, values, notes);
+    this.last = { matrix, pointsPerDay: points };
+    return matrix;
   }
 
   private attributeViews(count: number) {

@@ -12,3 +12,7 @@ export type { Diagnostic, DiagnosticCode, Span } from './rules/diagnostics.js';
 export { compileEngine, WASM_PATH } from './wasm.js';
 export { scanRequest, type RequestIndex } from './wire/request.js';
 export { scanConsumers, consumerIds, ConsumerIndex } from './wire/consumers.js';
+export * from './rules/registry/index.js';
+export { compileRuleSet, type CompileRuleSetOptions, type CompileRuleSetResult } from './rules/compile-rule-set.js';
+export { formatDiagnostic, formatDiagnostics } from './rules/format.js';
+export { ResponseBuilder, encodeResponse, responseJsonChunks } from './scoring/response.js';

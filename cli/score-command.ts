@@ -1,0 +1,229 @@
+// `gridcode score`: the health codes of every consumer of a batch file, as the
+// ScoreBatchResponse the service would return (shared/spec/api.md), in
+// canonical proto3 JSON or binary protobuf.
+import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { extname, join, sep } from 'node:path';
+import { parseArgs } from 'node:util';
+import { BatchError, FeatureEngine, type CompiledRuleSet } from '../engine/src/index.js';
+import { packageRoot } from '../engine/src/package-root.js';
+import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
+import { formatDiagnostics } from '../engine/src/rules/format.js';
+import { MAX_RULE_SET_BYTES, NoDefaultRuleSet, RuleSetRegistry, ruleSetRef } from '../engine/src/rules/registry/index.js';
+import { encodeResponse, ResponseBuilder, responseJsonChunks, type ResponseOptions } from '../engine/src/scoring/response.js';
+import type { gridcode } from '#gen/scoring.js';
+import { openBatch } from './batch-file.js';
+import { CommandError, describeFsError, InputError, UsageError } from './errors.js';
+import { openOutput, OutputClosed } from './output.js';
+
+/** The rule set that a request without one, and no --rule-set, is scored with. */
+export const DEFAULT_RULE_SET_ID = 'default';
+const RULE_SET_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
+
+export const SCORE_USAGE = `Usage: gridcode score --input BATCH [--rule-set ID|FILE] [--rules-dir DIR] [--output FILE]
+                      [--flagged-only] [--include-features] [--include-evidence]
+
+Scores every consumer of a batch with one rule set and writes the
+ScoreBatchResponse (proto/gridcode/v1/scoring.proto): each consumer's code,
+score and reasons in request order, and a summary of the whole batch.
+
+Options:
+  -i, --input BATCH        a ScoreBatchRequest: binary protobuf (.pb) or
+                           canonical proto3 JSON (.json); other names are told
+                           apart by their first byte
+  -r, --rule-set ID|FILE   a rule-set file (.yaml, .yml, .json) to compile and
+                           use, or a rule set of the rules directory: ID (its
+                           newest version) or ID@VERSION; default: the request's
+                           rule_set, else "${DEFAULT_RULE_SET_ID}"
+      --rules-dir DIR      the rules directory; default: gridcode's rules/
+  -o, --output FILE        write the response to FILE instead of standard
+                           output: binary protobuf when FILE ends in .pb,
+                           JSON otherwise (FILE appears only once complete)
+      --flagged-only       leave GREEN results out (the summary counts them)
+      --include-features   give each result's feature values, in the order of
+                           the response's featureNames
+      --include-evidence   give, for each fired rule, the values it read
+  -h, --help               show this help
+
+A flag is on when it is given here or set in the request. The JSON is
+canonical proto3 JSON: lowerCamelCase names, enums by name ("CODE_RED"),
+default values left out, undefined floats as "NaN"; one result a line.
+Exit status: 0 done, 1 a bad input or rule-set file or an unknown rule set,
+2 a bad command line.`;
+
+export async function scoreCommand(args: readonly string[]): Promise<number> {
+  const options = parseScoreArgs(args);
+  if (options.help) {
+    process.stdout.write(`${SCORE_USAGE}\n`);
+    return 0;
+  }
+  const input = options.input;
+  if (input === undefined) throw new UsageError('score needs --input BATCH', 'score');
+  const batch = openBatch(input);
+  try {
+    const request = batch.options;
+    const flags: ResponseOptions = {
+      includeFeatures: options['include-features'] === true || request.includeFeatures,
+      flaggedOnly: options['flagged-only'] === true || request.flaggedOnly,
+      includeEvidence: options['include-evidence'] === true || request.includeEvidence,
+    };
+    const ruleSet = await resolveRuleSet(options['rule-set'], request.ruleSet, options['rules-dir']);
+    const engine = await FeatureEngine.load().catch((error: Error) => {
+      throw new CommandError(`cannot load the feature engine: ${error.message}`);
+    });
+    const builder = new ResponseBuilder(ruleSet, flags);
+    for (const block of batch.blocks()) {
+      try {
+        // The scored block's matrix views engine memory: the builder copies what it needs now.
+        builder.add(engine.scoreWire(batch.header, block.wire, ruleSet, { allFeatures: flags.includeFeatures ?? false }), block.ids);
+      } catch (error) {
+        if (error instanceof BatchError) throw batch.blockError(block, error);
+        throw error;
+      }
+    }
+    const response = builder.build();
+    if (options.output !== undefined && extname(options.output).toLowerCase() === '.pb') writeBinary(options.output, encodeResponse(response));
+    else return await writeJson(response, options.output);
+  } finally {
+    batch.close();
+  }
+  return 0;
+}
+
+/**
+ * The rule set to score with: `flag` is a rule-set file or a reference into
+ * the rules directory; without it, the request's reference ('' = the default).
+ */
+async function resolveRuleSet(flag: string | undefined, requested: string, rulesDir: string | undefined): Promise<CompiledRuleSet> {
+  if (flag !== undefined && isRuleSetPath(flag)) return compileFile(flag);
+  return fromDirectory(rulesDir ?? join(packageRoot, 'rules'), flag ?? requested);
+}
+
+/**
+ * A rule-set file rather than an `id[@version]`: an existing file with a
+ * rule-set extension, or anything an id cannot be (ids are [a-z0-9_-]+) such
+ * as `x.yaml` or `dir/x`, so that a mistyped path says "no such file".
+ */
+function isRuleSetPath(value: string): boolean {
+  const extension = RULE_SET_EXTENSIONS.has(extname(value).toLowerCase());
+  if (extension && existsSync(value)) return true;
+  return !value.includes('@') && (extension || value.includes('/') || value.includes(sep));
+}
+
+function compileFile(path: string): CompiledRuleSet {
+  let source: string;
+  try {
+    const stat = statSync(path);
+    if (!stat.isFile()) throw new InputError(path, 'is not a regular file');
+    if (stat.size > MAX_RULE_SET_BYTES) throw new InputError(path, `${stat.size} bytes; a rule set may have at most ${MAX_RULE_SET_BYTES} bytes`);
+    source = new TextDecoder('utf-8', { fatal: true }).decode(readFileSync(path));
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (error instanceof TypeError) throw new InputError(path, 'not UTF-8 text (corrupted, or saved in another encoding)');
+    throw new InputError(path, describeFsError(error));
+  }
+  const { ruleSet, diagnostics } = compileRuleSet(source, { file: path });
+  if (ruleSet && diagnostics.length === 0) return ruleSet;
+  if (diagnostics.length > 0) process.stderr.write(`${formatDiagnostics(diagnostics, source, path).trimEnd()}\n`);
+  const count = Math.max(1, diagnostics.length);
+  throw new InputError(path, `the rule set does not compile (${count} error${count === 1 ? '' : 's'})`);
+}
+
+/** `ref` (`id`, `id@version`, '' for the default) among the rule sets of `dir`, loaded once, not watched. */
+async function fromDirectory(dir: string, ref: string): Promise<CompiledRuleSet> {
+  try {
+    if (!statSync(dir).isDirectory()) throw new InputError(dir, 'is not a directory; --rules-dir names the directory of rule-set files');
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    throw new InputError(dir, `cannot read the rules directory: ${describeFsError(error)}`);
+  }
+  const at = ref.indexOf('@');
+  // The registry insists that its default loads: make the id asked for the default, so that it is the one required.
+  const id = (at < 0 ? ref : ref.slice(0, at)) || DEFAULT_RULE_SET_ID;
+  const loaded: CompiledRuleSet[] = [];
+  let failures = 0;
+  let registry: RuleSetRegistry;
+  try {
+    registry = await RuleSetRegistry.open({
+      dir,
+      defaultId: id,
+      watch: false,
+      // Standard output is the response: the registry's news goes to stderr, and only trouble.
+      logger: { info: () => undefined, warn: (message) => process.stderr.write(`gridcode: ${message}\n`), error: (message) => process.stderr.write(`gridcode: ${message}\n`) },
+      onEvent: (event) => {
+        if (event.type === 'loaded') loaded.push(event.ruleSet);
+        else if (event.type === 'failed') failures++;
+      },
+    });
+  } catch (error) {
+    if (!(error instanceof NoDefaultRuleSet)) throw new CommandError((error as Error).message);
+    throw unknownRuleSet(dir, ref === '' ? `default rule set "${id}"` : `rule set ${JSON.stringify(ref)}`, loaded, failures);
+  }
+  try {
+    return registry.resolve(ref);
+  } catch (error) {
+    if (error instanceof BatchError) throw new InputError(dir, error.message);
+    throw error;
+  } finally {
+    await registry.close();
+  }
+}
+
+function unknownRuleSet(dir: string, what: string, loaded: readonly CompiledRuleSet[], failures: number): InputError {
+  const refs = loaded.map(ruleSetRef).sort();
+  const failed = failures > 0 ? `; ${failures} file${failures === 1 ? '' : 's'} did not load (see above)` : '';
+  return new InputError(dir, `no ${what}; loaded: ${refs.join(', ') || 'none'}${failed}`);
+}
+
+/** The JSON response to stdout or a file, a chunk of results at a time with backpressure. */
+async function writeJson(response: gridcode.v1.ScoreBatchResponse, path: string | undefined): Promise<number> {
+  const output = openOutput(path);
+  try {
+    for (const chunk of responseJsonChunks(response)) await output.write(chunk);
+    await output.close();
+  } catch (error) {
+    output.abort();
+    if (error instanceof OutputClosed) return 0;
+    throw error;
+  }
+  return 0;
+}
+
+/** The binary response: a regular file is written beside its name and renamed when complete. */
+function writeBinary(path: string, bytes: Uint8Array): void {
+  let regular = true;
+  try {
+    regular = statSync(path).isFile();
+  } catch {
+    // Does not exist yet: a new regular file.
+  }
+  const target = regular ? `${path}.partial-${process.pid}` : path;
+  try {
+    writeFileSync(target, bytes);
+    if (regular) renameSync(target, path);
+  } catch (error) {
+    if (regular) rmSync(target, { force: true });
+    throw new InputError(path, `cannot write the output: ${describeFsError(error)}`);
+  }
+}
+
+function parseScoreArgs(args: readonly string[]) {
+  try {
+    return parseArgs({
+      args: [...args],
+      options: {
+        input: { type: 'string', short: 'i' },
+        'rule-set': { type: 'string', short: 'r' },
+        'rules-dir': { type: 'string' },
+        output: { type: 'string', short: 'o' },
+        'flagged-only': { type: 'boolean' },
+        'include-features': { type: 'boolean' },
+        'include-evidence': { type: 'boolean' },
+        help: { type: 'boolean', short: 'h' },
+      },
+      allowPositionals: false,
+      strict: true,
+    }).values;
+  } catch (error) {
+    throw new UsageError((error as Error).message, 'score');
+  }
+}

@@ -1,0 +1,163 @@
+// Rule-set source text → CompiledRuleSet, or every diagnostic found. The
+// stages: size and nesting prescan → YAML (parseDocument, which keeps source
+// ranges) → the document schema (source/document.ts) → for each rule's `when`:
+// lexer → parser → checker, with spans mapped from the expression back into
+// the file → compiler (fold, emit) over all rules at once.
+//
+// Nothing is compiled unless every stage is clean, and each stage goes on past
+// its errors, so one run reports all the mistakes of a file (sorted by place).
+import { createHash } from 'node:crypto';
+import { parseDocument } from 'yaml';
+import { groupsFor } from '../catalogue.js';
+import { TemplateError } from '../errors.js';
+import { TemplateSet } from '../templates.js';
+import type { Diagnostic } from './diagnostics.js';
+import type { CompiledRule, CompiledRuleSet } from './program.js';
+import { MAX_EXPRESSION_CHARS, MAX_NODES_TOTAL } from './limits.js';
+import { lex } from './lexer/lexer.js';
+import { parse } from './parser/parser.js';
+import { check } from './check/checker.js';
+import { Scope } from './check/scope.js';
+import { compileProgram } from './compiler/compile.js';
+import type { Ir } from './compiler/ir.js';
+import { LineIndex } from './source/lines.js';
+import { prescan } from './source/prescan.js';
+import { scalarSpanMap } from './source/scalar-map.js';
+import { readDocument, type Draft, type DraftRule } from './source/document.js';
+import type { FileProblem } from './source/nodes.js';
+
+export interface CompileRuleSetOptions {
+  /** File name, for callers that keep it with the result; diagnostics carry offsets, lines and columns, and formatDiagnostics adds the name. */
+  readonly file?: string;
+  /** Constant folding (default on); off only to test that folding never changes a result. */
+  readonly fold?: boolean;
+}
+
+export interface CompileRuleSetResult {
+  /** Present exactly when `diagnostics` is empty. */
+  readonly ruleSet?: CompiledRuleSet;
+  readonly diagnostics: Diagnostic[];
+}
+
+export function compileRuleSet(source: string, options: CompileRuleSetOptions = {}): CompileRuleSetResult {
+  const lines = new LineIndex(source);
+  const place = (p: FileProblem): Diagnostic => ({ ...p, ...lines.position(p.span.start) });
+
+  const tooLarge = prescan(source);
+  if (tooLarge) return { diagnostics: [place(tooLarge)] };
+
+  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
+  if (doc.errors.length > 0) {
+    return {
+      diagnostics: sorted(
+        doc.errors.map((e) =>
+          // The prescan bounds nesting, but an overflow inside `yaml` must still never escape as a crash.
+          /call stack/i.test(e.message)
+            ? place({ code: 'limit', message: 'the document is nested too deeply', span: { start: e.pos[0], end: e.pos[1] } })
+            : place({ code: 'yaml', message: e.message, span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) } }),
+        ),
+      ),
+    };
+  }
+
+  const { draft, problems } = readDocument(doc, lines);
+  const templates = buildTemplates(draft, problems);
+  const scope = new Scope([...draft.templates.keys()]);
+  const irs: Ir[] = [];
+  let nodes = 0;
+  for (const rule of draft.rules) {
+    const result = checkRule(source, rule, scope, nodes);
+    nodes += result.nodes;
+    problems.push(...result.problems);
+    if (result.ir) irs.push(result.ir);
+  }
+  if (problems.length > 0 || !templates || irs.length !== draft.rules.length) return { diagnostics: sorted(problems.map(place)) };
+
+  const compiled = compileProgram(irs, options.fold === false ? { fold: false } : {});
+  if (!compiled.ok) {
+    const rule = draft.rules[compiled.rule]!;
+    const span = rule.when!.span;
+    return { diagnostics: [place({ code: 'limit', message: compiled.message, span, rule: rule.label })] };
+  }
+  const rules: CompiledRule[] = draft.rules.map((rule, i) => ({
+    id: rule.id,
+    score: rule.score,
+    effect: rule.effect,
+    reason: rule.reason,
+    reads: compiled.reads[i]!,
+  }));
+  const read = new Set(rules.flatMap((rule) => rule.reads));
+  const featureNames = scope.features.filter((name) => read.has(name));
+  const ruleSet: CompiledRuleSet = {
+    id: draft.id,
+    version: draft.version,
+    digest: createHash('sha256').update(source, 'utf8').digest('hex'),
+    description: draft.description,
+    thresholds: draft.thresholds,
+    minValidShare: draft.minValidShare,
+    templates,
+    rules,
+    reasonOrder: reasonOrder(rules),
+    program: compiled.program,
+    featureNames,
+    groups: groupsFor(featureNames),
+  };
+  return { ruleSet, diagnostics: [] };
+}
+
+/** Lexes, parses and checks one rule's `when`; problems are placed in the file. */
+function checkRule(source: string, rule: DraftRule, scope: Scope, nodesBefore: number): { ir?: Ir; problems: FileProblem[]; nodes: number } {
+  const when = rule.when;
+  if (!when) return { problems: [], nodes: 0 };
+  const inRule = (p: { code: FileProblem['code']; message: string; span: FileProblem['span'] }): FileProblem => ({ ...p, rule: rule.label });
+  if (when.text.length > MAX_EXPRESSION_CHARS) {
+    return { problems: [inRule({ code: 'limit', message: `\`when\` is longer than ${MAX_EXPRESSION_CHARS} characters; split the rule`, span: when.span })], nodes: 0 };
+  }
+  const toFile = scalarSpanMap(source, when.node, when.text);
+  const local = (p: { code: FileProblem['code']; message: string; span: FileProblem['span'] }): FileProblem => inRule({ ...p, span: toFile(p.span) });
+  const lexed = lex(when.text);
+  const parsed = parse(lexed.tokens);
+  const problems = [...lexed.problems, ...parsed.problems].map(local);
+  if (nodesBefore + parsed.nodes > MAX_NODES_TOTAL && nodesBefore <= MAX_NODES_TOTAL) {
+    problems.push(inRule({ code: 'limit', message: `the rules have more than ${MAX_NODES_TOTAL} expression parts in all`, span: when.span }));
+  }
+  if (!parsed.expr || problems.length > 0) {
+    // A repaired parse (a stray character skipped, a chain split) can still be checked: more mistakes in one run.
+    if (parsed.expr) problems.push(...check(parsed.expr, scope).problems.map(local));
+    return { problems, nodes: parsed.nodes };
+  }
+  const checked = check(parsed.expr, scope);
+  return { ...(checked.ir ? { ir: checked.ir } : {}), problems: checked.problems.map(local), nodes: parsed.nodes };
+}
+
+/** The TemplateSet of the draft; undefined (and a problem) if TemplateSet.from disagrees with our checks. */
+function buildTemplates(draft: Draft, problems: FileProblem[]): TemplateSet | undefined {
+  const complete = Object.fromEntries([...draft.templates].filter(([, values]) => values.length > 0));
+  try {
+    return TemplateSet.from(complete);
+  } catch (e) {
+    if (!(e instanceof TemplateError)) throw e;
+    problems.push({ code: 'bad_template', message: e.message, span: { start: 0, end: 0 } });
+    return undefined;
+  }
+}
+
+/**
+ * rules.md step 4: `exempt` rules, then `red` rules (the exemption decides
+ * the code, so it explains it first), each in file order; then the others by
+ * score, highest first, ties in file order.
+ */
+export function reasonOrder(rules: readonly Pick<CompiledRule, 'effect' | 'score'>[]): Int32Array {
+  const rank = (effect: CompiledRule['effect']): number => (effect === 'exempt' ? 0 : effect === 'red' ? 1 : 2);
+  const order = rules.map((_, i) => i);
+  order.sort((a, b) => {
+    const ra = rules[a]!;
+    const rb = rules[b]!;
+    return rank(ra.effect) - rank(rb.effect) || (ra.effect === 'score' ? rb.score - ra.score : 0) || a - b;
+  });
+  return Int32Array.from(order);
+}
+
+function sorted(diagnostics: Diagnostic[]): Diagnostic[] {
+  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+}

@@ -1,0 +1,123 @@
+// Wrong rule sets and the one diagnostic each must give: code, span, rule,
+// line and column. The expected span is marked in the text with ⟦ ⟧ (an
+// empty ⟦⟧ marks an empty span), so the table states exactly where the caret
+// goes without anyone counting offsets by hand.
+import type { DiagnosticCode } from '../../engine/src/rules/diagnostics.js';
+import { CASE_TEMPLATE } from './cases.js';
+
+export interface ErrorCase {
+  /** A full rule set, or (`expr`) the `when` of rule `r1` in WHEN_SET. */
+  readonly source?: string;
+  readonly expr?: string;
+  readonly code: DiagnosticCode;
+  readonly rule?: string;
+  /** The message mentions this (a suggestion, usually). */
+  readonly mentions?: string;
+  /** 1-based line and column of the span start, stated for full sources. */
+  readonly line?: number;
+  readonly column?: number;
+}
+
+/** The rule set an `expr` case is put in: its `when` starts on line 8, column 11. */
+export function whenSet(expr: string): string {
+  return `id: t\nversion: "1"\nthresholds: { yellow: 40, red: 70 }\ntemplates:\n  industrial_1shift: [${CASE_TEMPLATE.join(', ')}]\nrules:\n  - id: r1\n    when: ${expr}\n    score: 10\n`;
+}
+
+/** Removes the markers; returns the text and the marked span. */
+export function marked(text: string): { source: string; span: { start: number; end: number } } {
+  const start = text.indexOf('⟦');
+  const end = text.indexOf('⟧') - 1;
+  if (start < 0 || end < start - 1) throw new Error(`no ⟦span⟧ in ${text}`);
+  return { source: text.replace('⟦', '').replace('⟧', ''), span: { start, end } };
+}
+
+const HEADER = 'id: t\nversion: "1"\nthresholds: { yellow: 40, red: 70 }\n';
+const RULE = '  - id: r1\n    when: cv > 1\n    score: 10\n';
+
+export const ERROR_CASES: readonly ErrorCase[] = [
+  // syntax: the lexer (reports, skips or repairs, and goes on)
+  { expr: 'night_share > ⟦@⟧ 0.3', code: 'syntax', rule: 'r1' },
+  { expr: 'mean_kw ⟦=⟧ 1', code: 'syntax', rule: 'r1', mentions: '==' },
+  { expr: 'mean_kw > 1 ⟦&⟧ cv > 1', code: 'syntax', rule: 'r1', mentions: '&&' },
+  { expr: 'cv > 1 ⟦AND⟧ cv < 2', code: 'syntax', rule: 'r1', mentions: '`and`' },
+  { expr: '⟦.5⟧ < cv', code: 'syntax', rule: 'r1', mentions: '0.5' },
+  { expr: 'cv > ⟦5.⟧', code: 'syntax', rule: 'r1' },
+  { expr: 'cv > ⟦1e999⟧', code: 'syntax', rule: 'r1', mentions: 'too large' },
+  { expr: 'cv > ⟦1e-999⟧', code: 'syntax', rule: 'r1', mentions: 'too small' },
+  { expr: 'cv > 5⟦kw⟧', code: 'syntax', rule: 'r1', mentions: 'units' },
+  { expr: 'cv ⟦≥⟧ 5', code: 'syntax', rule: 'r1', mentions: '>=' },
+  // syntax: the parser
+  { expr: '0.1 < cv ⟦<⟧ 0.5', code: 'syntax', rule: 'r1', mentions: 'do not chain' },
+  { expr: 'cv == 1 ⟦!=⟧ 2', code: 'syntax', rule: 'r1', mentions: 'do not chain' },
+  { expr: '⟦(⟧cv > 1', code: 'syntax', rule: 'r1', mentions: 'never closed' },
+  { expr: 'cv > 1 ⟦)⟧', code: 'syntax', rule: 'r1', mentions: 'unmatched' },
+  { expr: 'cv > 1 and⟦⟧', code: 'syntax', rule: 'r1', mentions: 'ends too early' },
+  { expr: 'cv > ⟦*⟧ 1', code: 'syntax', rule: 'r1', mentions: 'expected a value' },
+  { expr: 'cv > 1 ⟦cv⟧', code: 'syntax', rule: 'r1', mentions: 'expected an operator' },
+  { expr: '(cv > 1 ⟦cv⟧)', code: 'syntax', rule: 'r1', mentions: 'expected `)`' },
+  { expr: 'category in ⟦residential⟧', code: 'syntax', rule: 'r1', mentions: 'needs a list' },
+  { expr: 'category in [residential ⟦commercial⟧]', code: 'syntax', rule: 'r1' },
+  { expr: 'category in ⟦[]⟧', code: 'syntax', rule: 'r1', mentions: 'empty list' },
+  { expr: 'category in [⟦true⟧]', code: 'syntax', rule: 'r1', mentions: 'numbers or enum words' },
+  { expr: 'cv > 1 and not⟦⟧', code: 'syntax', rule: 'r1', mentions: 'ends too early' },
+  { expr: 'cv == ⟦not⟧ cv', code: 'syntax', rule: 'r1' },
+  // unknown names, with the nearest known one
+  { expr: '⟦nigth_share⟧ > 0.35', code: 'unknown_name', rule: 'r1', mentions: '`night_share`' },
+  { expr: '⟦corr_industiral_1shift⟧ > 0.9', code: 'unknown_name', rule: 'r1', mentions: '`corr_industrial_1shift`' },
+  { expr: '⟦Night_Share⟧ > 0.35', code: 'unknown_name', rule: 'r1', mentions: '`night_share`' },
+  { expr: '⟦capacity⟧ > 5', code: 'unknown_name', rule: 'r1', mentions: '`capacity_kw`' },
+  { expr: '⟦foo⟧ > 1', code: 'unknown_name', rule: 'r1', mentions: 'features.md' },
+  { expr: '⟦corr_residential⟧ > 0.5', code: 'unknown_name', rule: 'r1', mentions: 'industrial_1shift' },
+  { expr: '⟦residential⟧ and cv > 1', code: 'unknown_name', rule: 'r1', mentions: 'category == residential' },
+  { expr: 'capacity_kw == ⟦residentail⟧', code: 'unknown_name', rule: 'r1' },
+  { expr: '⟦abs⟧ > 1', code: 'unknown_name', rule: 'r1', mentions: 'function' },
+  // enum words
+  { expr: 'category == ⟦residentail⟧', code: 'unknown_enum', rule: 'r1', mentions: '`residential`' },
+  { expr: 'zone == ⟦residential⟧', code: 'unknown_enum', rule: 'r1', mentions: 'residential_area, industrial_park' },
+  { expr: '⟦industiral⟧ == category', code: 'unknown_enum', rule: 'r1', mentions: '`industrial`' },
+  { expr: 'category in [residential, ⟦rural⟧]', code: 'unknown_enum', rule: 'r1', mentions: 'zone word' },
+  { expr: 'zone != ⟦industrial_prak⟧', code: 'unknown_enum', rule: 'r1', mentions: '`industrial_park`' },
+  // functions
+  { expr: '⟦mx⟧(cv, 1) > 1', code: 'unknown_function', rule: 'r1', mentions: '`max`' },
+  { expr: '⟦sqrt⟧(cv) > 1', code: 'unknown_function', rule: 'r1', mentions: 'min, max, abs, defined' },
+  { expr: '⟦night_share⟧(1) > 1', code: 'unknown_function', rule: 'r1', mentions: 'not a function' },
+  // types
+  { expr: '⟦category == 1⟧', code: 'type_mismatch', rule: 'r1', mentions: 'category with a number' },
+  { expr: '⟦category == zone⟧', code: 'type_mismatch', rule: 'r1', mentions: 'category with a zone' },
+  { expr: '⟦cv⟧ and true', code: 'type_mismatch', rule: 'r1', mentions: '`and`' },
+  { expr: 'cv > 1 or ⟦mean_kw⟧', code: 'type_mismatch', rule: 'r1', mentions: '`or`' },
+  { expr: '⟦cv + 1⟧', code: 'type_mismatch', rule: 'r1', mentions: '`when`' },
+  { expr: '⟦category⟧', code: 'type_mismatch', rule: 'r1', mentions: '`when`' },
+  { expr: '⟦true⟧ + 1 > 0', code: 'type_mismatch', rule: 'r1', mentions: '`+`' },
+  { expr: '⟦category⟧ < 3', code: 'type_mismatch', rule: 'r1', mentions: 'no order' },
+  { expr: '⟦defined(cv)⟧ == false', code: 'type_mismatch', rule: 'r1', mentions: 'not defined' },
+  { expr: 'defined(⟦category⟧)', code: 'type_mismatch', rule: 'r1' },
+  { expr: '⟦min(cv)⟧ > 1', code: 'type_mismatch', rule: 'r1', mentions: '2 arguments, found 1' },
+  { expr: 'category in [⟦1⟧]', code: 'type_mismatch', rule: 'r1', mentions: 'category words' },
+  { expr: '⟦defined(cv)⟧ in [1]', code: 'type_mismatch', rule: 'r1' },
+  { expr: 'not ⟦cv⟧', code: 'type_mismatch', rule: 'r1', mentions: '`not`' },
+  { expr: '-⟦true⟧ < 1', code: 'type_mismatch', rule: 'r1', mentions: '`-`' },
+  { expr: '⟦residential == commercial⟧', code: 'type_mismatch', rule: 'r1' },
+  // the document
+  { source: `${HEADER}⟦descripton⟧: x\nrules:\n${RULE}`, code: 'schema', line: 4, column: 1, mentions: '`description`' },
+  { source: `${HEADER}rules:\n  - id: r1\n    when: cv > 1\n    ⟦scor⟧: 10\n`, code: 'schema', rule: 'r1', line: 7, column: 5, mentions: '`score`' },
+  { source: `${HEADER}rules:\n  - id: r1\n    when: cv > 1\n    score: ⟦high⟧\n`, code: 'schema', rule: 'r1', line: 7, column: 12, mentions: 'number' },
+  { source: `${HEADER}rules:\n  - id: r1\n    when: cv > 1\n    score: ⟦120⟧\n`, code: 'schema', rule: 'r1', line: 7, column: 12, mentions: '0 to 100' },
+  { source: `${HEADER}rules:\n  - id: r1\n    when: cv > 1\n    effect: ⟦redd⟧\n`, code: 'schema', rule: 'r1', line: 7, column: 13, mentions: '`red`' },
+  { source: `${HEADER}rules:\n  - id: r1\n    when: ⟦[cv]⟧\n    score: 1\n`, code: 'schema', rule: 'r1', line: 6, column: 11, mentions: 'text' },
+  { source: `${HEADER}rules:\n  - ⟦⟧id: r1\n    score: 1\n`, code: 'schema', rule: 'r1', line: 5, column: 5, mentions: '`when`' },
+  { source: `${HEADER}rules:\n  - ⟦⟧id: r1\n    when: cv > 1\n`, code: 'schema', rule: 'r1', line: 5, column: 5, mentions: 'score' },
+  { source: `${HEADER}rules:\n  - id: ⟦R 1⟧\n    when: cv > 1\n    score: 1\n`, code: 'schema', rule: '#1', line: 5, column: 9, mentions: 'a-z' },
+  { source: `id: ⟦Default Set⟧\nversion: "1"\nthresholds: { yellow: 40, red: 70 }\nrules:\n${RULE}`, code: 'schema', line: 1, column: 5 },
+  { source: `id: t\nversion: ⟦a@b⟧\nthresholds: { yellow: 40, red: 70 }\nrules:\n${RULE}`, code: 'schema', line: 2, column: 10, mentions: '@' },
+  { source: `⟦⟧id: t\nversion: "1"\nthresholds: { yellow: 40, red: 70 }\n`, code: 'schema', line: 1, column: 1, mentions: '`rules`' },
+  { source: `${HEADER}min_valid_share: ⟦1.5⟧\nrules:\n${RULE}`, code: 'schema', line: 4, column: 18, mentions: 'between 0 and 1' },
+  { source: `id: t\nversion: "1"\nthresholds: ⟦{ yellow: 80, red: 70 }⟧\nrules:\n${RULE}`, code: 'bad_thresholds', line: 3, column: 13, mentions: 'above' },
+  { source: `id: t\nversion: "1"\nthresholds: { yellow: ⟦-1⟧, red: 70 }\nrules:\n${RULE}`, code: 'bad_thresholds', line: 3, column: 23 },
+  { source: `id: t\nversion: "1"\nthresholds: { yellow: 40, red: ⟦170⟧ }\nrules:\n${RULE}`, code: 'bad_thresholds', line: 3, column: 32 },
+  { source: `${HEADER}templates:\n  shift: ⟦[1, 2, 3]⟧\nrules:\n${RULE}`, code: 'bad_template', line: 5, column: 10, mentions: '3 values' },
+  { source: `${HEADER}templates:\n  shift: [${CASE_TEMPLATE.slice(0, 50).join(', ')}, ⟦.nan⟧, ${CASE_TEMPLATE.slice(51).join(', ')}]\nrules:\n${RULE}`, code: 'bad_template', line: 5, mentions: 'value 50' },
+  { source: `${HEADER}templates:\n  ⟦Shift⟧: [${CASE_TEMPLATE.join(', ')}]\nrules:\n${RULE}`, code: 'bad_template', line: 5, column: 3 },
+  { source: `${HEADER}templates:\n  shift: ⟦nope⟧\nrules:\n${RULE}`, code: 'bad_template', line: 5, column: 10 },
+  { source: `${HEADER}rules:\n${RULE}  - id: ⟦r1⟧\n    when: cv > 2\n    score: 10\n`, code: 'duplicate_rule', rule: 'r1', line: 8, column: 9, mentions: 'line 5' },
+];
