@@ -9,6 +9,7 @@ import { FeatureEngine, TemplateSet, parseBatchHeader, type BatchHeader, type Co
 import { packageRoot } from '../engine/src/package-root.js';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../engine/src/rules/format.js';
+import { caseRuleSet } from '../tests/rules/cases.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
 import { compareBatch, describe, dumpCurve, type Mismatch } from './check.js';
 import { JsFeatures } from './js-features.js';
@@ -54,11 +55,15 @@ async function main(argv: readonly string[]): Promise<number> {
 
   const ruleSet = loadDefaultRuleSet();
   const ruleTime: RuleTime = { nanoseconds: 0n };
+  // The expression table of the tests (every operator, NaN, enums), one rule per case.
+  const tableRuleSet = compileSource(caseRuleSet(), 'expression table');
+  const tableTime: RuleTime = { nanoseconds: 0n };
   const runners = [
     engineRunner(engine, header, templates, undefined, population),
     jsRunner(js, population),
     engineRunner(engine, header, templates, 0, population),
     scoreRunner(engine, header, ruleSet, population, ruleTime),
+    scoreRunner(engine, header, tableRuleSet, population, tableTime),
   ];
   const warmBatches = Math.max(1, Math.min(population.batches.length, Math.ceil(WARMUP_CONSUMERS / args.batch)));
   timedRound(runners, population, 0, warmBatches);
@@ -68,14 +73,17 @@ async function main(argv: readonly string[]): Promise<number> {
   const cheapRounds: number[] = [];
   const scoreRounds: number[] = [];
   const rulesRounds: number[] = [];
+  const tableRounds: number[] = [];
   for (let r = 0; r < args.rounds; r++) {
     ruleTime.nanoseconds = 0n;
+    tableTime.nanoseconds = 0n;
     const [engineRate, jsRate, cheapRate, scoreRate] = timedRound(runners, population, r);
     engineRounds.push(engineRate!);
     jsRounds.push(jsRate!);
     cheapRounds.push(cheapRate!);
     scoreRounds.push(scoreRate!);
     rulesRounds.push(population.consumers / (Number(ruleTime.nanoseconds) / 1e9));
+    tableRounds.push(population.consumers / (Number(tableTime.nanoseconds) / 1e9));
     log(`round ${r + 1}/${args.rounds}: engine ${Math.round(engineRate!)}/s, JS ${Math.round(jsRate!)}/s, ratio ${(engineRate! / jsRate!).toFixed(2)}`);
   }
 
@@ -93,6 +101,8 @@ async function main(argv: readonly string[]): Promise<number> {
     jsRounds,
     scoreRounds,
     rulesRounds,
+    tableRounds,
+    tableRules: tableRuleSet.rules.length,
     ruleSet: `${ruleSet.id}@${ruleSet.version} (${ruleSet.rules.length} rules)`,
     checked: args.check,
     mismatches: mismatches.length,
@@ -142,7 +152,10 @@ function check(engine: FeatureEngine, header: BatchHeader, templates: TemplateSe
 /** The shipped default rule set, compiled by the product's compiler. */
 function loadDefaultRuleSet(): CompiledRuleSet {
   const file = join(packageRoot, 'rules', 'default.yaml');
-  const source = readFileSync(file, 'utf8');
+  return compileSource(readFileSync(file, 'utf8'), file);
+}
+
+function compileSource(source: string, file: string): CompiledRuleSet {
   const { ruleSet, diagnostics } = compileRuleSet(source, { file });
   if (!ruleSet) throw new Error(`${file} does not compile:\n${formatDiagnostics(diagnostics, source, file)}`);
   return ruleSet;
