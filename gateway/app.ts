@@ -1,0 +1,96 @@
+// The HTTP app: a small core that receives its parts as options. Serves the
+// RPCs at POST /gridcode.v1.ScoringService/<Method> in Connect and gRPC-Web
+// (and gRPC when served over HTTP/2 by grpc-server.ts), plus /healthz,
+// /readyz and /metrics.
+import { Hono } from 'hono';
+import { auth, type Authenticate } from './middleware/auth/index.js';
+import { bodyLimit } from './middleware/body-limit/index.js';
+import { deadline } from './middleware/deadline/index.js';
+import { requestId } from './middleware/request-id/index.js';
+import { rpc } from './middleware/rpc/index.js';
+import type { Allocate } from './protocols/body.js';
+import type { GatewayEnv, GatewayLogger, Observe } from './protocols/env.js';
+import { SERVICE_NAME } from './protocols/index.js';
+import { sendError } from './protocols/respond.js';
+import { unaryHandler } from './protocols/unary.js';
+import type { ScoringService } from './service/types.js';
+
+export type { Authenticate } from './middleware/auth/index.js';
+export type { Allocate } from './protocols/body.js';
+export type { GatewayEnv, GatewayLogger, Observe, RpcObservation } from './protocols/env.js';
+
+export interface AppLimits {
+  /** Largest request body, and largest message after decompression (default 64 MiB). */
+  readonly maxBodyBytes?: number;
+  /** Compress replies of at least this many bytes when the client accepts gzip (default 1024). */
+  readonly compressMinBytes?: number;
+}
+
+export interface MetricsExposition {
+  readonly contentType: string;
+  readonly body: string | Uint8Array;
+}
+
+export interface AppOptions {
+  readonly service: ScoringService;
+  readonly authenticate: Authenticate;
+  /** Called once per RPC (not for 404/405/415 outside the protocol). */
+  readonly observe?: Observe;
+  readonly limits?: AppLimits;
+  /** Where unexpected errors go (default: console.error). */
+  readonly logger?: GatewayLogger;
+  /** GET /readyz: 200 when true, 503 otherwise (default: always ready). */
+  readonly ready?: () => boolean;
+  /** GET /metrics; without it the route is not mounted. */
+  readonly metrics?: () => Promise<MetricsExposition>;
+  /** Allocates request message buffers (default `new ArrayBuffer(length)`). */
+  readonly allocate?: Allocate;
+  /** More routes, mounted before the RPC routes. */
+  readonly extraRoutes?: (app: Hono<GatewayEnv>) => void;
+}
+
+export const consoleLogger: GatewayLogger = {
+  error(fields, message) {
+    console.error(message, fields);
+  },
+};
+
+export function createApp(options: AppOptions): Hono<GatewayEnv> {
+  const logger = options.logger ?? consoleLogger;
+  const ready = options.ready ?? (() => true);
+  const app = new Hono<GatewayEnv>();
+
+  app.use('*', requestId());
+
+  app.get('/healthz', (c) => c.text('ok'));
+  app.get('/readyz', (c) => (ready() ? c.text('ready') : c.text('not ready', 503)));
+  if (options.metrics) {
+    const metrics = options.metrics;
+    app.get('/metrics', async (c) => {
+      const { contentType, body } = await metrics();
+      return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), 200, { 'content-type': contentType });
+    });
+  }
+  options.extraRoutes?.(app);
+
+  app.post(
+    '/:service/:method',
+    rpc({ observe: options.observe, logger }),
+    deadline(),
+    bodyLimit({ maxBytes: options.limits?.maxBodyBytes }),
+    auth({ authenticate: options.authenticate }),
+    unaryHandler({
+      service: options.service,
+      ...(options.allocate ? { allocate: options.allocate } : {}),
+      ...(options.limits?.compressMinBytes !== undefined ? { compressMinBytes: options.limits.compressMinBytes } : {}),
+    }),
+  );
+  app.all(`/${SERVICE_NAME}/:method`, (c) => c.body(null, 405, { allow: 'POST' }));
+
+  app.onError((err, c) => {
+    if (c.get('rpc')) return sendError(c, err, logger);
+    logger.error({ err, requestId: c.get('requestId') }, 'unexpected error');
+    return c.text('internal error', 500);
+  });
+  return app;
+}

@@ -1,0 +1,315 @@
+// `npm start`: the gridcode scoring service. Compiles the engine once, opens
+// the rule-set directory (watched), starts the worker pool, and serves
+// Connect, gRPC-Web, /metrics, /healthz and /readyz over HTTP/1.1 on `port`
+// and gRPC over h2c on `grpcPort`. Prints one line on stdout when ready;
+// everything else is JSON log lines on stderr.
+//
+// SIGTERM (or SIGINT): /readyz turns 503 first; the servers stop accepting
+// connections, HTTP/2 clients get GOAWAY and HTTP/1.1 keep-alive connections
+// are closed as they go idle, so no new request starts (one that races in on
+// an open HTTP/1.1 connection gets 503 unavailable); every accepted request
+// completes; then the pool and the registry close and the process exits 0.
+// After shutdownTimeoutMs it gives up on what is left and exits 1. SIGHUP
+// rereads the rule-set directory and the tokens file.
+import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { Http2Server, ServerHttp2Session } from 'node:http2';
+import type { AddressInfo } from 'node:net';
+import { realpathSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { getRequestListener } from '@hono/node-server';
+import { compileEngine, ruleSetRef, type RuleSetRegistry } from '../engine/src/index.js';
+import { createApp } from './app.js';
+import { createGrpcServer } from './grpc-server.js';
+import { ConfigError, USAGE, loadConfig, type GatewayConfig } from './ops/config.js';
+import { createLogger, logRequest, registryLogger, type Logger } from './ops/logger.js';
+import { GatewayMetrics } from './ops/metrics.js';
+import { TenantDirectory, createAuthenticator, mayUse, type Authenticator } from './ops/tenants.js';
+import { createScoringPool, type ScoringPool } from './pool/pool.js';
+import { openRegistryWithSources } from './service/rule-set-sources.js';
+import { createScoringService, type ScoringServiceOptions } from './service/scoring-service.js';
+
+export interface GatewayAddresses {
+  readonly host: string;
+  /** The HTTP/1.1 port actually bound (differs from the config when it was 0). */
+  readonly port: number;
+  readonly grpcPort: number;
+}
+
+export interface Gateway {
+  readonly config: GatewayConfig;
+  readonly addresses: GatewayAddresses;
+  readonly metrics: GatewayMetrics;
+  readonly registry: RuleSetRegistry;
+  /** The one line printed when ready. */
+  readonly readyLine: string;
+  isReady(): boolean;
+  /** SIGHUP: rereads the rule sets and the tokens file. */
+  reload(): Promise<void>;
+  /** SIGTERM: drains and closes everything; resolves to the exit status (0, or 1 after the hard timeout). */
+  shutdown(reason?: string): Promise<number>;
+}
+
+export interface StartOptions {
+  readonly logger?: Logger;
+}
+
+/** Starts everything and resolves once it is ready to serve (not printing anything to stdout). */
+export async function startGateway(config: GatewayConfig, options: StartOptions = {}): Promise<Gateway> {
+  const logger = options.logger ?? createLogger({ level: config.logLevel });
+  const closers: (() => Promise<void>)[] = [];
+  const closeAll = async () => {
+    for (const close of closers.reverse()) await close().catch((error: unknown) => logger.error('shutdown step failed', { err: error }));
+  };
+  let engineCompiled = false;
+  let draining = false;
+
+  try {
+    const metrics = new GatewayMetrics();
+    const directory = config.tokensFile === undefined ? undefined : await TenantDirectory.load(config.tokensFile, { defaultRuleSet: config.defaultRuleSet });
+    const authenticator = createAuthenticator(directory, config.defaultRuleSet);
+
+    const module = await compileEngine();
+    engineCompiled = true;
+
+    const registry = await openRegistryWithSources({
+      dir: config.rulesDir,
+      defaultId: config.defaultRuleSet,
+      watch: true,
+      logger: registryLogger(logger),
+      onEvent: metrics.onRegistryEvent,
+    });
+    closers.push(() => registry.close());
+    warnAboutTenants(authenticator, registry, logger);
+
+    const pool: ScoringPool = await createScoringPool({ threads: config.workers, maxQueue: config.maxQueue, module });
+    closers.push(() => pool.close());
+
+    const serviceLogger = logger.child({ component: 'service' });
+    const serviceOptions: ScoringServiceOptions = {
+      pool,
+      registry,
+      limits: { maxConsumers: config.maxConsumers, maxReadingsPerConsumer: config.maxReadingsPerConsumer },
+      logger: { info: (m) => serviceLogger.info(m), warn: (m) => serviceLogger.warn(m), error: (m) => serviceLogger.error(m) },
+      onBatch: (batch) => metrics.observeBatch(batch),
+    };
+    const service = createScoringService(serviceOptions);
+
+    let listening = false;
+    const isReady = () => engineCompiled && !pool.closing && registry.snapshot.default !== undefined && !draining && listening;
+    metrics.bind({ poolStats: () => pool.stats(), ruleSets: () => registry.list(), ready: isReady });
+
+    const appLogger = logger.child({ component: 'http' });
+    const app = createApp({
+      service,
+      authenticate: authenticator.authenticate,
+      observe: (observation) => {
+        metrics.observeRequest(observation);
+        const { seconds, ...fields } = observation;
+        logRequest(logger, { ...fields, durationMs: seconds * 1000 });
+      },
+      limits: { maxBodyBytes: config.maxBodyBytes },
+      logger: { error: (fields, message) => appLogger.error(message, fields) },
+      ready: isReady,
+      metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+      allocate: (length) => service.allocateBody(length),
+    });
+
+    // HTTP/1.1: Connect, gRPC-Web, metrics and health.
+    const listener = getRequestListener(app.fetch);
+    const inFlight = new Set<ServerResponse>();
+    const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
+      if (draining) return refuseWhileDraining(res);
+      inFlight.add(res);
+      res.on('close', () => inFlight.delete(res));
+      void listener(req, res);
+    });
+    // HTTP/2 cleartext: gRPC (and Connect, gRPC-Web).
+    const grpc: Http2Server = createGrpcServer({ app });
+    const sessions = new Set<ServerHttp2Session>();
+    grpc.on('session', (session: ServerHttp2Session) => {
+      if (draining) {
+        session.close();
+        return;
+      }
+      sessions.add(session);
+      session.on('close', () => sessions.delete(session));
+    });
+
+    const port = await listen(http, config.port, config.host, 'port (--port, PORT)');
+    closers.push(() => closeServer(http));
+    const grpcPort = await listen(grpc, config.grpcPort, config.host, 'grpcPort (--grpc-port, GRPC_PORT)');
+    closers.push(() => closeServer(grpc));
+    listening = true;
+
+    const addresses: GatewayAddresses = { host: config.host, port, grpcPort };
+    const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const readyLine =
+      `gridcode ready: connect+grpc-web http://${hostPart}:${port}, grpc h2c ${hostPart}:${grpcPort}, ` +
+      `rule sets ${registry.list().map(ruleSetRef).join(' ')}, ${pool.threads} worker${pool.threads === 1 ? '' : 's'}` +
+      (authenticator.required ? `, ${authenticator.tenants().length} tenant${authenticator.tenants().length === 1 ? '' : 's'}` : ', no authentication (loopback only)');
+
+    let shutdownPromise: Promise<number> | undefined;
+    const gateway: Gateway = {
+      config,
+      addresses,
+      metrics,
+      registry,
+      readyLine,
+      isReady,
+      async reload() {
+        const snapshot = await registry.reload();
+        logger.info('rule sets reread', { ruleSets: snapshot.list().map(ruleSetRef) });
+        if (config.tokensFile !== undefined) {
+          try {
+            authenticator.replace(await TenantDirectory.load(config.tokensFile, { defaultRuleSet: config.defaultRuleSet }));
+            logger.info('tokens file reread', { tenants: authenticator.tenants().length });
+            warnAboutTenants(authenticator, registry, logger);
+          } catch (error) {
+            logger.error('tokens file not reread; the previous tenants stay', { error: (error as Error).message });
+          }
+        }
+      },
+      shutdown(reason = 'shutdown') {
+        shutdownPromise ??= (async () => {
+          draining = true;
+          const started = performance.now();
+          logger.info('draining: not ready, no new requests', { reason, inFlight: inFlight.size, http2Sessions: sessions.size });
+          let timedOut = false;
+          const timer = setTimeout(() => {
+            timedOut = true;
+            logger.error('shutdown timeout: closing the connections left', { timeoutMs: config.shutdownTimeoutMs, inFlight: inFlight.size, http2Sessions: sessions.size });
+            http.closeAllConnections();
+            for (const session of sessions) session.destroy();
+          }, config.shutdownTimeoutMs);
+          // Stop accepting; close connections as they go idle; GOAWAY to HTTP/2 clients.
+          const httpClosed = closeServer(http);
+          const grpcClosed = closeServer(grpc);
+          for (const session of sessions) session.close();
+          const idle = setInterval(() => http.closeIdleConnections(), 25);
+          http.closeIdleConnections();
+          await Promise.all([httpClosed, grpcClosed]);
+          clearInterval(idle);
+          logger.info('requests drained', { ms: Math.round(performance.now() - started) });
+          await pool.close().catch((error: unknown) => logger.error('closing the pool failed', { err: error }));
+          await registry.close().catch((error: unknown) => logger.error('closing the registry failed', { err: error }));
+          clearTimeout(timer);
+          logger.info('stopped', { ms: Math.round(performance.now() - started) });
+          return timedOut ? 1 : 0;
+        })();
+        return shutdownPromise;
+      },
+    };
+    return gateway;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+/** A request that arrived on an open HTTP/1.1 connection after draining began. */
+function refuseWhileDraining(res: ServerResponse): void {
+  const body = JSON.stringify({ code: 'unavailable', message: 'the server is shutting down; retry on another instance' });
+  res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'content-length': Buffer.byteLength(body) });
+  res.end(body);
+}
+
+function listen(server: Server | Http2Server, port: number, host: string, what: string): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const onError = (error: NodeJS.ErrnoException) => {
+      server.off('listening', onListening);
+      if (error.code === 'EADDRINUSE') reject(new Error(`${what}: ${host}:${port} is already in use`));
+      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new Error(`host ${host} is not an address of this machine (${error.code})`));
+      else if (error.code === 'EACCES') reject(new Error(`${what}: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`));
+      else reject(error);
+    };
+    const onListening = () => {
+      server.off('error', onError);
+      resolve((server.address() as AddressInfo).port);
+    };
+    server.once('error', onError);
+    server.once('listening', onListening);
+    server.listen(port, host);
+  });
+}
+
+function closeServer(server: Server | Http2Server): Promise<void> {
+  return new Promise((resolve) => {
+    if (!server.listening) return resolve();
+    server.close(() => resolve());
+  });
+}
+
+/** Tenants naming rule sets that are not loaded: not an error (a file may come later), but worth a line. */
+function warnAboutTenants(authenticator: Authenticator, registry: RuleSetRegistry, logger: Logger): void {
+  const loaded = new Set(registry.list().map((ruleSet) => ruleSet.id));
+  for (const tenant of authenticator.tenants()) {
+    const missing = (tenant.ruleSets === '*' ? [tenant.defaultRuleSet] : tenant.ruleSets).filter((id) => !loaded.has(id));
+    if (missing.length > 0) logger.warn('a tenant names rule sets that are not loaded', { tenant: tenant.id, missing });
+    if (!mayUse(tenant, tenant.defaultRuleSet)) logger.warn('a tenant may not use its own default rule set', { tenant: tenant.id });
+  }
+}
+
+/** The command: exit 2 on a bad configuration, 1 when startup fails. */
+export async function main(argv: readonly string[] = process.argv.slice(2)): Promise<void> {
+  let config: GatewayConfig & { help: boolean };
+  try {
+    config = await loadConfig({ argv });
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      process.stderr.write(`gridcode: ${error.message}\nRun with --help for the options.\n`);
+      process.exitCode = 2;
+      return;
+    }
+    throw error;
+  }
+  if (config.help) {
+    process.stdout.write(`${USAGE}\n`);
+    return;
+  }
+  const logger = createLogger({ level: config.logLevel });
+  let gateway: Gateway;
+  try {
+    gateway = await startGateway(config, { logger });
+  } catch (error) {
+    logger.error('startup failed', { err: error });
+    process.stderr.write(`gridcode: cannot start: ${(error as Error).message}\n`);
+    process.exitCode = 1;
+    return;
+  }
+  process.stdout.write(`${gateway.readyLine}\n`);
+  logger.info('ready', { ...gateway.addresses, workers: config.workers });
+
+  let signals = 0;
+  const stop = (signal: NodeJS.Signals) => {
+    signals++;
+    if (signals > 1) {
+      logger.warn('second signal: exiting now', { signal });
+      process.exit(1);
+    }
+    void gateway.shutdown(signal).then(
+      (status) => process.exit(status),
+      (error: unknown) => {
+        logger.error('shutdown failed', { err: error });
+        process.exit(1);
+      },
+    );
+  };
+  process.on('SIGTERM', stop);
+  process.on('SIGINT', stop);
+  process.on('SIGHUP', () => {
+    logger.info('SIGHUP: rereading rule sets and tokens');
+    gateway.reload().catch((error: unknown) => logger.error('reload failed', { err: error }));
+  });
+}
+
+function isEntryPoint(): boolean {
+  const script = process.argv[1];
+  if (script === undefined) return false;
+  try {
+    return realpathSync(script) === realpathSync(fileURLToPath(import.meta.url));
+  } catch {
+    return false;
+  }
+}
+
+if (isEntryPoint()) await main();

@@ -1,0 +1,21 @@
+// body-limit: refuses a Content-Length above the limit at once
+// (`resource_exhausted`) and sets `maxBodyBytes`, which the body reader
+// enforces while reading bodies without a Content-Length.
+import type { MiddlewareHandler } from 'hono';
+import { DEFAULT_MAX_BODY_BYTES, parseContentLength, tooLarge } from '../../protocols/body.js';
+import type { GatewayEnv } from '../../protocols/env.js';
+
+export interface BodyLimitOptions {
+  /** Default 64 MiB. */
+  readonly maxBytes?: number | undefined;
+}
+
+export function bodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler<GatewayEnv> {
+  const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
+  return async function bodyLimitMiddleware(c, next) {
+    const length = parseContentLength(c.req.header('content-length'));
+    if (length !== undefined && length > maxBytes) throw tooLarge(maxBytes);
+    c.set('maxBodyBytes', maxBytes);
+    await next();
+  };
+}

@@ -1,0 +1,65 @@
+// rpc: the entry of every RPC route. Picks the protocol from Content-Type
+// (415 when none is served here; gRPC only over HTTP/2), resolves the method
+// (unknown → unimplemented), checks protocol headers, and reports the call
+// once to `observe` however it ended. Errors thrown further down are written
+// in the call's protocol by the app's onError (see protocols/respond.ts).
+import type { MiddlewareHandler } from 'hono';
+import { METHODS, type MethodName } from '../../service/types.js';
+import type { GatewayEnv, GatewayLogger, Observe, RpcState } from '../../protocols/env.js';
+import { PROTOCOLS, SERVICE_NAME } from '../../protocols/index.js';
+import { negotiate } from '../../protocols/negotiate.js';
+import { http2Response, sendError } from '../../protocols/respond.js';
+import { ServiceError } from '../../service/codes.js';
+
+export interface RpcOptions {
+  readonly observe?: Observe | undefined;
+  readonly logger: GatewayLogger;
+}
+
+function methodOf(path: string): MethodName | undefined {
+  const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
+  if (!match || match[1] !== SERVICE_NAME) return undefined;
+  return (METHODS as readonly string[]).includes(match[2] as string) ? (match[2] as MethodName) : undefined;
+}
+
+export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
+  return async function rpcMiddleware(c, next) {
+    const started = performance.now();
+    const negotiated = negotiate(c.req.header('content-type'));
+    if (!negotiated || (negotiated.protocol === 'grpc' && !http2Response(c))) {
+      return c.body(null, 415, { 'accept-post': 'application/proto, application/json, application/grpc-web+proto, application/grpc+proto' });
+    }
+    const state: RpcState = {
+      protocol: negotiated.protocol,
+      serialization: negotiated.serialization,
+      adapter: PROTOCOLS[negotiated.protocol],
+      method: methodOf(c.req.path),
+      requestBytes: 0,
+    };
+    c.set('rpc', state);
+    try {
+      if (!state.method) throw new ServiceError('unimplemented', `no procedure at ${c.req.path.slice(0, 200)}`);
+      state.adapter.checkHeaders(c.req.raw.headers);
+      await next();
+    } catch (err) {
+      // Errors of this middleware itself, and non-Error throws from below.
+      c.res = sendError(c, err, options.logger);
+    }
+    const outcome = state.outcome ?? { code: 'internal' as const, responseBytes: 0 };
+    const tenant = c.get('tenant') as { id: string } | undefined;
+    try {
+      options.observe?.({
+        method: state.method ?? 'unknown',
+        protocol: state.protocol,
+        code: outcome.code,
+        seconds: (performance.now() - started) / 1000,
+        requestBytes: state.requestBytes,
+        responseBytes: outcome.responseBytes,
+        requestId: c.get('requestId'),
+        ...(tenant ? { tenant: tenant.id } : {}),
+      });
+    } catch (err) {
+      options.logger.error({ err }, 'observe hook failed');
+    }
+  };
+}

@@ -1,0 +1,193 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { availableParallelism, tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { packageRoot } from '../../engine/src/package-root.js';
+import { ConfigError, USAGE, checkExposure, defaultConfig, isLoopback, loadConfig, parseCommandLine, resolveConfig } from './config.js';
+
+let dir: string;
+beforeAll(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'gridcode-config-'));
+});
+afterAll(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+function errorOf(run: () => unknown): string {
+  try {
+    run();
+  } catch (error) {
+    expect(error).toBeInstanceOf(ConfigError);
+    return (error as Error).message;
+  }
+  throw new Error('expected a ConfigError');
+}
+
+describe('defaults', () => {
+  it('are the documented ones', () => {
+    const config = resolveConfig({ env: {} });
+    expect(config).toEqual(defaultConfig());
+    expect(config.host).toBe('127.0.0.1');
+    expect(config.port).toBe(8080);
+    expect(config.grpcPort).toBe(8081);
+    expect(config.rulesDir).toBe(resolve(packageRoot, 'rules'));
+    expect(config.defaultRuleSet).toBe('default');
+    expect(config.workers).toBe(availableParallelism());
+    expect(config.maxBodyBytes).toBe(64 * 1024 * 1024);
+    expect(config.tokensFile).toBeUndefined();
+    expect(config.allowUnauthenticatedNonLoopback).toBe(false);
+  });
+});
+
+describe('precedence: file < environment < flags', () => {
+  const file = { path: '/etc/gridcode/gateway.yaml', values: { port: 9000, grpcPort: 9001, workers: 3, rulesDir: 'rules.d', log_level: 'warn' } };
+
+  it('takes the file over the defaults, resolving its paths against its folder', () => {
+    const config = resolveConfig({ file, env: {} });
+    expect(config).toMatchObject({ port: 9000, grpcPort: 9001, workers: 3, rulesDir: '/etc/gridcode/rules.d', logLevel: 'warn', host: '127.0.0.1' });
+  });
+
+  it('takes the environment over the file', () => {
+    const config = resolveConfig({ file, env: { PORT: '9100', GRIDCODE_WORKERS: '5' }, cwd: '/srv' });
+    expect(config).toMatchObject({ port: 9100, grpcPort: 9001, workers: 5 });
+  });
+
+  it('takes flags over the environment, resolving their paths against cwd', () => {
+    const flags = parseCommandLine(['--port', '9200', '--grpc-port=9201', '--rules-dir', 'my-rules']).values;
+    const config = resolveConfig({ file, env: { PORT: '9100', GRPC_PORT: '9101' }, flags, cwd: '/srv' });
+    expect(config).toMatchObject({ port: 9200, grpcPort: 9201, rulesDir: '/srv/my-rules', workers: 3 });
+  });
+
+  it('ignores empty environment variables', () => {
+    expect(resolveConfig({ file, env: { PORT: '' } }).port).toBe(9000);
+  });
+
+  it('reads every documented environment variable', () => {
+    const config = resolveConfig({
+      env: {
+        GRIDCODE_HOST: '::1',
+        PORT: '1',
+        GRPC_PORT: '2',
+        GRIDCODE_RULES_DIR: '/r',
+        GRIDCODE_DEFAULT_RULE_SET: 'district-a',
+        GRIDCODE_WORKERS: '7',
+        GRIDCODE_MAX_QUEUE: '9',
+        GRIDCODE_MAX_BODY_BYTES: '1MiB',
+        GRIDCODE_MAX_CONSUMERS: '10',
+        GRIDCODE_MAX_READINGS_PER_CONSUMER: '2880',
+        GRIDCODE_TOKENS_FILE: '/t.yaml',
+        GRIDCODE_INSECURE_NO_AUTH: 'yes',
+        GRIDCODE_LOG_LEVEL: 'DEBUG',
+        GRIDCODE_SHUTDOWN_TIMEOUT_MS: '500',
+      },
+    });
+    expect(config).toEqual({
+      host: '::1',
+      port: 1,
+      grpcPort: 2,
+      rulesDir: '/r',
+      defaultRuleSet: 'district-a',
+      workers: 7,
+      maxQueue: 9,
+      maxBodyBytes: 1024 * 1024,
+      maxConsumers: 10,
+      maxReadingsPerConsumer: 2880,
+      tokensFile: '/t.yaml',
+      allowUnauthenticatedNonLoopback: true,
+      logLevel: 'debug',
+      shutdownTimeoutMs: 500,
+    });
+  });
+
+  it('accepts port 0 (any free port) for both servers', () => {
+    expect(resolveConfig({ flags: parseCommandLine(['--port', '0', '--grpc-port', '0']).values, env: {} })).toMatchObject({ port: 0, grpcPort: 0 });
+  });
+});
+
+describe('validation', () => {
+  it('says what a bad port is', () => {
+    expect(errorOf(() => resolveConfig({ flags: { port: '70000' }, env: {} }))).toBe('port (--port): "70000" is not a TCP port (1–65535, or 0 for any free port)');
+    expect(errorOf(() => resolveConfig({ env: { GRPC_PORT: 'http' } }))).toBe('grpcPort (environment variable GRPC_PORT): "http" is not a TCP port (1–65535, or 0 for any free port)');
+    expect(errorOf(() => resolveConfig({ file: { path: 'c.yaml', values: { port: -1 } }, env: {} }))).toMatch(/^port in c\.yaml: -1 is not a TCP port/);
+  });
+
+  it('refuses the same port for both servers', () => {
+    expect(errorOf(() => resolveConfig({ flags: { port: '9000', grpcPort: '9000' }, env: {} }))).toMatch(/both 9000/);
+  });
+
+  it('refuses bad counts, sizes, levels and booleans', () => {
+    expect(errorOf(() => resolveConfig({ flags: { workers: '0' }, env: {} }))).toMatch(/workers \(--workers\): "0" is not a whole number of at least 1/);
+    expect(errorOf(() => resolveConfig({ flags: { workers: '2.5' }, env: {} }))).toMatch(/not a whole number/);
+    expect(errorOf(() => resolveConfig({ flags: { maxReadingsPerConsumer: '200000' }, env: {} }))).toMatch(/more than the engine scores \(115200/);
+    expect(errorOf(() => resolveConfig({ flags: { maxBodyBytes: 'lots' }, env: {} }))).toMatch(/is not a size/);
+    expect(errorOf(() => resolveConfig({ flags: { logLevel: 'chatty' }, env: {} }))).toMatch(/not a log level \(debug, info, warn, error, silent\)/);
+    expect(errorOf(() => resolveConfig({ env: { GRIDCODE_INSECURE_NO_AUTH: 'maybe' } }))).toMatch(/not true or false/);
+    expect(errorOf(() => resolveConfig({ flags: { host: 'a b' }, env: {} }))).toMatch(/not a host name/);
+  });
+
+  it('reads sizes with units', () => {
+    expect(resolveConfig({ flags: { maxBodyBytes: '64MiB' }, env: {} }).maxBodyBytes).toBe(64 * 1024 * 1024);
+    expect(resolveConfig({ flags: { maxBodyBytes: '10 MB' }, env: {} }).maxBodyBytes).toBe(10_000_000);
+    expect(resolveConfig({ file: { path: 'c.json', values: { maxBodyBytes: 2048 } }, env: {} }).maxBodyBytes).toBe(2048);
+  });
+
+  it('refuses unknown settings in a file, naming the known ones', () => {
+    expect(errorOf(() => resolveConfig({ file: { path: 'c.yaml', values: { prot: 1 } }, env: {} }))).toMatch(/^config file c\.yaml: unknown setting "prot"; the settings are host, port, grpcPort/);
+  });
+
+  it('refuses unknown flags', () => {
+    expect(errorOf(() => parseCommandLine(['--prot', '1']))).toMatch(/Unknown option '--prot'/);
+    expect(errorOf(() => parseCommandLine(['--port']))).toMatch(/--port/);
+  });
+
+  it('documents every flag in the usage', () => {
+    for (const flag of ['--config', '--port', '--grpc-port', '--tokens-file', '--insecure-no-auth', '--shutdown-timeout-ms']) expect(USAGE).toContain(flag);
+  });
+});
+
+describe('exposure without tokens', () => {
+  it('knows loopback addresses', () => {
+    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopback(host), host).toBe(true);
+    for (const host of ['0.0.0.0', '::', '10.0.0.1', 'example.org', '128.0.0.1', '::ffff:10.0.0.1']) expect(isLoopback(host), host).toBe(false);
+  });
+
+  it('refuses a non-loopback host without tokens or the explicit flag', () => {
+    const message = errorOf(() => resolveConfig({ flags: { host: '0.0.0.0' }, env: {} }));
+    expect(message).toMatch(/refusing to listen on 0\.0\.0\.0 without authentication/);
+    expect(message).toMatch(/--insecure-no-auth/);
+    expect(message).toMatch(/--tokens-file/);
+  });
+
+  it('allows it with tokens, or with --insecure-no-auth', () => {
+    expect(resolveConfig({ flags: { host: '0.0.0.0', tokensFile: '/t.yaml' }, env: {} }).host).toBe('0.0.0.0');
+    expect(resolveConfig({ flags: parseCommandLine(['--host', '0.0.0.0', '--insecure-no-auth']).values, env: {} }).allowUnauthenticatedNonLoopback).toBe(true);
+    expect(() => checkExposure({ host: '::', tokensFile: undefined, allowUnauthenticatedNonLoopback: true })).not.toThrow();
+  });
+});
+
+describe('loadConfig', () => {
+  it('reads a YAML file named by --config, then env, then flags', async () => {
+    const file = join(dir, 'gateway.yaml');
+    await writeFile(file, 'port: 9300\ngrpc_port: 9301\ntokens_file: tokens.yaml\nhost: 0.0.0.0\n');
+    const config = await loadConfig({ argv: ['--config', file, '--grpc-port', '9401'], env: { PORT: '9400' }, cwd: '/' });
+    expect(config).toMatchObject({ port: 9400, grpcPort: 9401, tokensFile: join(dir, 'tokens.yaml'), host: '0.0.0.0', help: false });
+  });
+
+  it('reads a JSON file; a relative --config resolves against cwd', async () => {
+    await writeFile(join(dir, 'gateway.json'), JSON.stringify({ workers: 2, maxQueue: 5 }));
+    const config = await loadConfig({ argv: ['--config', 'gateway.json'], env: {}, cwd: dir });
+    expect(config).toMatchObject({ workers: 2, maxQueue: 5 });
+  });
+
+  it('names a missing or broken file', async () => {
+    await expect(loadConfig({ argv: ['--config', join(dir, 'missing.yaml')], env: {} })).rejects.toThrow(/missing\.yaml: no such file/);
+    await writeFile(join(dir, 'broken.json'), '{"port": ');
+    await expect(loadConfig({ argv: ['--config', join(dir, 'broken.json')], env: {} })).rejects.toThrow(ConfigError);
+    await writeFile(join(dir, 'list.yaml'), '- 1\n- 2\n');
+    await expect(loadConfig({ argv: ['--config', join(dir, 'list.yaml')], env: {} })).rejects.toThrow(/expected a mapping/);
+  });
+
+  it('answers --help without reading anything', async () => {
+    expect((await loadConfig({ argv: ['--help', '--config', '/nonexistent'], env: {} })).help).toBe(true);
+  });
+});

@@ -1,0 +1,138 @@
+// The scoring workers: a piscina pool, one worker per core by default, each
+// holding its own engine instantiated from one WebAssembly.Module compiled
+// here once. The queue is bounded: a task that does not fit is refused at
+// once (PoolFullError), never left to wait.
+import { existsSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { Piscina } from 'piscina';
+import { compileEngine } from '../../engine/src/index.js';
+import { packageRoot } from '../../engine/src/package-root.js';
+import type { WorkerInit, WorkerResult, WorkerTask } from '../worker/protocol.js';
+
+export interface ScoringPoolOptions {
+  /** Worker threads; default: one per core (os.availableParallelism()). */
+  readonly threads?: number;
+  /** Tasks that may wait for a worker; more are refused. Default: 4 per thread. */
+  readonly maxQueue?: number;
+  /** The compiled engine; default: build/engine.wasm compiled once. */
+  readonly module?: WebAssembly.Module;
+  /** Cap on each engine's memory for one block of consumers (bytes); default: the module's own 1 GiB. */
+  readonly engineMemoryBytes?: number;
+  /** The worker module (compiled JavaScript); default: gateway/worker/score-worker.js beside this file, else in dist/. */
+  readonly workerFile?: string;
+}
+
+export interface PoolStats {
+  readonly threads: number;
+  /** Tasks waiting for a worker. */
+  readonly queueSize: number;
+  readonly maxQueue: number;
+  /** Share of the pool's time spent running tasks since it started, 0..1. */
+  readonly utilization: number;
+  /** Tasks finished (done, failed or aborted). */
+  readonly completed: number;
+  /** Tasks running now. */
+  readonly running: number;
+}
+
+export interface RunOptions {
+  readonly signal?: AbortSignal;
+  readonly transferList?: readonly Transferable[];
+  /** Another module's default export runs the task (tests). */
+  readonly filename?: string;
+}
+
+/** The queue is full: the caller should answer resource_exhausted at once. */
+export class PoolFullError extends Error {
+  override readonly name = 'PoolFullError';
+}
+
+/** The pool is closing or closed. */
+export class PoolClosedError extends Error {
+  override readonly name = 'PoolClosedError';
+}
+
+export interface ScoringPool {
+  readonly threads: number;
+  /** Runs a task on a worker. Rejects with PoolFullError, PoolClosedError, or an AbortError (name 'AbortError') when `signal` aborts. */
+  run<R = WorkerResult>(task: WorkerTask | unknown, options?: RunOptions): Promise<R>;
+  stats(): PoolStats;
+  /** Whether close() was called. */
+  readonly closing: boolean;
+  /** Stops taking tasks, waits for those queued and running, and ends the workers. */
+  close(): Promise<void>;
+}
+
+/** The compiled worker module: beside this file when running from dist/, else dist/'s copy. */
+export function defaultWorkerFile(): string {
+  const beside = fileURLToPath(new URL('../worker/score-worker.js', import.meta.url));
+  if (existsSync(beside)) return beside;
+  const built = join(packageRoot, 'dist', 'gateway', 'worker', 'score-worker.js');
+  if (existsSync(built)) return built;
+  throw new Error(`the scoring worker ${built} is missing: run npm run build:ts`);
+}
+
+export async function createScoringPool(options: ScoringPoolOptions = {}): Promise<ScoringPool> {
+  const threads = options.threads ?? availableParallelism();
+  if (!Number.isInteger(threads) || threads < 1) throw new RangeError(`threads must be a whole number from 1, not ${threads}`);
+  const maxQueue = options.maxQueue ?? 4 * threads;
+  if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`maxQueue must be a whole number from 0, not ${maxQueue}`);
+  const module = options.module ?? (await compileEngine());
+  const workerData: WorkerInit = { module, ...(options.engineMemoryBytes !== undefined ? { engineMemoryBytes: options.engineMemoryBytes } : {}) };
+  const piscina = new Piscina({
+    filename: options.workerFile ?? defaultWorkerFile(),
+    minThreads: threads,
+    maxThreads: threads,
+    maxQueue,
+    idleTimeout: Infinity,
+    workerData,
+  });
+  let closing = false;
+  let running = 0;
+  const pool: ScoringPool = {
+    threads,
+    get closing() {
+      return closing;
+    },
+    async run<R>(task: unknown, runOptions: RunOptions = {}): Promise<R> {
+      if (closing) throw new PoolClosedError('the scoring pool is shutting down');
+      running++;
+      try {
+        return (await piscina.run(task, {
+          ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+          ...(runOptions.transferList ? { transferList: [...runOptions.transferList] as never } : {}),
+          ...(runOptions.filename ? { filename: runOptions.filename } : {}),
+        })) as R;
+      } catch (error) {
+        if (error instanceof Error && /task queue is at limit|no task queue available/i.test(error.message)) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
+        if (error instanceof Error && error.name !== 'AbortError' && closing) throw new PoolClosedError('the scoring pool is shutting down');
+        throw error;
+      } finally {
+        running--;
+      }
+    },
+    stats: () => ({
+      threads,
+      queueSize: piscina.queueSize,
+      maxQueue,
+      utilization: piscina.utilization,
+      completed: piscina.completed,
+      running: Math.max(0, running - piscina.queueSize),
+    }),
+    async close() {
+      if (closing) return;
+      closing = true;
+      await piscina.close();
+    },
+  };
+  // A worker that cannot start (a missing or broken worker file) is found now, not by the first request.
+  try {
+    await pool.run({ kind: 'ping' });
+  } catch (error) {
+    await piscina.destroy();
+    throw new Error(`the scoring workers did not start: ${(error as Error).message}`);
+  }
+  return pool;
+}

@@ -1,0 +1,63 @@
+// What each protocol (Connect, gRPC-Web, gRPC) supplies to the shared unary
+// handler: how to read its timeout, how to turn the request body into the
+// message, and how to write a reply or an error. The service below never
+// sees any of it.
+import type { ErrorCode, ServiceError } from '../service/codes.js';
+import type { Protocol, Serialization, UnaryResponse } from '../service/types.js';
+import type { Allocate, Body } from './body.js';
+
+/** A protocol-neutral HTTP reply; `trailers` only for gRPC over HTTP/2. */
+export interface RpcReply {
+  readonly code: ErrorCode | 'ok';
+  readonly status: number;
+  readonly headers: Readonly<Record<string, string>>;
+  readonly body: Uint8Array | null;
+  readonly trailers?: Readonly<Record<string, string>>;
+}
+
+/** The message inside a request body, after unframing and decompression. */
+export interface RequestMessage {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly offset: number;
+  readonly length: number;
+}
+
+export interface DecodeOptions {
+  /** Largest message after decompression. */
+  readonly maxBytes: number;
+  readonly allocate: Allocate;
+}
+
+export interface ReplyOptions {
+  /** Compress replies of at least this many bytes when the client accepts gzip. */
+  readonly compressMinBytes: number;
+}
+
+export interface ErrorReplyOptions {
+  readonly serialization: Serialization;
+  /** The path named no procedure of this server. */
+  readonly unknownProcedure: boolean;
+}
+
+export interface ProtocolAdapter {
+  readonly protocol: Protocol;
+  /** Checks protocol headers before the body is read (throws ServiceError). */
+  checkHeaders(headers: Headers): void;
+  /** The client's timeout in milliseconds, if it set one (throws ServiceError when malformed). */
+  timeoutMs(headers: Headers): number | undefined;
+  decodeRequest(body: Body, headers: Headers, options: DecodeOptions): Promise<RequestMessage>;
+  reply(response: UnaryResponse, headers: Headers, options: ReplyOptions): Promise<RpcReply>;
+  errorReply(error: ServiceError, options: ErrorReplyOptions): RpcReply;
+}
+
+/** Copies bytes into a buffer from `allocate` (zlib output may sit in Node's shared pool). */
+export function intoAllocated(bytes: Uint8Array, allocate: Allocate): RequestMessage {
+  const buffer = allocate(bytes.byteLength);
+  new Uint8Array(buffer).set(bytes);
+  return { buffer, offset: 0, length: bytes.byteLength };
+}
+
+/** A view safe to hand to a Response or a socket (not over a SharedArrayBuffer). */
+export function unshared(bytes: Uint8Array): Uint8Array {
+  return bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
+}

@@ -1,0 +1,57 @@
+// The Hono environment shared by the app, its middleware and the protocol
+// handlers: Node bindings (absent under app.request()) and per-request values.
+import type { HttpBindings, Http2Bindings } from '@hono/node-server';
+import type { ErrorCode } from '../service/codes.js';
+import type { MethodName, Protocol, Serialization, Tenant } from '../service/types.js';
+import type { ProtocolAdapter } from './adapter.js';
+
+/** pino-style: fields first, then the message. */
+export interface GatewayLogger {
+  error(fields: Record<string, unknown>, message: string): void;
+}
+
+/** One finished RPC, reported once to the injected `observe` hook. */
+export interface RpcObservation {
+  /** 'unknown' for a path naming no method (bounded, for metric labels). */
+  readonly method: MethodName | 'unknown';
+  readonly protocol: Protocol;
+  readonly code: ErrorCode | 'ok';
+  readonly seconds: number;
+  /** Request body bytes as received (compressed, framed). */
+  readonly requestBytes: number;
+  /** Response body bytes as sent. */
+  readonly responseBytes: number;
+  readonly requestId: string;
+  /** The tenant id, once authenticated. */
+  readonly tenant?: string;
+}
+
+export type Observe = (observation: RpcObservation) => void;
+
+/** Per-request state of an RPC, set by the `rpc` middleware. */
+export interface RpcState {
+  readonly protocol: Protocol;
+  readonly serialization: Serialization;
+  readonly adapter: ProtocolAdapter;
+  /** undefined when the path names no method of the service. */
+  readonly method: MethodName | undefined;
+  requestBytes: number;
+  /** Set when the reply is written. */
+  outcome?: { readonly code: ErrorCode | 'ok'; readonly responseBytes: number };
+}
+
+export type GatewayBindings = Partial<HttpBindings> | Partial<Http2Bindings>;
+
+export interface GatewayVariables {
+  requestId: string;
+  rpc: RpcState | undefined;
+  tenant: Tenant;
+  signal: AbortSignal;
+  deadline: number | undefined;
+  maxBodyBytes: number;
+}
+
+export interface GatewayEnv {
+  Bindings: GatewayBindings;
+  Variables: GatewayVariables;
+}

@@ -1,0 +1,36 @@
+// gRPC over HTTP/2: the message frame in DATA, grpc-status in real HTTP/2
+// trailers; errors are Trailers-Only (status in the one HEADERS frame).
+import type { ServiceError } from '../service/codes.js';
+import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from './adapter.js';
+import { checkGrpcHeaders, decodeGrpcRequest, encodeGrpcMessage, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
+import { contentTypeOf } from './negotiate.js';
+
+export const grpcProtocol: ProtocolAdapter = {
+  protocol: 'grpc',
+  checkHeaders: checkGrpcHeaders,
+  timeoutMs: grpcTimeoutMs,
+  decodeRequest: decodeGrpcRequest,
+
+  async reply(response, headers, options): Promise<RpcReply> {
+    const { frame, encoding } = await encodeGrpcMessage(response, headers, options.compressMinBytes);
+    const out: Record<string, string> = {
+      'content-type': contentTypeOf('grpc', response.serialization),
+      'grpc-accept-encoding': 'gzip',
+    };
+    if (encoding) out['grpc-encoding'] = encoding;
+    return { code: 'ok', status: 200, headers: out, body: frame, trailers: statusTrailers('ok') };
+  },
+
+  errorReply(error: ServiceError, options: ErrorReplyOptions): RpcReply {
+    return {
+      code: error.code,
+      status: 200,
+      headers: {
+        'content-type': contentTypeOf('grpc', options.serialization),
+        'grpc-accept-encoding': 'gzip',
+        ...statusTrailers(error.code, error.message),
+      },
+      body: null,
+    };
+  },
+};

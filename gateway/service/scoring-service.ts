@@ -1,0 +1,253 @@
+// The scoring service: the three methods of gridcode.v1.ScoringService over
+// request and response bytes, with no knowledge of protocols. The main thread
+// only moves bytes: decoding, scoring and encoding run in the pool's workers.
+//
+// ScoreBatch: the request buffer goes to one worker in the transfer list; a
+// body from `splitThresholdBytes` on (held in a SharedArrayBuffer: see
+// allocateBody) is scored by k workers, each its share of the consumers, and
+// the parts' encoded results are concatenated here in request order.
+import { gridcode } from '#gen/scoring.js';
+import type { RuleSetRegistry } from '../../engine/src/index.js';
+import { PoolClosedError, PoolFullError, type PoolStats, type ScoringPool } from '../pool/pool.js';
+import { assembleResponse, statsOf } from '../worker/assemble.js';
+import type {
+  BatchStats,
+  EncodedResponse,
+  JsonToProtoResult,
+  ScorePart,
+  ScoreTask,
+  ScoreTaskResult,
+  TaskBody,
+  TaskFailure,
+  TaskTenant,
+  ValidateTaskResult,
+  WorkerLimits,
+} from '../worker/protocol.js';
+import { mayUse, findEntry } from '../worker/rule-sets.js';
+import { allocateBody } from './body.js';
+import { ServiceError } from './codes.js';
+import { resolveLimits, type ServiceLimits } from './limits.js';
+import { catalogOf } from './rule-set-sources.js';
+import type { CallContext, ScoringService, Tenant, UnaryRequest, UnaryResponse } from './types.js';
+
+export interface ServiceLogger {
+  info(message: string): void;
+  warn(message: string): void;
+  error(message: string): void;
+}
+
+export interface ScoringServiceOptions {
+  readonly pool: ScoringPool;
+  /** Opened with compile: compileKeepingSource (rule-set-sources.ts), so that workers get the sources. */
+  readonly registry: RuleSetRegistry;
+  readonly limits?: Partial<ServiceLimits>;
+  readonly logger?: ServiceLogger;
+  /** Called once per scored batch (metrics). */
+  readonly onBatch?: (batch: BatchReport) => void;
+}
+
+/** The outcome of one scored batch, as the metrics count it. */
+export interface BatchReport {
+  /** The rule set's id (versions are in the rule-set info metric). */
+  readonly ruleSet: string;
+  readonly consumers: number;
+  readonly codes: { readonly green: number; readonly yellow: number; readonly red: number; readonly gray: number };
+  readonly ruleHits: Readonly<Record<string, number>>;
+  /** Time in the engine, seconds (summed over the parts of a split batch). */
+  readonly engineSeconds: number;
+}
+
+/** The service, and what adapters and operations need besides the three methods. */
+export type GatewayScoringService = ScoringService & {
+  /** Memory for a request body of `length` bytes (see body.ts): adapters should read bodies into it. */
+  allocateBody(length: number): ArrayBuffer | SharedArrayBuffer;
+  readonly limits: ServiceLimits;
+  stats(): PoolStats;
+};
+
+const encoder = new TextEncoder();
+
+export function createScoringService(options: ScoringServiceOptions): GatewayScoringService {
+  const { pool, registry } = options;
+  const limits = resolveLimits(options.limits);
+  const logger = options.logger ?? console;
+  let warnedCopy = false;
+  const workerLimits: WorkerLimits = { maxConsumers: limits.maxConsumers, maxReadingsPerConsumer: limits.maxReadingsPerConsumer };
+
+  /** A worker's result, or the ServiceError its failure means. */
+  async function run<R>(task: object, context: CallContext, transferList: Transferable[], signal: AbortSignal = context.signal): Promise<Exclude<R, TaskFailure>> {
+    let result: R | TaskFailure;
+    try {
+      result = await pool.run<R | TaskFailure>(task, { signal, transferList });
+    } catch (error) {
+      throw poolError(error, context);
+    }
+    const failure = result as TaskFailure;
+    if (failure.kind === 'error') {
+      // internal: the message is for the logs; the adapters log it and answer with a generic message.
+      if (failure.code === 'internal') throw new Error(`${context.method} ${context.requestId}: ${failure.message}`);
+      throw new ServiceError(failure.code, failure.message);
+    }
+    return result as Exclude<R, TaskFailure>;
+  }
+
+  /** One report per scored batch, for metrics; a failing observer never fails the request. */
+  function report(stats: BatchStats): void {
+    if (!options.onBatch) return;
+    const [total = 0, green = 0, yellow = 0, red = 0, gray = 0] = stats.counts;
+    const ruleHits: Record<string, number> = {};
+    stats.ruleIds.forEach((id, r) => {
+      if (stats.hits[r]) ruleHits[id] = stats.hits[r]!;
+    });
+    try {
+      options.onBatch({ ruleSet: stats.ruleSet.split('@')[0]!, consumers: total, codes: { green, yellow, red, gray }, ruleHits, engineSeconds: stats.engineSeconds });
+    } catch (error) {
+      logger.error(`metrics: reporting a batch failed: ${(error as Error).message}`);
+    }
+  }
+
+  async function scoreBatch(request: UnaryRequest, context: CallContext): Promise<UnaryResponse> {
+    const serialization = request.serialization;
+    const catalog = catalogOf(registry.snapshot);
+    const base = { kind: 'score' as const, catalog, tenant: taskTenant(context.tenant), limits: workerLimits, response: serialization };
+    const k = pool.threads;
+    if (k < 2 || request.length < limits.splitThresholdBytes) {
+      const moved = movable(request);
+      const task: ScoreTask = { ...base, request: serialization, ...moved.body };
+      const result = (await run<ScoreTaskResult>(task, context, moved.transferList)) as EncodedResponse;
+      if (result.stats) report(result.stats);
+      return { serialization, bytes: result.bytes };
+    }
+
+    // Split: every part reads the one shared copy of the protobuf request.
+    let body: { buffer: SharedArrayBuffer; offset: number; length: number };
+    if (serialization === 'json') {
+      const moved = movable(request);
+      const proto = await run<JsonToProtoResult>({ kind: 'json-to-proto', ...moved.body, limits: workerLimits }, context, moved.transferList);
+      body = { buffer: proto.buffer, offset: 0, length: proto.length };
+    } else if (request.buffer instanceof SharedArrayBuffer) {
+      body = { buffer: request.buffer, offset: request.offset, length: request.length };
+    } else {
+      // The adapter did not use allocateBody: one copy, so that the parts can share it.
+      if (!warnedCopy) logger.warn(`a ${request.length}-byte batch came in an ArrayBuffer and was copied to be split: read large bodies into service.allocateBody(length)`);
+      warnedCopy = true;
+      const shared = new SharedArrayBuffer(request.length);
+      new Uint8Array(shared).set(new Uint8Array(request.buffer, request.offset, request.length));
+      body = { buffer: shared, offset: 0, length: request.length };
+    }
+    // One part failing (or the queue refusing one) ends the others.
+    const stop = new AbortController();
+    const signal = AbortSignal.any([context.signal, stop.signal]);
+    const runs = Array.from({ length: k }, (_, index) =>
+      run<ScoreTaskResult>({ ...base, request: 'proto', ...body, part: { index, count: k } } satisfies ScoreTask, context, [], signal).catch((error: unknown) => {
+        stop.abort();
+        throw error;
+      }),
+    );
+    const settled = await Promise.allSettled(runs);
+    const failed = firstFailure(settled, context);
+    if (failed !== undefined) throw failed;
+    const parts = settled.map((s) => (s as PromiseFulfilledResult<ScoreTaskResult>).value as ScorePart);
+    report(statsOf(parts));
+    return { serialization, bytes: assembleResponse(parts, serialization) };
+  }
+
+  async function listRuleSets(request: UnaryRequest, context: CallContext): Promise<UnaryResponse> {
+    // The request has no fields; what it carries must still be a ListRuleSetsRequest.
+    decodeEmpty(request, 'ListRuleSetsRequest');
+    const snapshot = registry.snapshot;
+    const tenant = context.tenant;
+    const catalog = catalogOf(snapshot);
+    const defaultEntry = findEntry(catalog, tenant.defaultRuleSet);
+    const ruleSets = snapshot
+      .list()
+      .filter((ruleSet) => mayUse(tenant, ruleSet.id))
+      .map((ruleSet) => {
+        const info: gridcode.v1.RuleSetInfo.$Properties = { id: ruleSet.id, version: ruleSet.version, digest: ruleSet.digest };
+        if (ruleSet.rules.length > 0) info.ruleIds = ruleSet.rules.map((rule) => rule.id);
+        if (ruleSet.featureNames.length > 0) info.featureNames = [...ruleSet.featureNames];
+        if (defaultEntry && defaultEntry.digest === ruleSet.digest && defaultEntry.id === ruleSet.id && defaultEntry.version === ruleSet.version) info.isDefault = true;
+        if (ruleSet.description) info.description = ruleSet.description;
+        return info;
+      });
+    const response = gridcode.v1.ListRuleSetsResponse.fromObject(ruleSets.length > 0 ? { ruleSets } : {});
+    const bytes =
+      request.serialization === 'proto'
+        ? gridcode.v1.ListRuleSetsResponse.encode(response).finish()
+        : encoder.encode(JSON.stringify(gridcode.v1.ListRuleSetsResponse.toObject(response)));
+    return { serialization: request.serialization, bytes };
+  }
+
+  async function validateRuleSet(request: UnaryRequest, context: CallContext): Promise<UnaryResponse> {
+    const moved = movable(request);
+    const task = { kind: 'validate' as const, serialization: request.serialization, ...moved.body };
+    const result = await run<ValidateTaskResult>(task, context, moved.transferList);
+    return { serialization: request.serialization, bytes: (result as EncodedResponse).bytes };
+  }
+
+  function firstFailure(settled: readonly PromiseSettledResult<unknown>[], context: CallContext): unknown {
+    // The error of the earliest part, unless only the parts stopped because of another one failed.
+    const reasons = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected').map((s) => s.reason as unknown);
+    if (reasons.length === 0) return undefined;
+    if (context.signal.aborted) return reasons[0];
+    return reasons.find((reason) => !(reason instanceof ServiceError && reason.code === 'canceled')) ?? reasons[0];
+  }
+
+  function poolError(error: unknown, context: CallContext): unknown {
+    if (error instanceof PoolFullError) return new ServiceError('resource_exhausted', 'the server is busy: too many requests are waiting; retry later');
+    if (error instanceof PoolClosedError) return new ServiceError('unavailable', 'the server is shutting down; retry on another instance');
+    if (error instanceof Error && error.name === 'AbortError') {
+      const reason: unknown = context.signal.reason;
+      const timedOut =
+        (context.deadline !== undefined && Date.now() >= context.deadline) || (reason instanceof Error && reason.name === 'TimeoutError');
+      if (!context.signal.aborted) return new ServiceError('canceled', 'canceled because another part of the batch failed');
+      return timedOut ? new ServiceError('deadline_exceeded', 'the deadline passed before the batch was scored') : new ServiceError('canceled', 'the request was canceled');
+    }
+    return error;
+  }
+
+  function decodeEmpty(request: UnaryRequest, name: string): void {
+    const bytes = new Uint8Array(request.buffer, request.offset, request.length);
+    try {
+      if (request.serialization === 'proto') gridcode.v1.ListRuleSetsRequest.decode(bytes);
+      else {
+        const text = new TextDecoder('utf-8', { fatal: true }).decode(bytes).trim();
+        const value: unknown = text === '' ? {} : JSON.parse(text);
+        if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new Error('expected a JSON object');
+        const unknown = Object.keys(value);
+        if (unknown.length > 0) throw new Error(`unknown field ${JSON.stringify(unknown[0])}; a ${name} has no fields`);
+      }
+    } catch (error) {
+      throw new ServiceError('invalid_argument', `malformed ${name}: ${(error as Error).message}`);
+    }
+  }
+
+  return {
+    ScoreBatch: scoreBatch,
+    ListRuleSets: listRuleSets,
+    ValidateRuleSet: validateRuleSet,
+    allocateBody: (length) => allocateBody(length, pool.threads > 1 ? limits.splitThresholdBytes : Infinity),
+    limits,
+    stats: () => pool.stats(),
+  };
+}
+
+function taskTenant(tenant: Tenant): TaskTenant {
+  return { id: tenant.id, ruleSets: tenant.ruleSets === '*' ? '*' : [...tenant.ruleSets], defaultRuleSet: tenant.defaultRuleSet };
+}
+
+/**
+ * The request body as a task carries it: a SharedArrayBuffer is shared; an
+ * ArrayBuffer moves in the transfer list when the message fills most of it.
+ * A small message in a larger buffer (such as a slab of Node's Buffer pool,
+ * which holds other Buffers too, and only ones under half its size) is copied
+ * instead: moving that buffer would take memory that is not the request's.
+ */
+function movable(request: UnaryRequest): { body: TaskBody; transferList: Transferable[] } {
+  const { buffer, offset, length } = request;
+  if (buffer instanceof SharedArrayBuffer) return { body: { buffer, offset, length }, transferList: [] };
+  if (length > buffer.byteLength / 2) return { body: { buffer, offset, length }, transferList: [buffer] };
+  const copy = new Uint8Array(new Uint8Array(buffer, offset, length));
+  return { body: { buffer: copy.buffer, offset: 0, length }, transferList: [copy.buffer] };
+}
+

@@ -1,0 +1,155 @@
+// The messages between the service (main thread) and the scoring workers.
+// Everything here is structured-cloneable; request bodies travel in the
+// transfer list (ArrayBuffer) or are shared (SharedArrayBuffer), never cloned.
+import type { ErrorCode } from '../service/codes.js';
+import type { Serialization } from '../service/types.js';
+
+/**
+ * The loaded rule sets as workers see them: one immutable generation per
+ * registry snapshot. Sources are UTF-8 in one SharedArrayBuffer, so a task
+ * carries only this small index; a worker compiles each digest once.
+ */
+export interface RuleSetCatalog {
+  readonly generation: number;
+  readonly sources: SharedArrayBuffer;
+  /** In the snapshot's order (by id, then version order). */
+  readonly entries: readonly RuleSetEntry[];
+  /** For each id, the index in `entries` of its newest version. */
+  readonly newest: Readonly<Record<string, number>>;
+}
+
+export interface RuleSetEntry {
+  readonly id: string;
+  readonly version: string;
+  readonly digest: string;
+  /** The source's UTF-8 bytes in `sources`: [start, end). */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** The caller, as far as rule-set access goes. */
+export interface TaskTenant {
+  readonly id: string;
+  readonly ruleSets: readonly string[] | '*';
+  readonly defaultRuleSet: string;
+}
+
+export interface WorkerLimits {
+  readonly maxConsumers: number;
+  readonly maxReadingsPerConsumer: number;
+}
+
+/** A request message located in a buffer. */
+export interface TaskBody {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly offset: number;
+  readonly length: number;
+}
+
+/**
+ * Scores a ScoreBatchRequest. Without `part`: the whole batch, answered with
+ * the encoded response. With `part` (the request is binary protobuf in a
+ * SharedArrayBuffer): consumers [⌊i·n/k⌋, ⌊(i+1)·n/k⌋), answered with a part
+ * for assembleResponse.
+ */
+export interface ScoreTask extends TaskBody {
+  readonly kind: 'score';
+  /** How the request is serialized. */
+  readonly request: Serialization;
+  /** How the response (or the part's results) is serialized. */
+  readonly response: Serialization;
+  readonly catalog: RuleSetCatalog;
+  readonly tenant: TaskTenant;
+  readonly limits: WorkerLimits;
+  readonly part?: { readonly index: number; readonly count: number };
+}
+
+/** Turns a JSON ScoreBatchRequest into binary protobuf in a SharedArrayBuffer (the first step of a split JSON batch). */
+export interface JsonToProtoTask extends TaskBody {
+  readonly kind: 'json-to-proto';
+  readonly limits: WorkerLimits;
+}
+
+/** Compiles a draft rule set (ValidateRuleSetRequest → ValidateRuleSetResponse). */
+export interface ValidateTask extends TaskBody {
+  readonly kind: 'validate';
+  readonly serialization: Serialization;
+}
+
+/** Answers at once: the pool checks that its workers start. */
+export interface PingTask {
+  readonly kind: 'ping';
+}
+
+export type WorkerTask = ScoreTask | JsonToProtoTask | ValidateTask | PingTask;
+
+/** An error meant for the client, or (code `internal`) one for the logs only. */
+export interface TaskFailure {
+  readonly kind: 'error';
+  readonly code: ErrorCode;
+  readonly message: string;
+}
+
+export interface EncodedResponse {
+  readonly kind: 'response';
+  readonly bytes: Uint8Array;
+  /** For a scored batch: what the metrics count. */
+  readonly stats?: BatchStats;
+}
+
+/** The outcome of scoring (a part of) a batch, for metrics. */
+export interface BatchStats {
+  /** `id@version` of the rule set used. */
+  readonly ruleSet: string;
+  /** The rule ids in file order. */
+  readonly ruleIds: readonly string[];
+  /** total, green, yellow, red, gray. */
+  readonly counts: readonly number[];
+  /** Consumers each rule fired for, aligned with ruleIds. */
+  readonly hits: readonly number[];
+  /** Time in the engine (features, rules, codes), seconds. */
+  readonly engineSeconds: number;
+}
+
+/** What one part of a split batch returns: its results encoded, its summary counts. */
+export interface ScorePart {
+  readonly kind: 'part';
+  /** `id@version` of the rule set used. */
+  readonly ruleSet: string;
+  readonly digest: string;
+  /** Feature names of the response (empty unless features are included). */
+  readonly featureNames: readonly string[];
+  /** The rule ids in file order, which is the order of the summary's rule_hits. */
+  readonly ruleIds: readonly string[];
+  /** total, green, yellow, red, gray. */
+  readonly counts: readonly number[];
+  /** Consumers each rule fired for, aligned with ruleIds. */
+  readonly hits: readonly number[];
+  /** Time in the engine for this part, seconds. */
+  readonly engineSeconds: number;
+  /**
+   * The part's results: binary protobuf, as ScoreBatchResponse field 3
+   * (repeated fields concatenate), or JSON, one result a line, each line
+   * ending in "\n" and all but the last in ",\n"; empty when it has none.
+   */
+  readonly results: Uint8Array;
+  readonly resultCount: number;
+}
+
+export interface ProtoBody {
+  readonly kind: 'proto';
+  readonly buffer: SharedArrayBuffer;
+  readonly length: number;
+}
+
+export type ScoreTaskResult = EncodedResponse | ScorePart | TaskFailure;
+export type JsonToProtoResult = ProtoBody | TaskFailure;
+export type ValidateTaskResult = EncodedResponse | TaskFailure;
+export type WorkerResult = EncodedResponse | ScorePart | ProtoBody | TaskFailure | { readonly kind: 'pong' };
+
+/** What every worker receives once, in workerData. */
+export interface WorkerInit {
+  readonly module: WebAssembly.Module;
+  /** Cap on one engine's memory for one block of consumers, bytes. */
+  readonly engineMemoryBytes?: number;
+}

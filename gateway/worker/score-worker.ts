@@ -1,0 +1,70 @@
+// The piscina worker: one FeatureEngine per thread, instantiated once from
+// the WebAssembly.Module the pool compiled in the main thread. Each task is
+// answered with a result object, never a thrown error, so that a bad request
+// fails only itself; an unexpected error becomes an `internal` result, and
+// the engine is instantiated afresh in case it was left in a bad state.
+import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { FeatureEngine } from '../../engine/src/index.js';
+import { assembleResponse, statsOf } from './assemble.js';
+import { jsonRequestToProto } from './json-request.js';
+import type { ScoreTask, WorkerInit, WorkerResult, WorkerTask } from './protocol.js';
+import { RuleSetCache } from './rule-sets.js';
+import { scoreRequest } from './score.js';
+import { TaskError } from './task-error.js';
+import { validateRuleSet } from './validate.js';
+
+const init = workerData as WorkerInit;
+const loadEngine = () => FeatureEngine.load({ module: init.module, ...(init.engineMemoryBytes !== undefined ? { maxMemoryBytes: init.engineMemoryBytes } : {}) });
+let engine = await loadEngine();
+const ruleSets = new RuleSetCache();
+
+export default async function handle(task: WorkerTask): Promise<unknown> {
+  try {
+    return transfer(run(task));
+  } catch (error) {
+    if (error instanceof TaskError) return { kind: 'error', code: error.code, message: error.message } satisfies WorkerResult;
+    engine = await loadEngine();
+    const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
+    return { kind: 'error', code: 'internal', message: `worker ${task?.kind ?? 'task'} failed: ${detail}` } satisfies WorkerResult;
+  }
+}
+
+function run(task: WorkerTask): WorkerResult {
+  if (task.kind === 'ping') return { kind: 'pong' };
+  const bytes = new Uint8Array(task.buffer, task.offset, task.length);
+  switch (task.kind) {
+    case 'score':
+      return score(task, bytes);
+    case 'json-to-proto': {
+      const proto = jsonRequestToProto(bytes, task.limits);
+      const buffer = new SharedArrayBuffer(proto.length);
+      new Uint8Array(buffer).set(proto);
+      return { kind: 'proto', buffer, length: proto.length };
+    }
+    case 'validate':
+      return { kind: 'response', bytes: validateRuleSet(bytes, task.serialization) };
+    default:
+      throw new Error(`unknown task kind ${JSON.stringify((task as { kind?: unknown }).kind)}`);
+  }
+}
+
+function score(task: ScoreTask, bytes: Uint8Array): WorkerResult {
+  const proto = task.request === 'proto' ? bytes : jsonRequestToProto(bytes, task.limits);
+  const part = scoreRequest(engine, ruleSets, {
+    bytes: proto,
+    catalog: task.catalog,
+    tenant: task.tenant,
+    limits: task.limits,
+    response: task.response,
+    ...(task.part ? { part: task.part } : {}),
+  });
+  if (task.part) return part;
+  return { kind: 'response', bytes: assembleResponse([part], task.response), stats: statsOf([part]) };
+}
+
+/** The result with its byte arrays moved, not copied, to the main thread (only arrays that own their whole buffer). */
+function transfer(result: WorkerResult): unknown {
+  const bytes = result.kind === 'response' ? result.bytes : result.kind === 'part' ? result.results : undefined;
+  if (!bytes || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || !(bytes.buffer instanceof ArrayBuffer) || bytes.byteLength === 0) return result;
+  return move({ [transferableSymbol]: [bytes.buffer], [valueSymbol]: result } as never);
+}
