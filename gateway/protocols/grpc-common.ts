@@ -6,6 +6,7 @@ import { intoAllocated, unshared, type DecodeOptions, type RequestMessage } from
 import type { Body } from './body.js';
 import { acceptsGzip, gunzipLimited, gzip, requestEncoding } from './compression.js';
 import { encodeFrame, FLAG_COMPRESSED, parseUnaryFrame } from './framing.js';
+import { contentTypeOf } from './negotiate.js';
 import { parseGrpcTimeout } from './timeout.js';
 
 export function checkGrpcHeaders(headers: Headers): void {
@@ -63,4 +64,12 @@ export function statusTrailers(code: ErrorCode | 'ok', message?: string): Record
   const trailers: Record<string, string> = { 'grpc-status': String(grpcStatus(code)) };
   if (message) trailers['grpc-message'] = encodeGrpcMessageText(message);
   return trailers;
+}
+
+/** The message frame of a successful gRPC or gRPC-Web reply and its headers; the two protocols differ only in how the trailers travel. */
+export async function grpcMessageReply(protocol: 'grpc' | 'grpc-web', response: UnaryResponse, headers: Headers, compressMinBytes: number): Promise<{ frame: Uint8Array; headers: Record<string, string> }> {
+  const { frame, encoding } = await encodeGrpcMessage(response, headers, compressMinBytes);
+  const out: Record<string, string> = { 'content-type': contentTypeOf(protocol, response.serialization), 'grpc-accept-encoding': 'gzip' };
+  if (encoding) out['grpc-encoding'] = encoding;
+  return { frame, headers: out };
 }

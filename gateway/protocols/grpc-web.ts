@@ -3,7 +3,7 @@
 import type { ServiceError } from '../service/codes.js';
 import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from './adapter.js';
 import { concatBytes, encodeTrailerFrame } from './framing.js';
-import { checkGrpcHeaders, decodeGrpcRequest, encodeGrpcMessage, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
+import { checkGrpcHeaders, decodeGrpcRequest, grpcMessageReply, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
 import { contentTypeOf } from './negotiate.js';
 
 export const grpcWebProtocol: ProtocolAdapter = {
@@ -13,12 +13,7 @@ export const grpcWebProtocol: ProtocolAdapter = {
   decodeRequest: decodeGrpcRequest,
 
   async reply(response, headers, options): Promise<RpcReply> {
-    const { frame, encoding } = await encodeGrpcMessage(response, headers, options.compressMinBytes);
-    const out: Record<string, string> = {
-      'content-type': contentTypeOf('grpc-web', response.serialization),
-      'grpc-accept-encoding': 'gzip',
-    };
-    if (encoding) out['grpc-encoding'] = encoding;
+    const { frame, headers: out } = await grpcMessageReply('grpc-web', response, headers, options.compressMinBytes);
     return { code: 'ok', status: 200, headers: out, body: concatBytes([frame, encodeTrailerFrame(statusTrailers('ok'))]) };
   },
 

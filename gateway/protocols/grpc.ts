@@ -2,7 +2,7 @@
 // trailers; errors are Trailers-Only (status in the one HEADERS frame).
 import type { ServiceError } from '../service/codes.js';
 import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from './adapter.js';
-import { checkGrpcHeaders, decodeGrpcRequest, encodeGrpcMessage, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
+import { checkGrpcHeaders, decodeGrpcRequest, grpcMessageReply, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
 import { contentTypeOf } from './negotiate.js';
 
 export const grpcProtocol: ProtocolAdapter = {
@@ -12,12 +12,7 @@ export const grpcProtocol: ProtocolAdapter = {
   decodeRequest: decodeGrpcRequest,
 
   async reply(response, headers, options): Promise<RpcReply> {
-    const { frame, encoding } = await encodeGrpcMessage(response, headers, options.compressMinBytes);
-    const out: Record<string, string> = {
-      'content-type': contentTypeOf('grpc', response.serialization),
-      'grpc-accept-encoding': 'gzip',
-    };
-    if (encoding) out['grpc-encoding'] = encoding;
+    const { frame, headers: out } = await grpcMessageReply('grpc', response, headers, options.compressMinBytes);
     return { code: 'ok', status: 200, headers: out, body: frame, trailers: statusTrailers('ok') };
   },
 

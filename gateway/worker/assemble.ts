@@ -54,7 +54,7 @@ export function assembleResponse(parts: readonly ScorePart[], serialization: Ser
     pieces.push(gridcode.v1.ScoreBatchResponse.encode({ ruleSet: first.ruleSet, ruleSetDigest: first.digest }).finish());
     for (const part of parts) if (part.results.length > 0) pieces.push(part.results);
     pieces.push(gridcode.v1.ScoreBatchResponse.encode(featureNames ? { summary, featureNames } : { summary }).finish());
-    return concat(pieces);
+    return Buffer.concat(pieces);
   }
   const head: gridcode.v1.ScoreBatchResponse.$Properties = { ruleSet: first.ruleSet, ruleSetDigest: first.digest, summary };
   if (featureNames) head.featureNames = featureNames;
@@ -71,7 +71,7 @@ export function assembleResponse(parts: readonly ScorePart[], serialization: Ser
     } else pieces.push(part.results);
   });
   pieces.push(encoder.encode(chunks[2]!));
-  return concat(pieces);
+  return Buffer.concat(pieces);
 }
 
 /** The result lines of a part in the JSON form (see ScorePart.results). */
@@ -88,17 +88,6 @@ export function protoResults(results: readonly gridcode.v1.ConsumerResult.$Prope
   return gridcode.v1.ScoreBatchResponse.encode({ results: [...results] }).finish();
 }
 
-function concat(pieces: readonly Uint8Array[]): Uint8Array {
-  let length = 0;
-  for (const piece of pieces) length += piece.length;
-  const out = new Uint8Array(length);
-  let at = 0;
-  for (const piece of pieces) {
-    out.set(piece, at);
-    at += piece.length;
-  }
-  return out;
-}
 
 /** What the metrics count of a batch scored in one or more parts. */
 export function statsOf(parts: readonly ScorePart[]): BatchStats {
