@@ -14,7 +14,7 @@ export const CHECK_USAGE = `Usage: gridcode check FILE|DIR...
 
 Compiles rule-set files exactly as the server loads them and prints every
 error with its line and a caret under the place, then one line per file:
-  rules/default.yaml: ok (id default@2026.11.0, 9 rules, digest sha256:…)
+  rules/default.yaml: ok (id default@2026.11.1, 9 rules, digest sha256:…)
 A directory stands for the rule-set files the server would load from it
 (*.yaml, *.yml, *.json, not dotfiles, not subdirectories). As on the server,
 two files with the same id@version and different content are an error, and

@@ -69,7 +69,7 @@ const show = (c: ScoredCase) => `${c.label}: ${c.code} ${c.score} [${c.reasons.j
   }, 120_000);
 
   it('compiles without diagnostics', () => {
-    expect(`${ruleSet.id}@${ruleSet.version}`).toBe('default@2026.11.0');
+    expect(`${ruleSet.id}@${ruleSet.version}`).toBe('default@2026.11.1');
     expect(ruleSet.rules).toHaveLength(14);
   });
 

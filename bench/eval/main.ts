@@ -1,0 +1,137 @@
+// npm run eval: the default rule set (or --rule-set FILE) against labels.
+//  1. a generated population (bench/population/, --consumers N, default
+//     100,000): every batch scored in-process by FeatureEngine.scoreWire on the
+//     generator's ScoreBatchRequest bytes; precision and recall of RED and of
+//     RED + YELLOW against the suspect labels, per-kind confusion, the share
+//     of households coded RED, rule hits per kind;
+//  2. the real data of ../shared/data (bench/real-data/ cases, scored by
+//     scoreGroups): groups expected "flag" are the positives, "green" the
+//     negatives ("info" groups are shown, not counted).
+// --json prints one object (population figures at the top level, real data
+// under "real_data"); progress goes to stderr.
+//
+//   npm run eval -- [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points P] [--start YYYY-MM-DD]
+//                   [--batch-size B] [--parametric] [--no-real] [--json]
+import path from 'node:path';
+import { parseArgs } from 'node:util';
+import { FeatureEngine, type CompiledRuleSet } from '../../engine/src/index.js';
+import { KINDS } from '../population/index.js';
+import { dataRoot, repoRoot } from '../real-data/data.js';
+import { loadRuleSet } from '../real-data/score.js';
+import { evaluatePopulation, evaluateReal, type RealEval } from './evaluate.js';
+import { CODES, type Confusion, type Metrics } from './metrics.js';
+
+const USAGE = 'usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--json]';
+
+const pct = (v: number, digits = 1) => (Number.isNaN(v) ? '  n/a' : `${(100 * v).toFixed(digits)}%`);
+
+function printMetrics(m: Metrics, log: (s: string) => void): void {
+  log(`  suspects ${m.suspects} of ${m.consumers} (${pct(m.suspect_share, 2)}); coded RED ${m.red}, YELLOW ${m.yellow}; GRAY ${pct(m.gray_share, 2)}`);
+  log(`  RED:          precision ${pct(m.red_precision)}   recall ${pct(m.red_recall)}   (non-suspects RED ${pct(m.false_red_rate, 3)})`);
+  log(`  RED + YELLOW: precision ${pct(m.flagged_precision)}   recall ${pct(m.flagged_recall)}   (non-suspects flagged ${pct(m.false_flagged_rate, 3)})`);
+  log(`  households coded RED ${pct(m.household_red_share, 3)}, RED or YELLOW ${pct(m.household_flagged_share, 3)}`);
+}
+
+function printConfusion(c: Confusion, log: (s: string) => void, label = 'kind'): void {
+  log(`  ${label.padEnd(34)}${'n'.padStart(9)}${CODES.map((x) => x.padStart(16)).join('')}`);
+  c.classes.forEach((k, i) => {
+    const row = c.counts[i]!;
+    const n = row.reduce((a, v) => a + v, 0);
+    const cells = [...row].map((v) => `${v} (${pct(v / n)})`.padStart(16)).join('');
+    log(`  ${(k.name + (k.suspect ? ' *' : '')).padEnd(34)}${String(n).padStart(9)}${cells}`);
+  });
+}
+
+async function main(): Promise<number> {
+  const { values } = parseArgs({
+    options: {
+      consumers: { type: 'string', default: '100000' },
+      'rule-set': { type: 'string' },
+      seed: { type: 'string', default: '1' },
+      days: { type: 'string', default: '30' },
+      points: { type: 'string', default: '96' },
+      start: { type: 'string', default: '2026-03-02' },
+      'batch-size': { type: 'string', default: '2000' },
+      parametric: { type: 'boolean', default: false },
+      'no-real': { type: 'boolean', default: false },
+      json: { type: 'boolean', default: false },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) {
+    console.log(USAGE);
+    return 0;
+  }
+  const log = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
+  const file = path.resolve(values['rule-set'] ?? path.join(repoRoot, 'rules', 'default.yaml'));
+  let ruleSet: CompiledRuleSet;
+  try {
+    ruleSet = loadRuleSet(file);
+  } catch (error) {
+    process.stderr.write(`${error instanceof Error ? error.message : String(error)}\n`);
+    return 1;
+  }
+  const consumers = Number(values.consumers);
+  const engine = await FeatureEngine.load();
+  const ref = `${ruleSet.id}@${ruleSet.version}`;
+  let last = 0;
+  const pop = await evaluatePopulation(ruleSet, {
+    consumers,
+    seed: Number(values.seed),
+    days: Number(values.days),
+    pointsPerDay: Number(values.points),
+    startDate: values.start,
+    batchSize: Number(values['batch-size']),
+    shapes: values.parametric ? 'parametric' : 'auto',
+    engine,
+    progress: (done) => {
+      if (done - last >= 100_000 || done === consumers) {
+        last = done;
+        process.stderr.write(`  … ${done} consumers\n`);
+      }
+    },
+  });
+  const rate = consumers / pop.generateAndScoreS;
+  log(`\n# Generated population: ${consumers} consumers, seed ${values.seed}, ${values.days} days × ${values.points} from ${values.start}, ${pop.shapes} shapes; rule set ${ref} (${path.relative(process.cwd(), file)})`);
+  log(`  generated and scored in ${pop.generateAndScoreS.toFixed(1)} s (${rate.toFixed(0)} consumers/s, one thread, FeatureEngine.scoreWire)`);
+  printMetrics(pop.metrics, log);
+  log('\n  codes per kind (* = suspect):');
+  printConfusion(pop.confusion, log);
+  log('\n  rule fires per kind (non-GRAY consumers):');
+  const short = KINDS.map((k) => k.name.replace('household_', 'hh_').replace('workshop_', 'ws_').slice(0, 11));
+  log(`  ${'rule'.padEnd(34)}${short.map((s) => s.padStart(12)).join('')}`);
+  for (const [rule, row] of Object.entries(pop.hits)) log(`  ${rule.padEnd(34)}${row.map((v) => String(v).padStart(12)).join('')}`);
+
+  let real: RealEval | undefined;
+  if (!values['no-real']) {
+    const started = performance.now();
+    real = await evaluateReal(ruleSet, engine);
+    if (!real) log(`\n# Real data: not found at ${dataRoot} (skipped)`);
+    else {
+      log(`\n# Real data (../shared/data, bench/real-data/ cases; "flag" groups = suspects, "green" groups = not, "info" not counted), ${((performance.now() - started) / 1000).toFixed(1)} s`);
+      printMetrics(real.metrics, log);
+      log(`  (the real cases are not in practice proportions: at 4.5 % suspects the same recall and false-positive rates give RED precision ${pct(real.red_precision_at_4_5pct)}, RED + YELLOW precision ${pct(real.flagged_precision_at_4_5pct)})`);
+      log('');
+      log(`  ${'group'.padEnd(38)}${'expect'.padEnd(7)}${'n'.padStart(6)}${CODES.map((x) => x.padStart(9)).join('')}`);
+      for (const g of real.groups) log(`  ${g.group.padEnd(38)}${g.expect.padEnd(7)}${String(g.total).padStart(6)}${CODES.map((x) => String(g.counts[x]).padStart(9)).join('')}`);
+    }
+  }
+
+  if (values.json) {
+    const kinds = Object.fromEntries(KINDS.map((k, i) => [k.name, { suspect: k.suspect, counts: Object.fromEntries(CODES.map((x, j) => [x, pop.confusion.counts[i]![j]])) }]));
+    const out = {
+      rule_set: ref,
+      seed: Number(values.seed),
+      shapes: pop.shapes,
+      seconds: Number(pop.generateAndScoreS.toFixed(2)),
+      ...pop.metrics,
+      kinds,
+      rule_hits: pop.hits,
+      real_data: real ? { ...real.metrics, red_precision_at_4_5pct: real.red_precision_at_4_5pct, flagged_precision_at_4_5pct: real.flagged_precision_at_4_5pct, groups: real.groups } : null,
+    };
+    process.stdout.write(JSON.stringify(out, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');
+  }
+  return 0;
+}
+
+process.exitCode = await main();

@@ -1,0 +1,650 @@
+// The labelled population (issue 5): a deterministic, streaming generator of
+// consumers of the kinds in kinds.ts, written straight into serialized
+// ScoreBatchRequest messages (proto/gridcode/v1/scoring.proto) by hand.
+//
+// Consumer i depends only on (seed, i, days, pointsPerDay, startDate, shape
+// source): the same consumer whatever the batch size, and nothing is kept
+// from one batch to the next but the reused buffers. Per consumer the work is
+// a few hundred PRNG draws (kind, scale, per-day amplitudes, which shape) and
+// then, per reading, one or two table loads:
+//   kW = a_d · Ã_d[s]  +  b_d · B̃_d[s]
+// where Ã is one of VARIANTS noisy copies of the day's base shape (household,
+// shop, …; built once per shape from a noise table), B̃ a noisy overlay
+// (machinery, storage heating, EV charging), a/b the day's amplitudes (scale,
+// day-to-day and seasonal variation). Noise tables: smooth (flat loads),
+// medium (shops, machinery), spiky (households: appliance spikes). Then meter faults (missing readings, outages, stuck-at-zero
+// days, spikes, negative readings, offline meters, truncated curves).
+import { endianness } from 'node:os';
+import { KINDS, ZONE } from './kinds.js';
+import { EV_DURATIONS, EV_STARTS, shapeLibrary, type ShapeLibrary, type ShapeSource, type WeekShapes } from './library.js';
+import { Prng } from './prng.js';
+
+export interface PopulationOptions {
+  /** Consumers in the population. */
+  readonly consumers: number;
+  /** Consumers per ScoreBatchRequest (default 1,000). */
+  readonly batchSize?: number;
+  /** Days per curve (default 30). */
+  readonly days?: number;
+  /** 24, 48 or 96 (default 96). */
+  readonly pointsPerDay?: number;
+  /** ISO date of day 0 (default 2026-03-02, a Monday). */
+  readonly startDate?: string;
+  /** Default 1. */
+  readonly seed?: number;
+  /** Index of the first consumer generated (default 0): lets several workers share one population. */
+  readonly first?: number;
+  /** 'auto' (default): real profiles of ../shared/data when present; 'parametric': built-in shapes only (tests, CI). */
+  readonly shapes?: ShapeSource;
+  /** ScoreBatchRequest.rule_set (default empty: the gateway's default). */
+  readonly ruleSet?: string;
+  /**
+   * Reuse one buffer for every batch (default true): `bytes`, `spans` and
+   * `labels` of a batch are then only valid until the next batch is asked
+   * for. Set false to get fresh arrays per batch (to keep or send them async).
+   */
+  readonly reuse?: boolean;
+}
+
+export interface PopulationBatch {
+  /** Index of the batch's first consumer in the population. */
+  readonly first: number;
+  readonly count: number;
+  /** A serialized ScoreBatchRequest (start_date, points_per_day, consumers with id, category, zone, capacity_kw, load_kw, water_m3). */
+  readonly bytes: Uint8Array;
+  /** Kind index (into KINDS) of each consumer, in order. */
+  readonly labels: Uint8Array;
+  /** [start, end) byte offsets of each Consumer message in `bytes`, as scanRequest returns them (for FeatureEngine.scoreWire). */
+  readonly spans: Int32Array;
+}
+
+const NOISE = 1 << 16;
+const MAX_P = 96;
+
+/** Multiplicative noise tables (mean 1), read from a random offset per day. */
+function noiseTable(seed: number, draw: (rng: Prng) => number): Float32Array {
+  const rng = new Prng(seed);
+  const t = new Float32Array(NOISE + MAX_P);
+  let sum = 0;
+  for (let i = 0; i < NOISE; i++) sum += t[i] = Math.max(0, draw(rng));
+  const f = NOISE / sum;
+  for (let i = 0; i < NOISE; i++) t[i]! *= f;
+  for (let i = 0; i < MAX_P; i++) t[NOISE + i] = t[i]!;
+  return t;
+}
+/** Meters of flat loads (factories, offices). */
+const SMOOTH = noiseTable(11, (r) => 1 + 0.05 * r.gauss());
+/** Shops, restaurants, machinery. */
+const MEDIUM = noiseTable(12, (r) => 1 + 0.13 * r.gauss());
+/** Households: log-normal readings with appliance spikes (kettle, oven, washing machine). */
+const SPIKY = noiseTable(13, (r) => Math.exp(0.32 * r.gauss()) * (r.chance(0.04) ? r.range(1.5, 2.5) : 1));
+
+/** Noisy copies per shape: a day picks one of them. */
+const VARIANTS = 16;
+const noisyCache = new Map<Float32Array, WeakMap<Float32Array, Float32Array>>();
+
+/**
+ * VARIANTS noisy copies of a day shape (concatenated), built on first use.
+ * The noise is read from `table` at an offset given by the shape's values, so
+ * the copies do not depend on the order consumers are generated in.
+ */
+function noisy(shape: Float32Array, table: Float32Array): Float32Array {
+  let byShape = noisyCache.get(table);
+  if (!byShape) noisyCache.set(table, (byShape = new WeakMap()));
+  let block = byShape.get(shape);
+  if (block) return block;
+  const P = shape.length;
+  let h = 0x811c9dc5;
+  const bits = new Uint32Array(shape.buffer, shape.byteOffset, P);
+  for (let s = 0; s < P; s++) h = Math.imul(h ^ bits[s]!, 0x01000193);
+  block = new Float32Array(VARIANTS * P);
+  for (let v = 0; v < VARIANTS; v++) {
+    const at = (((h >>> 0) + v * 7919 * P) >>> 0) % NOISE;
+    for (let s = 0; s < P; s++) block[v * P + s] = shape[s]! * table[at + s]!;
+  }
+  byShape.set(shape, block);
+  return block;
+}
+
+/** A well-mixed 32-bit seed for consumer i (splitmix-style finaliser). */
+function consumerSeed(seed: number, index: number): number {
+  let z = (seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  z = (z ^ (z >>> 16)) >>> 0;
+  z = Math.imul(z ^ (z >>> 15), 0x2c1b3c6d);
+  return (z ^ (z >>> 12)) >>> 0;
+}
+
+const CUMULATIVE = (() => {
+  const out = new Float64Array(KINDS.length);
+  let acc = 0;
+  KINDS.forEach((k, i) => (out[i] = acc += k.weight));
+  return out.map((v) => v / acc);
+})();
+
+const K = Object.fromEntries(KINDS.map((k, i) => [k.name, i])) as Record<string, number>;
+
+function weekdayOfDate(date: string): number {
+  const t = Date.parse(`${date}T00:00:00Z`);
+  if (!Number.isFinite(t) || !/^\d{4}-\d{2}-\d{2}$/.test(date)) throw new Error(`startDate must be YYYY-MM-DD, not ${date}`);
+  return (new Date(t).getUTCDay() + 6) % 7;
+}
+
+/** Generates consumers one at a time into reused arrays. */
+export class PopulationGenerator {
+  readonly days: number;
+  readonly P: number;
+  readonly startDate: string;
+  readonly seed: number;
+  readonly lib: ShapeLibrary;
+  /** Readings per consumer. */
+  readonly N: number;
+  /** Weekday of each day, 0 = Monday. */
+  private readonly weekday: Uint8Array;
+  /** cos of the season, 1 in mid-January, −1 in mid-July. */
+  private readonly season: Float64Array;
+
+  // the consumer generated last
+  readonly load: Float32Array;
+  readonly water: Float32Array;
+  kind = 0;
+  category = 0;
+  zone = 0;
+  capacityKw = 0;
+  hasWater = false;
+  /** Readings actually sent (N, or fewer for a truncated curve). */
+  length = 0;
+
+  // the day plan
+  private readonly A: Float32Array[];
+  private readonly B: Float32Array[];
+  private readonly a: Float64Array;
+  private readonly b: Float64Array;
+  private readonly oA: Int32Array;
+  private readonly oB: Int32Array;
+  private rng = new Prng(0);
+
+  constructor(options: { days?: number; pointsPerDay?: number; startDate?: string; seed?: number; shapes?: ShapeSource } = {}) {
+    this.days = options.days ?? 30;
+    this.P = options.pointsPerDay ?? 96;
+    this.startDate = options.startDate ?? '2026-03-02';
+    this.seed = (options.seed ?? 1) >>> 0;
+    if (![24, 48, 96].includes(this.P)) throw new Error(`pointsPerDay must be 24, 48 or 96, not ${this.P}`);
+    if (!Number.isInteger(this.days) || this.days < 1 || this.days > 400) throw new Error(`days must be 1…400, not ${this.days}`);
+    if (endianness() !== 'LE') throw new Error('the population encoder writes floats in host order and needs a little-endian host');
+    this.lib = shapeLibrary(this.P, options.shapes ?? 'auto');
+    this.N = this.days * this.P;
+    const w0 = weekdayOfDate(this.startDate);
+    const t0 = Date.parse(`${this.startDate}T00:00:00Z`);
+    const y0 = Date.UTC(new Date(t0).getUTCFullYear(), 0, 1);
+    this.weekday = new Uint8Array(this.days).map((_, d) => (w0 + d) % 7);
+    this.season = new Float64Array(this.days).map((_, d) => Math.cos((2 * Math.PI * ((t0 - y0) / 86_400_000 + d - 15)) / 365));
+    this.load = new Float32Array(this.N);
+    this.water = new Float32Array(this.days);
+    const flat = this.lib.ones;
+    this.A = new Array<Float32Array>(this.days).fill(flat);
+    this.B = new Array<Float32Array>(this.days).fill(flat);
+    this.a = new Float64Array(this.days);
+    this.b = new Float64Array(this.days);
+    this.oA = new Int32Array(this.days);
+    this.oB = new Int32Array(this.days);
+  }
+
+  /** Generates consumer `index` into load/water/kind/category/zone/capacityKw/hasWater/length. */
+  generate(index: number): void {
+    const rng = (this.rng = new Prng(consumerSeed(this.seed, index)));
+    const u = rng.next();
+    let kind = 0;
+    if (index < KINDS.length) kind = index; // the first consumers cover every kind once
+    else while (kind < KINDS.length - 1 && u >= CUMULATIVE[kind]!) kind++;
+    const info = KINDS[kind]!;
+    this.kind = kind;
+    this.category = info.category;
+    this.zone = info.zoneAlt && rng.chance(info.zoneAlt[1]) ? info.zoneAlt[0] : info.zone;
+    const peak = this.plan(kind);
+    this.fill();
+    this.faults(peak);
+    this.waterFor(kind);
+  }
+
+  // ------------------------------------------------------------ helpers
+
+  private pick<T>(list: readonly T[]): T {
+    return list[Math.floor(this.rng.next() * list.length)]!;
+  }
+
+  private lognormal(median: number, sigma: number, lo: number, hi: number): number {
+    return Math.min(hi, Math.max(lo, median * Math.exp(sigma * this.rng.gauss())));
+  }
+
+  private day(w: WeekShapes, d: number): Float32Array {
+    const wd = this.weekday[d]!;
+    return wd < 5 ? w.workday : wd === 5 ? w.saturday : w.sunday;
+  }
+
+  private setA(d: number, shape: Float32Array, amp: number, noise: Float32Array): void {
+    this.A[d] = noisy(shape, noise);
+    this.a[d] = amp > 0 ? amp : 0;
+    this.oA[d] = ((this.rng.next() * VARIANTS) | 0) * this.P;
+  }
+
+  private setB(d: number, shape: Float32Array, amp: number): void {
+    this.B[d] = noisy(shape, MEDIUM);
+    this.b[d] = amp > 0 ? amp : 0;
+    this.oB[d] = ((this.rng.next() * VARIANTS) | 0) * this.P;
+  }
+
+  /** A residential contract: unknown (0) for a third, else 6, 8 or 12 kW; `big`: a home with a car charger or heating (12 or 16 kW). */
+  private residentialCapacity(big = false): number {
+    const r = this.rng.next();
+    if (big) return r < 0.35 ? 0 : r < 0.7 ? 12 : 16;
+    return r < 0.35 ? 0 : r < 0.7 ? 8 : r < 0.9 ? 12 : 6;
+  }
+
+  /** A household's base days (with a holiday away from home for some); returns its scale in kW. */
+  private household(shapes: WeekShapes, alt: WeekShapes | undefined): number {
+    const rng = this.rng;
+    const scale = this.lognormal(0.32, 0.5, 0.06, 2);
+    const away = rng.chance(0.06) ? rng.int(0, this.days - 1) : -1;
+    const awayDays = rng.int(3, 12);
+    const rotating = alt !== undefined && rng.chance(0.4);
+    const phase = rng.int(0, 13);
+    for (let d = 0; d < this.days; d++) {
+      if (away >= 0 && d >= away && d < away + awayDays) {
+        this.setA(d, this.lib.ones, scale * rng.range(0.08, 0.2), MEDIUM);
+        continue;
+      }
+      const w = alt && (!rotating || (((d + phase) / 7) | 0) % 2 === 0) ? alt : shapes;
+      this.setA(d, this.day(w, d), scale * (1 + 0.12 * this.season[d]!) * (1 + 0.18 * rng.gauss()), SPIKY);
+    }
+    return scale;
+  }
+
+  /** Machinery on a working-week rhythm (overlay B); returns its peak in kW. */
+  private machinery(shapes: WeekShapes, peakKw: number, fromDay = 0): number {
+    const rng = this.rng;
+    const saturday = rng.chance(0.5);
+    const sunday = rng.chance(0.15);
+    const idle = rng.range(0, 0.08);
+    for (let d = fromDay; d < this.days; d++) {
+      const wd = this.weekday[d]!;
+      const works = (wd < 5 || (wd === 5 && saturday) || (wd === 6 && sunday)) && !rng.chance(idle);
+      this.setB(d, wd === 6 ? shapes.workday : this.day(shapes, d), works ? peakKw * (1 + 0.08 * rng.gauss()) : 0);
+    }
+    return peakKw;
+  }
+
+  /** Machinery in irregular blocks on some days; returns its peak in kW. */
+  private bursts(peakKw: number): number {
+    const rng = this.rng;
+    const on = rng.range(0.35, 0.85);
+    for (let d = 0; d < this.days; d++) {
+      const p = this.weekday[d]! < 5 ? on : 0.4 * on;
+      this.setB(d, this.pick(this.lib.bursts), rng.chance(p) ? peakKw * rng.range(0.7, 1) : 0);
+    }
+    return peakKw;
+  }
+
+  /** A business's days from its week shapes; returns its scale in kW. */
+  private business(shapes: WeekShapes, median: number, sigma: number, noise: Float32Array, dayCv: number, closedMonday = false): number {
+    const rng = this.rng;
+    const scale = this.lognormal(median, sigma, median / 8, median * 8);
+    const seasonal = rng.range(-0.08, 0.12);
+    for (let d = 0; d < this.days; d++) {
+      if (closedMonday && this.weekday[d] === 0) this.setA(d, this.lib.ones, scale * 0.25, noise);
+      else this.setA(d, this.day(shapes, d), scale * (1 + seasonal * this.season[d]!) * (1 + dayCv * rng.gauss()), noise);
+    }
+    return scale;
+  }
+
+  private businessCapacity(peakKw: number): number {
+    return this.rng.chance(0.25) ? 0 : Math.ceil(peakKw * this.rng.range(1.2, 2));
+  }
+
+  // ------------------------------------------------------------ per kind
+
+  /** Fills the day plan of a consumer of `kind`; sets capacity; returns its typical peak kW (for faults). */
+  private plan(kind: number): number {
+    const rng = this.rng;
+    const lib = this.lib;
+    this.b.fill(0);
+    switch (kind) {
+      case K.household_evening:
+      case K.household_shift_worker:
+      case K.household_electric_heating:
+      case K.household_ev_night: {
+        const shapes = this.pick(lib.households);
+        const scale = this.household(shapes, kind === K.household_shift_worker ? this.pick(lib.shifted) : undefined);
+        let extra = 0;
+        if (kind === K.household_electric_heating) {
+          const heat = this.pick(lib.heating);
+          const kw = (extra = rng.range(1.5, 6));
+          for (let d = 0; d < this.days; d++) this.setB(d, heat, kw * Math.max(0, 0.2 + 0.8 * this.season[d]!) * (1 + 0.15 * rng.gauss()));
+        } else if (kind === K.household_ev_night) {
+          const r = rng.next();
+          const kw = (extra = r < 0.4 ? 3.7 : r < 0.9 ? 7.2 : 11);
+          const nights = rng.range(0.3, 0.9);
+          const start = rng.int(0, EV_STARTS - 3);
+          const hours = rng.int(1, EV_DURATIONS - 3);
+          for (let d = 0; d < this.days; d++) {
+            if (!rng.chance(nights)) continue;
+            this.setB(d, lib.ev[(start + rng.int(0, 2)) * EV_DURATIONS + hours + rng.int(-1, 2)]!, kw);
+          }
+        }
+        this.capacityKw = this.residentialCapacity(extra > 0);
+        return scale * shapes.max * 2 + extra;
+      }
+      case K.household_holiday_home: {
+        const shapes = this.pick(lib.households);
+        const scale = this.lognormal(0.32, 0.5, 0.06, 2.5);
+        const standby = rng.range(0.01, 0.12);
+        const r = rng.next();
+        const block = r < 0.4 ? rng.int(0, this.days - 4) : -1;
+        const blockDays = rng.int(3, 10);
+        const weekends = r >= 0.4 && r < 0.7 ? 0.35 : 0;
+        let inWeekend = false;
+        for (let d = 0; d < this.days; d++) {
+          const wd = this.weekday[d]!;
+          if (wd === 5) inWeekend = rng.chance(weekends);
+          const occupied = (block >= 0 && d >= block && d < block + blockDays) || (wd >= 5 && inWeekend);
+          if (occupied) this.setA(d, this.day(shapes, d), scale * (1 + 0.2 * rng.gauss()), SPIKY);
+          else this.setA(d, lib.ones, standby, MEDIUM);
+        }
+        this.capacityKw = this.residentialCapacity();
+        return scale * shapes.max * 2;
+      }
+      case K.shop: {
+        const shapes = this.pick(lib.shops);
+        const peak = this.business(shapes, 2.5, 0.6, MEDIUM, 0.07) * shapes.max * 1.2;
+        this.capacityKw = this.businessCapacity(peak);
+        return peak;
+      }
+      case K.restaurant: {
+        const shapes = this.pick(lib.restaurants);
+        const peak = this.business(shapes, 5, 0.5, MEDIUM, 0.1, rng.chance(0.4)) * shapes.max * 1.2;
+        this.capacityKw = this.businessCapacity(peak);
+        return peak;
+      }
+      case K.office: {
+        const shapes = this.pick(lib.offices);
+        const peak = this.business(shapes, 12, 0.7, SMOOTH, 0.05) * shapes.max * 1.1;
+        this.capacityKw = this.businessCapacity(peak);
+        return peak;
+      }
+      case K.factory_1shift:
+      case K.factory_2shift:
+      case K.factory_3shift: {
+        const shapes = this.pick(kind === K.factory_1shift ? lib.factory1 : kind === K.factory_2shift ? lib.factory2 : lib.factory3);
+        const peak = this.business(shapes, 80, 0.8, SMOOTH, 0.05) * shapes.max * 1.1;
+        this.capacityKw = Math.ceil(peak * rng.range(1.2, 1.8));
+        return peak;
+      }
+      case K.workshop_housing_shift:
+      case K.workshop_housing_night:
+      case K.workshop_housing_restart: {
+        const shapes = this.pick(lib.households);
+        const scale = this.household(shapes, undefined);
+        const peakKw = this.lognormal(6, 0.6, 1.5, 40);
+        const machine = kind === K.workshop_housing_night ? this.pick(lib.nightShift) : rng.chance(0.7) ? this.pick(lib.dayShift) : this.pick(lib.twoShift);
+        // a restart: the first 7-18 days the workshop is closed (the flat is lived in, or nearly empty)
+        const quiet = kind === K.workshop_housing_restart ? rng.int(7, 18) : 0;
+        if (quiet && rng.chance(0.5)) for (let d = 0; d < quiet; d++) this.a[d]! *= 0.3;
+        this.machinery(machine, peakKw, quiet);
+        this.capacityKw = this.residentialCapacity();
+        return scale * shapes.max * 2 + peakKw;
+      }
+      case K.workshop_housing_intermittent: {
+        const shapes = this.pick(lib.households);
+        const scale = this.household(shapes, undefined);
+        const peakKw = this.bursts(this.lognormal(6, 0.6, 1.5, 40));
+        this.capacityKw = this.residentialCapacity();
+        return scale * shapes.max * 2 + peakKw;
+      }
+      case K.workshop_small_contract: {
+        const shapes = this.pick(lib.households);
+        const scale = this.household(shapes, undefined);
+        const r = rng.next();
+        const capacity = r < 0.25 ? 4 : r < 0.5 ? 5 : r < 0.75 ? 6 : 8;
+        const peakKw = capacity * rng.range(1.5, 4);
+        if (rng.chance(0.5)) this.bursts(peakKw);
+        else this.machinery(this.pick(lib.dayShift), peakKw);
+        this.capacityKw = capacity;
+        return scale * shapes.max * 2 + peakKw;
+      }
+      case K.workshop_commercial: {
+        const front = this.pick(lib.shops);
+        const scale = this.business(front, 1.5, 0.5, MEDIUM, 0.07);
+        const r = rng.next();
+        const machine = r < 0.4 ? this.pick(lib.dayShift) : r < 0.6 ? this.pick(lib.twoShift) : this.pick(lib.nightShift);
+        const peakKw = this.machinery(machine, this.lognormal(10, 0.6, 2, 80));
+        // registered as a shop: its contract fits a shop, not the machines
+        this.capacityKw = this.businessCapacity(scale * front.max * 1.2 + (rng.chance(0.5) ? peakKw : 0));
+        return scale * front.max + peakKw;
+      }
+      default:
+        throw new Error(`kind ${kind}`);
+    }
+  }
+
+  // ------------------------------------------------------------ readings
+
+  private fill(): void {
+    const P = this.P;
+    const out = this.load;
+    for (let d = 0; d < this.days; d++) {
+      const A = this.A[d]!;
+      const a = this.a[d]!;
+      const oA = this.oA[d]!;
+      const b = this.b[d]!;
+      const at = d * P;
+      if (b === 0) {
+        for (let s = 0; s < P; s++) out[at + s] = a * A[oA + s]!;
+      } else {
+        const B = this.B[d]!;
+        const oB = this.oB[d]!;
+        for (let s = 0; s < P; s++) out[at + s] = a * A[oA + s]! + b * B[oB + s]!;
+      }
+    }
+  }
+
+  /** Meter faults, as upstream systems deliver them. */
+  private faults(peakKw: number): void {
+    const rng = this.rng;
+    const out = this.load;
+    const N = this.N;
+    this.length = N;
+    const r = rng.next();
+    if (r < 0.002) out.fill(NaN); // offline meter: nothing valid
+    else if (r < 0.012) {
+      // a long outage (7-20 days: GRAY by min_valid_share)
+      const len = rng.int(7, Math.min(20, this.days)) * this.P;
+      const start = rng.int(0, Math.max(0, N - len));
+      out.fill(NaN, start, start + len);
+    } else if (r < 0.07) {
+      for (let k = rng.int(1, 3); k > 0; k--) {
+        const start = rng.int(0, N - 1);
+        out.fill(NaN, start, Math.min(N, start + rng.int(1, this.P)));
+      }
+    } else if (r < 0.25) {
+      const n = Math.round(N * rng.range(0.002, 0.02));
+      for (let k = 0; k < n; k++) out[rng.int(0, N - 1)] = NaN;
+    }
+    const g = rng.next();
+    if (g < 0.003) {
+      const start = rng.int(0, this.days - 1) * this.P; // stuck at zero for 1-3 days
+      out.fill(0, start, Math.min(N, start + rng.int(1, 3) * this.P));
+    } else if (g < 0.004) out[rng.int(0, N - 1)] = peakKw * rng.range(10, 100); // a spike: a register glitch
+    else if (g < 0.005) for (let k = rng.int(1, 5); k > 0; k--) out[rng.int(0, N - 1)] = -rng.range(0.1, 5); // negative: missing
+    else if (g < 0.006) this.length = N - rng.int(1, this.P - 1); // a partial last day: not a whole number of days
+  }
+
+  private waterFor(kind: number): void {
+    const rng = this.rng;
+    this.hasWater = rng.chance(0.3);
+    if (!this.hasWater) return;
+    const name = KINDS[kind]!.name;
+    const business = !KINDS[kind]!.household && name !== 'workshop_housing_shift';
+    const perDay =
+      name.startsWith('factory') ? rng.range(10, 150)
+      : name === 'restaurant' ? rng.range(2, 8)
+      : name === 'office' ? rng.range(1, 6)
+      : name === 'shop' ? rng.range(0.3, 2)
+      : KINDS[kind]!.suspect && rng.chance(0.4) ? rng.range(2, 15) // plating, dyeing, washing
+      : rng.range(0.15, 0.6);
+    for (let d = 0; d < this.days; d++) {
+      const weekend = this.weekday[d]! >= 5;
+      const m3 = perDay * (business && weekend ? 0.4 : 1) * (1 + 0.2 * rng.gauss());
+      this.water[d] = rng.chance(0.03) ? NaN : Math.max(0, m3);
+    }
+  }
+}
+
+// ---------------------------------------------------------------- encoding
+
+function varintLength(v: number): number {
+  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
+}
+
+function putVarint(buf: Uint8Array, at: number, v: number): number {
+  while (v > 127) {
+    buf[at++] = (v & 127) | 128;
+    v >>>= 7;
+  }
+  buf[at++] = v;
+  return at;
+}
+
+function digits(n: number): number {
+  let k = 1;
+  while (n >= 10) (n = Math.floor(n / 10)), k++;
+  return k;
+}
+
+/** Writes ScoreBatchRequests of generated consumers into one growing, reused buffer. */
+export class BatchEncoder {
+  private buf: Uint8Array;
+  private readonly f32 = new Float32Array(1);
+  private readonly f32Bytes = new Uint8Array(this.f32.buffer);
+  private readonly header: Uint8Array;
+
+  constructor(
+    readonly gen: PopulationGenerator,
+    ruleSet = '',
+  ) {
+    const text = new TextEncoder();
+    const date = text.encode(gen.startDate);
+    const rs = text.encode(ruleSet);
+    const h = new Uint8Array(32 + rs.length);
+    let at = 0;
+    if (rs.length) {
+      h[at++] = 0x0a; // 1 rule_set
+      at = putVarint(h, at, rs.length);
+      h.set(rs, at);
+      at += rs.length;
+    }
+    h[at++] = 0x12; // 2 start_date
+    at = putVarint(h, at, date.length);
+    h.set(date, at);
+    at += date.length;
+    h[at++] = 0x18; // 3 points_per_day
+    at = putVarint(h, at, gen.P);
+    this.header = h.slice(0, at);
+    this.buf = new Uint8Array(0);
+  }
+
+  /** Upper bound of one encoded consumer. */
+  private get perConsumer(): number {
+    return 48 + 4 * this.gen.N + 4 * this.gen.days + 8;
+  }
+
+  /** Generates consumers first … first+count−1 and encodes them; `reuse` false returns fresh arrays. */
+  encode(first: number, count: number, reuse: boolean, labels: Uint8Array, spans: Int32Array): Uint8Array {
+    const need = this.header.length + count * this.perConsumer;
+    if (this.buf.length < need || !reuse) this.buf = new Uint8Array(need);
+    const buf = this.buf;
+    buf.set(this.header, 0);
+    let at = this.header.length;
+    const gen = this.gen;
+    const loadBytes = new Uint8Array(gen.load.buffer, gen.load.byteOffset, gen.load.byteLength);
+    const waterBytes = new Uint8Array(gen.water.buffer, gen.water.byteOffset, gen.water.byteLength);
+    for (let c = 0; c < count; c++) {
+      const index = first + c;
+      gen.generate(index);
+      labels[c] = gen.kind;
+      const idLen = 1 + digits(index);
+      const loadLen = 4 * gen.length;
+      const waterLen = gen.hasWater ? 4 * gen.days : 0;
+      const body =
+        2 + idLen + // 1 id
+        2 + 2 + // 2 category, 3 zone (enum values < 128)
+        (gen.capacityKw > 0 ? 5 : 0) + // 4 capacity_kw
+        1 + varintLength(loadLen) + loadLen + // 5 load_kw, packed
+        (waterLen ? 1 + varintLength(waterLen) + waterLen : 0); // 6 water_m3, packed
+      buf[at++] = 0x22; // 4 consumers
+      at = putVarint(buf, at, body);
+      spans[2 * c] = at;
+      buf[at++] = 0x0a;
+      buf[at++] = idLen;
+      buf[at++] = 0x63; // 'c'
+      for (let k = idLen - 1, n = index; k >= 1; k--, n = Math.floor(n / 10)) buf[at + k - 1] = 0x30 + (n % 10);
+      at += idLen - 1;
+      buf[at++] = 0x10;
+      buf[at++] = gen.category;
+      buf[at++] = 0x18;
+      buf[at++] = gen.zone;
+      if (gen.capacityKw > 0) {
+        buf[at++] = 0x25;
+        this.f32[0] = gen.capacityKw;
+        buf.set(this.f32Bytes, at);
+        at += 4;
+      }
+      buf[at++] = 0x2a;
+      at = putVarint(buf, at, loadLen);
+      buf.set(loadBytes.subarray(0, loadLen), at);
+      at += loadLen;
+      if (waterLen) {
+        buf[at++] = 0x32;
+        at = putVarint(buf, at, waterLen);
+        buf.set(waterBytes.subarray(0, waterLen), at);
+        at += waterLen;
+      }
+      spans[2 * c + 1] = at;
+    }
+    return buf.subarray(0, at);
+  }
+}
+
+/**
+ * The population as a stream of ScoreBatchRequest batches, labels beside.
+ * Deterministic: the same options give the same bytes. Only one batch is
+ * held at a time (and with `reuse`, the default, its buffers are recycled).
+ */
+export function* populationBatches(options: PopulationOptions): Generator<PopulationBatch, void, undefined> {
+  const batchSize = options.batchSize ?? 1000;
+  if (!Number.isInteger(options.consumers) || options.consumers < 0) throw new Error(`consumers must be a whole number, not ${options.consumers}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive whole number, not ${batchSize}`);
+  const gen = new PopulationGenerator(options);
+  if (gen.lib.notice) printNotice(gen.lib.notice);
+  const encoder = new BatchEncoder(gen, options.ruleSet ?? '');
+  const reuse = options.reuse ?? true;
+  let labels = new Uint8Array(batchSize);
+  let spans = new Int32Array(2 * batchSize);
+  const start = options.first ?? 0;
+  const end = start + options.consumers;
+  for (let first = start; first < end; first += batchSize) {
+    const count = Math.min(batchSize, end - first);
+    if (!reuse) (labels = new Uint8Array(count)), (spans = new Int32Array(2 * count));
+    const bytes = encoder.encode(first, count, reuse, labels, spans);
+    yield { first, count, bytes, labels: labels.subarray(0, count), spans: spans.subarray(0, 2 * count) };
+  }
+}
+
+let noticed = false;
+function printNotice(notice: string): void {
+  if (noticed) return;
+  noticed = true;
+  process.stderr.write(notice + '\n');
+}
+
+export { ZONE };
