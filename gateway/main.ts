@@ -175,11 +175,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           const started = performance.now();
           logger.info('draining: not ready, no new requests', { reason, inFlight: inFlight.size, http2Sessions: sessions.size });
           let timedOut = false;
+          let giveUp: () => void = () => {};
+          // After the timeout nothing is awaited any more: servers, pool and registry may never finish closing.
+          const hardStop = new Promise<void>((resolve) => (giveUp = resolve));
           const timer = setTimeout(() => {
             timedOut = true;
             logger.error('shutdown timeout: closing the connections left', { timeoutMs: config.shutdownTimeoutMs, inFlight: inFlight.size, http2Sessions: sessions.size });
             http.closeAllConnections();
             for (const session of sessions) session.destroy();
+            giveUp();
           }, config.shutdownTimeoutMs);
           // Stop accepting; close connections as they go idle; GOAWAY to HTTP/2 clients.
           const httpClosed = closeServer(http);
@@ -187,11 +191,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           for (const session of sessions) session.close();
           const idle = setInterval(() => http.closeIdleConnections(), 25);
           http.closeIdleConnections();
-          await Promise.all([httpClosed, grpcClosed]);
+          await Promise.race([Promise.all([httpClosed, grpcClosed]), hardStop]);
           clearInterval(idle);
-          logger.info('requests drained', { ms: Math.round(performance.now() - started) });
-          await pool.close().catch((error: unknown) => logger.error('closing the pool failed', { err: error }));
-          await registry.close().catch((error: unknown) => logger.error('closing the registry failed', { err: error }));
+          if (!timedOut) logger.info('requests drained', { ms: Math.round(performance.now() - started) });
+          await Promise.race([pool.close().catch((error: unknown) => logger.error('closing the pool failed', { err: error })), hardStop]);
+          await Promise.race([registry.close().catch((error: unknown) => logger.error('closing the registry failed', { err: error })), hardStop]);
           clearTimeout(timer);
           logger.info('stopped', { ms: Math.round(performance.now() - started) });
           return timedOut ? 1 : 0;

@@ -1,0 +1,384 @@
+// `npm run bench:city`: a Guangzhou-sized population, 5.8 million consumers
+// × 30 days × 96 readings, scored through the gateway in batches from a
+// streaming client that keeps a bounded number of requests in flight over
+// HTTP/1.1 keep-alive (Connect, application/proto). Prints the total time,
+// consumers per second, the server's peak RSS and the code distribution.
+//
+// The client must not be the bottleneck. Generating curves costs about as
+// much CPU per consumer as scoring them, and this machine has two cores, so
+// by default the client pre-generates a pool of distinct batches (--pool)
+// and cycles them (and says so); --distinct generates every batch afresh in
+// generator threads (--generators) instead. Either way the generation rate
+// is measured and printed.
+import { Agent } from 'node:http';
+import { parseArgs } from 'node:util';
+import { Worker } from 'node:worker_threads';
+import { collect, type EncodedBatch } from '../gateway/population.js';
+import { addSummary, emptySummary, loadNow, machineInfo, mib, postBatch, readSummary, RssSampler, startGateway, thousands, type StartedGateway } from '../gateway/server.js';
+import type { GeneratedBatch, GeneratorInit } from './generator.js';
+
+const USAGE = `usage: npm run bench:city -- [options]
+  --consumers N     population (default 5800000, Guangzhou)
+  --batch N         consumers per request (default 1000)
+  --in-flight N     requests in flight at once (default 4)
+  --pool K          distinct batches pre-generated and cycled (default 32)
+  --distinct        generate every batch afresh in generator threads instead of cycling a pool
+  --generators N    generator threads with --distinct (default 1)
+  --days D          days per curve (default 30)
+  --points P        readings per day (default 96)
+  --seed S          population seed (default 20240304)
+  --workers N       worker threads of the gateway it starts (default: one per core)
+  --url URL         use the gateway running at URL instead of starting one
+  --token T         bearer token for --url
+  --pid PID         with --url on this machine: sample that process's memory
+  --json            one JSON object on stdout (progress still on stderr)`;
+
+interface Args {
+  consumers: number;
+  batch: number;
+  inFlight: number;
+  pool: number;
+  distinct: boolean;
+  generators: number;
+  days: number;
+  points: number;
+  seed: number;
+  workers: number | undefined;
+  url: string | undefined;
+  token: string | undefined;
+  pid: number | undefined;
+  json: boolean;
+}
+
+function parse(argv: readonly string[]): Args | 'help' {
+  const { values } = parseArgs({
+    args: [...argv],
+    strict: true,
+    options: {
+      consumers: { type: 'string' },
+      batch: { type: 'string' },
+      'in-flight': { type: 'string' },
+      pool: { type: 'string' },
+      distinct: { type: 'boolean' },
+      generators: { type: 'string' },
+      days: { type: 'string' },
+      points: { type: 'string' },
+      seed: { type: 'string' },
+      workers: { type: 'string' },
+      url: { type: 'string' },
+      token: { type: 'string' },
+      pid: { type: 'string' },
+      json: { type: 'boolean' },
+      help: { type: 'boolean', short: 'h' },
+    },
+  });
+  if (values.help) return 'help';
+  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
+    if (raw === undefined) return fallback;
+    const n = Number(raw.replaceAll('_', ''));
+    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} ${raw}: give an integer from ${min} to ${max}`);
+    return n;
+  };
+  const consumers = int('consumers', values.consumers, 5_800_000, 1, 100_000_000);
+  return {
+    consumers,
+    batch: Math.min(consumers, int('batch', values.batch, 1000, 1, 100_000)),
+    inFlight: int('in-flight', values['in-flight'], 4, 1, 256),
+    pool: int('pool', values.pool, 32, 1, 10_000),
+    distinct: values.distinct ?? false,
+    generators: int('generators', values.generators, 1, 1, 64),
+    days: int('days', values.days, 30, 1, 400),
+    points: int('points', values.points, 96, 24, 288),
+    seed: int('seed', values.seed, 20240304, 0, 2 ** 32 - 1),
+    workers: values.workers === undefined ? undefined : int('workers', values.workers, 0, 1, 256),
+    url: values.url,
+    token: values.token,
+    pid: values.pid === undefined ? undefined : int('pid', values.pid, 0, 1, 2 ** 31),
+    json: values.json ?? false,
+  };
+}
+
+/** Batches to send, one at a time; `next()` resolves to undefined at the end. */
+interface BatchFeed {
+  next(): Promise<{ count: number; bytes: Uint8Array; done(): void } | undefined>;
+  close(): Promise<void>;
+  /** Consumers per second of one generating thread (measured). */
+  readonly generationRate: () => number;
+  readonly description: string;
+}
+
+/** A pool of distinct batches, cycled; a last, shorter batch made separately when the population is not a multiple of --batch. */
+async function poolFeed(args: Args, log: (line: string) => void): Promise<BatchFeed & { generator: string }> {
+  const spec = { days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed, batchSize: args.batch };
+  const full = Math.floor(args.consumers / args.batch);
+  const poolSize = Math.max(1, Math.min(args.pool, full));
+  const started = performance.now();
+  const { generator, batches } = await collect({ ...spec, consumers: poolSize * args.batch });
+  const seconds = (performance.now() - started) / 1000;
+  const rest = args.consumers - full * args.batch;
+  let tail: EncodedBatch | undefined;
+  if (rest > 0) tail = (await collect({ ...spec, consumers: rest, batchSize: rest, seed: args.seed + 1 })).batches[0];
+  const rate = (poolSize * args.batch) / seconds;
+  log(`client: generated a pool of ${poolSize} distinct batches of ${args.batch} consumers (${mib(batches[0]?.bytes.length ?? 0)} each) in ${seconds.toFixed(1)} s: ${thousands(rate)} consumers/s on one thread [${generator}]`);
+  let sent = 0;
+  const total = full + (tail ? 1 : 0);
+  return {
+    generator,
+    generationRate: () => rate,
+    description: `pool of ${poolSize} distinct batches (${thousands(poolSize * args.batch)} distinct consumers) cycled ${(total / poolSize).toFixed(1)} times; consumer ids repeat`,
+    next: async () => {
+      if (sent >= total) return undefined;
+      const i = sent++;
+      const batch = i < full ? batches[i % poolSize]! : tail!;
+      return { count: batch.count, bytes: batch.bytes, done: () => undefined };
+    },
+    close: async () => undefined,
+  };
+}
+
+/** Every batch generated afresh in generator threads, at most a few ahead of the requests. */
+function distinctFeed(args: Args): BatchFeed {
+  const spec = { consumers: args.consumers, batchSize: args.batch, days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed };
+  const ahead = Math.max(2, args.inFlight);
+  const queue: { batch: GeneratedBatch; worker: Worker }[] = [];
+  let waiting: (() => void) | undefined;
+  let running = args.generators;
+  let threadSeconds = 0;
+  let generated = 0;
+  let failure: Error | undefined;
+  const workers = Array.from({ length: args.generators }, (_, index) => {
+    const init: GeneratorInit = { spec, index, threads: args.generators, ahead };
+    const worker = new Worker(new URL('./generator.js', import.meta.url), { workerData: init });
+    worker.on('message', (message: GeneratedBatch | 'done') => {
+      if (message === 'done') running--;
+      else {
+        threadSeconds += message.seconds;
+        generated += message.count;
+        queue.push({ batch: message, worker });
+      }
+      waiting?.();
+    });
+    worker.on('error', (error) => {
+      failure = error;
+      waiting?.();
+    });
+    return worker;
+  });
+  return {
+    generationRate: () => generated / threadSeconds,
+    description: `every batch distinct, generated during the run in ${args.generators} generator thread${args.generators === 1 ? '' : 's'}`,
+    next: async () => {
+      for (;;) {
+        if (failure) throw failure;
+        const item = queue.shift();
+        if (item) return { count: item.batch.count, bytes: item.batch.bytes, done: () => item.worker.postMessage('more') };
+        if (running === 0) return undefined;
+        await new Promise<void>((resolve) => (waiting = resolve));
+      }
+    },
+    close: async () => {
+      await Promise.all(workers.map((worker) => worker.terminate()));
+    },
+  };
+}
+
+/** A progress bar on stderr: redrawn in place on a terminal, a line every 5 % otherwise. */
+class Progress {
+  private readonly tty = process.stderr.isTTY === true;
+  private lastDraw = 0;
+  private lastStep = -1;
+  constructor(
+    private readonly total: number,
+    private readonly started: number,
+  ) {}
+
+  update(done: number, force = false): void {
+    const now = performance.now();
+    const fraction = done / this.total;
+    if (this.tty) {
+      if (!force && now - this.lastDraw < 200) return;
+      this.lastDraw = now;
+      process.stderr.write(`\r${this.line(done, now)}\x1b[K`);
+    } else {
+      const step = Math.floor(fraction * 20);
+      if (step === this.lastStep && !force) return;
+      this.lastStep = step;
+      process.stderr.write(`${this.line(done, now)}\n`);
+    }
+  }
+
+  finish(done: number): void {
+    this.update(done, true);
+    if (this.tty) process.stderr.write('\n');
+  }
+
+  private line(done: number, now: number): string {
+    const seconds = (now - this.started) / 1000;
+    const rate = done / Math.max(seconds, 1e-9);
+    const fraction = done / this.total;
+    const width = 30;
+    const filled = Math.round(fraction * width);
+    const eta = rate > 0 ? (this.total - done) / rate : Infinity;
+    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}% ${thousands(done)}/${thousands(this.total)}  ${thousands(rate)}/s  elapsed ${clock(seconds)}  ETA ${Number.isFinite(eta) ? clock(eta) : '?'}`;
+  }
+}
+
+function clock(seconds: number): string {
+  const s = Math.round(seconds);
+  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+}
+
+function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+async function main(argv: readonly string[]): Promise<number> {
+  const args = parse(argv);
+  if (args === 'help') {
+    console.log(USAGE);
+    return 0;
+  }
+  const log = (line: string) => (args.json ? process.stderr : process.stdout).write(line + '\n');
+  const machine = machineInfo();
+  log(`bench:city: ${thousands(args.consumers)} consumers × ${args.days} days × ${args.points} readings, ${args.batch} per request, ${args.inFlight} in flight`);
+  log(`machine: ${machine.cores}× ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${machine.loadavgStart.join(' ')}`);
+
+  const feed: BatchFeed = args.distinct ? distinctFeed(args) : await poolFeed(args, log);
+  const generator = 'generator' in feed ? String(feed.generator) : 'generator threads';
+
+  let gateway: StartedGateway | undefined;
+  let sampler: RssSampler | undefined;
+  try {
+    if (args.url === undefined) {
+      gateway = await startGateway(args.workers === undefined ? [] : ['--workers', String(args.workers)]);
+      log(gateway.readyLine);
+    }
+    const pid = gateway?.pid ?? args.pid;
+    if (pid !== undefined) sampler = new RssSampler(pid, 100).start();
+    const url = new URL(gateway?.url ?? args.url!);
+    const agent = new Agent({ keepAlive: true, maxSockets: args.inFlight });
+
+    const summary = emptySummary();
+    const latencies: number[] = [];
+    let done = 0;
+    let requests = 0;
+    let retries = 0;
+    const errors: string[] = [];
+    const started = performance.now();
+    const progress = new Progress(args.consumers, started);
+    const loadSamples: number[] = [loadNow()[0]!];
+    const loadTimer = setInterval(() => loadSamples.push(loadNow()[0]!), 5000);
+    loadTimer.unref();
+
+    const sendOne = async (batch: { count: number; bytes: Uint8Array; done(): void }) => {
+      for (let attempt = 0; ; attempt++) {
+        const t = performance.now();
+        try {
+          const response = await postBatch(agent, url, batch.bytes, args.token);
+          if (response.status !== 200) {
+            errors.push(`${response.status}: ${response.body.toString('utf8').slice(0, 200)}`);
+            break;
+          }
+          latencies.push(performance.now() - t);
+          const got = readSummary(response.body);
+          if (got.total !== batch.count) errors.push(`a response counted ${got.total} consumers of ${batch.count}`);
+          addSummary(summary, got);
+          done += batch.count;
+          break;
+        } catch (error) {
+          // A kept-alive connection the server closed just as it was reused: once more on a new one.
+          const code = (error as NodeJS.ErrnoException).code;
+          if (attempt === 0 && (code === 'ECONNRESET' || code === 'EPIPE')) {
+            retries++;
+            continue;
+          }
+          errors.push(`${code ?? ''} ${(error as Error).message}`);
+          break;
+        }
+      }
+      requests++;
+      batch.done();
+      progress.update(done);
+    };
+
+    const inFlight = new Set<Promise<void>>();
+    for (;;) {
+      const batch = await feed.next();
+      if (!batch) break;
+      const p: Promise<void> = sendOne(batch).finally(() => inFlight.delete(p));
+      inFlight.add(p);
+      if (inFlight.size >= args.inFlight) await Promise.race(inFlight);
+      if (errors.length > 20) break;
+    }
+    await Promise.all(inFlight);
+    const seconds = (performance.now() - started) / 1000;
+    progress.finish(done);
+    clearInterval(loadTimer);
+    loadSamples.push(loadNow()[0]!);
+    agent.destroy();
+    await feed.close();
+    sampler?.stop();
+
+    latencies.sort((a, b) => a - b);
+    const peak = sampler ? sampler.peak : null;
+    const rate = done / seconds;
+    const generationRate = feed.generationRate();
+    const codes = { green: summary.green, yellow: summary.yellow, red: summary.red, gray: summary.gray };
+    const output = {
+      bench: 'city',
+      date: new Date().toISOString(),
+      machine,
+      loadavg_end: loadNow(),
+      loadavg_1m_during: { min: Math.min(...loadSamples), max: Math.max(...loadSamples) },
+      gateway: gateway ? gateway.readyLine : args.url,
+      consumers: done,
+      requested_consumers: args.consumers,
+      batch: args.batch,
+      in_flight: args.inFlight,
+      requests,
+      seconds: Math.round(seconds * 10) / 10,
+      consumers_per_s: Math.round(rate),
+      latency_p50_ms: Math.round(percentile(latencies, 50)),
+      latency_p99_ms: Math.round(percentile(latencies, 99)),
+      peak_rss_bytes: peak,
+      codes,
+      rule_hits: Object.fromEntries(summary.ruleHits),
+      errors: errors.length,
+      retries,
+      batches: feed.description,
+      generator,
+      client_generation_consumers_per_s: Math.round(generationRate),
+      targets: { under_5_min: args.consumers >= 5_800_000 ? seconds < 300 && done === args.consumers : null, rss_under_1_5_gib: peak === null ? null : peak < 1.5 * 2 ** 30 },
+    };
+    if (args.json) process.stdout.write(JSON.stringify(output) + '\n');
+    else {
+      const share = (n: number) => `${thousands(n)} (${((100 * n) / Math.max(1, done)).toFixed(2)} %)`;
+      log('');
+      log(`scored ${thousands(done)} consumers in ${clock(seconds)} (${seconds.toFixed(1)} s): ${thousands(rate)} consumers/s, ${requests} requests, p50 ${output.latency_p50_ms} ms, p99 ${output.latency_p99_ms} ms, ${errors.length} errors, ${retries} retried`);
+      log(`server peak RSS: ${peak === null ? 'not measured (no pid)' : `${mib(peak)} (VmHWM of the gateway process, workers included)`}`);
+      log(`codes: green ${share(codes.green)}, yellow ${share(codes.yellow)}, red ${share(codes.red)}, gray ${share(codes.gray)}`);
+      log(`rule hits: ${[...summary.ruleHits].map(([rule, n]) => `${rule} ${thousands(n)}`).join(', ')}`);
+      log(`batches: ${feed.description}`);
+      log(`client generation: ${thousands(generationRate)} consumers/s per thread [${generator}]; generating all ${thousands(args.consumers)} on one thread would take ${clock(args.consumers / generationRate)}`);
+      log(`targets (2-core machine): full city under 5 min ${output.targets.under_5_min === null ? 'n/a (not the full city)' : output.targets.under_5_min ? 'yes' : 'no'}; server RSS under 1.5 GiB ${output.targets.rss_under_1_5_gib === null ? 'not measured' : output.targets.rss_under_1_5_gib ? 'yes' : 'no'}`);
+      log(`load average: ${machine.loadavgStart.join(' ')} at the start, ${output.loadavg_end.join(' ')} at the end (1-min ${output.loadavg_1m_during.min}–${output.loadavg_1m_during.max} during the run)`);
+    }
+    for (const error of errors.slice(0, 5)) process.stderr.write(`error: ${error}\n`);
+    return errors.length > 0 ? 1 : 0;
+  } finally {
+    sampler?.stop();
+    if (gateway) {
+      const code = await gateway.stop();
+      if (code !== 0) process.stderr.write(`the gateway exited ${code}:\n${gateway.stderrTail()}\n`);
+    }
+  }
+}
+
+main(process.argv.slice(2)).then(
+  (code) => (process.exitCode = code),
+  (error: unknown) => {
+    process.stderr.write(`bench:city: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.exitCode = 2;
+  },
+);
