@@ -36,7 +36,7 @@ const execFileAsync = promisify(execFile);
 
 /** Low enough that an over-limit body is cheap to send, high enough for the split batch in JSON. */
 const MAX_BODY = 20 * 1024 * 1024;
-/** The service splits bodies from 8 MiB on across the workers (service/limits.ts; not configurable from main). */
+/** Bodies from 8 MiB on are split across the workers here (--split-threshold-bytes; the default is 32 MiB). */
 const SPLIT_THRESHOLD = 8 * 1024 * 1024;
 const START_DATE = '2026-03-02'; // a Monday
 const DAYS = 30;
@@ -320,7 +320,7 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
     rulesDir = join(tmp, 'rules');
     await (await import('node:fs/promises')).mkdir(rulesDir);
     sources = await writeRulesAndTokens();
-    const starting = startGatewayProcess(['--workers', '2', '--tokens-file', sources.tokens, '--rules-dir', rulesDir, '--max-body-bytes', String(MAX_BODY), '--log-level', 'info']);
+    const starting = startGatewayProcess(['--workers', '2', '--tokens-file', sources.tokens, '--rules-dir', rulesDir, '--max-body-bytes', String(MAX_BODY), '--split-threshold-bytes', String(SPLIT_THRESHOLD), '--log-level', 'info']);
     const registry = loadRegistry();
     service = registry.getService('gridcode.v1.ScoringService')!;
     RequestSchema = schema('ScoreBatchRequest');

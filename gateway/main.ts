@@ -88,7 +88,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const serviceOptions: ScoringServiceOptions = {
       pool,
       registry,
-      limits: { maxConsumers: config.maxConsumers, maxReadingsPerConsumer: config.maxReadingsPerConsumer },
+      limits: { maxConsumers: config.maxConsumers, maxReadingsPerConsumer: config.maxReadingsPerConsumer, splitThresholdBytes: config.splitThresholdBytes },
       logger: { info: (m) => serviceLogger.info(m), warn: (m) => serviceLogger.warn(m), error: (m) => serviceLogger.error(m) },
       onBatch: (batch) => metrics.observeBatch(batch),
     };

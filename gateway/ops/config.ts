@@ -2,6 +2,7 @@
 // then environment variables, then command-line flags; later wins. Every
 // value is checked here, once, with a message that names where it came from,
 // so that the rest of the gateway can trust a GatewayConfig.
+import { DEFAULT_LIMITS } from '../service/limits.js';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -30,6 +31,8 @@ export interface GatewayConfig {
   /** Largest request body, after decompression. */
   readonly maxBodyBytes: number;
   readonly maxConsumers: number;
+  /** Bodies from this size on are split across the workers (held in a SharedArrayBuffer). */
+  readonly splitThresholdBytes: number;
   readonly maxReadingsPerConsumer: number;
   /** The tenants and their hashed bearer tokens (absolute); undefined = no authentication. */
   readonly tokensFile: string | undefined;
@@ -67,6 +70,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'maxQueue', kind: 'count', flag: 'max-queue', env: ['GRIDCODE_MAX_QUEUE'], help: 'requests waiting for a worker before resource_exhausted' },
   { key: 'maxBodyBytes', kind: 'bytes', flag: 'max-body-bytes', env: ['GRIDCODE_MAX_BODY_BYTES'], help: 'largest request body (e.g. 64MiB)' },
   { key: 'maxConsumers', kind: 'count', flag: 'max-consumers', env: ['GRIDCODE_MAX_CONSUMERS'], help: 'consumers in one batch' },
+  { key: 'splitThresholdBytes', kind: 'bytes', flag: 'split-threshold-bytes', env: ['GRIDCODE_SPLIT_THRESHOLD_BYTES'], help: 'request bodies from this size on are split across the workers (e.g. 32MiB)' },
   { key: 'maxReadingsPerConsumer', kind: 'count', flag: 'max-readings-per-consumer', env: ['GRIDCODE_MAX_READINGS_PER_CONSUMER'], help: 'load_kw values of one consumer' },
   { key: 'tokensFile', kind: 'path', flag: 'tokens-file', env: ['GRIDCODE_TOKENS_FILE'], help: 'tenants and sha256 hashes of their bearer tokens (YAML or JSON)' },
   { key: 'allowUnauthenticatedNonLoopback', kind: 'boolean', flag: 'insecure-no-auth', env: ['GRIDCODE_INSECURE_NO_AUTH'], help: 'allow a non-loopback host without tokensFile' },
@@ -88,6 +92,7 @@ export function defaultConfig(): GatewayConfig {
     maxQueue: 64,
     maxBodyBytes: 64 * 1024 * 1024,
     maxConsumers: 100_000,
+    splitThresholdBytes: DEFAULT_LIMITS.splitThresholdBytes,
     maxReadingsPerConsumer: MAX_READINGS_PER_CONSUMER,
     tokensFile: undefined,
     allowUnauthenticatedNonLoopback: false,

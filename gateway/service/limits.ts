@@ -11,7 +11,7 @@ export interface ServiceLimits {
 export const DEFAULT_LIMITS: ServiceLimits = {
   maxConsumers: 100_000,
   maxReadingsPerConsumer: 400 * 288,
-  splitThresholdBytes: 8 << 20,
+  splitThresholdBytes: 32 << 20,
 };
 
 export function resolveLimits(limits: Partial<ServiceLimits> = {}): ServiceLimits {
