@@ -10,6 +10,7 @@
 // and cycles them (and says so); --distinct generates every batch afresh in
 // generator threads (--generators) instead. Either way the generation rate
 // is measured and printed.
+import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from '../gateway/target-args.js';
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { Worker } from 'node:worker_threads';
@@ -33,21 +34,13 @@ const USAGE = `usage: npm run bench:city -- [options]
   --pid PID         with --url on this machine: sample that process's memory
   --json            one JSON object on stdout (progress still on stderr)`;
 
-interface Args {
+interface Args extends TargetArgs {
   consumers: number;
   batch: number;
   inFlight: number;
   pool: number;
   distinct: boolean;
   generators: number;
-  days: number;
-  points: number;
-  seed: number;
-  workers: number | undefined;
-  url: string | undefined;
-  token: string | undefined;
-  pid: number | undefined;
-  json: boolean;
 }
 
 function parse(argv: readonly string[]): Args | 'help' {
@@ -61,40 +54,19 @@ function parse(argv: readonly string[]): Args | 'help' {
       pool: { type: 'string' },
       distinct: { type: 'boolean' },
       generators: { type: 'string' },
-      days: { type: 'string' },
-      points: { type: 'string' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
-      url: { type: 'string' },
-      token: { type: 'string' },
-      pid: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...TARGET_OPTIONS,
     },
   });
   if (values.help) return 'help';
-  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw.replaceAll('_', ''));
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} ${raw}: give an integer from ${min} to ${max}`);
-    return n;
-  };
-  const consumers = int('consumers', values.consumers, 5_800_000, 1, 100_000_000);
+  const consumers = intOption('consumers', values.consumers, 5_800_000, 1, 100_000_000);
   return {
     consumers,
-    batch: Math.min(consumers, int('batch', values.batch, 1000, 1, 100_000)),
-    inFlight: int('in-flight', values['in-flight'], 4, 1, 256),
-    pool: int('pool', values.pool, 32, 1, 10_000),
+    batch: Math.min(consumers, intOption('batch', values.batch, 1000, 1, 100_000)),
+    inFlight: intOption('in-flight', values['in-flight'], 4, 1, 256),
+    pool: intOption('pool', values.pool, 32, 1, 10_000),
     distinct: values.distinct ?? false,
-    generators: int('generators', values.generators, 1, 1, 64),
-    days: int('days', values.days, 30, 1, 400),
-    points: int('points', values.points, 96, 24, 288),
-    seed: int('seed', values.seed, 20240304, 0, 2 ** 32 - 1),
-    workers: values.workers === undefined ? undefined : int('workers', values.workers, 0, 1, 256),
-    url: values.url,
-    token: values.token,
-    pid: values.pid === undefined ? undefined : int('pid', values.pid, 0, 1, 2 ** 31),
-    json: values.json ?? false,
+    generators: intOption('generators', values.generators, 1, 1, 64),
+    ...targetArgs(values),
   };
 }
 

@@ -7,6 +7,7 @@
 // in this process, stage by stage, so the gateway's efficiency (gateway
 // consumers/s ÷ single-thread engine consumers/s) and where the time goes
 // are measured on the same population, minutes apart at most.
+import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from './target-args.js';
 import autocannon from 'autocannon';
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
@@ -28,19 +29,11 @@ const USAGE = `usage: npm run bench:gateway -- [options]
   --pid PID           with --url on this machine: sample that process's memory
   --json              one JSON object on stdout (progress on stderr)`;
 
-interface Args {
+interface Args extends TargetArgs {
   batches: number[];
   connections: number;
   duration: number;
-  days: number;
-  points: number;
-  seed: number;
-  workers: number | undefined;
   engineSeconds: number;
-  url: string | undefined;
-  token: string | undefined;
-  pid: number | undefined;
-  json: boolean;
 }
 
 function parse(argv: readonly string[]): Args | 'help' {
@@ -51,39 +44,18 @@ function parse(argv: readonly string[]): Args | 'help' {
       batch: { type: 'string' },
       connections: { type: 'string' },
       duration: { type: 'string' },
-      days: { type: 'string' },
-      points: { type: 'string' },
-      seed: { type: 'string' },
-      workers: { type: 'string' },
       'engine-seconds': { type: 'string' },
-      url: { type: 'string' },
-      token: { type: 'string' },
-      pid: { type: 'string' },
-      json: { type: 'boolean' },
-      help: { type: 'boolean', short: 'h' },
+      ...TARGET_OPTIONS,
     },
   });
   if (values.help) return 'help';
-  const int = (name: string, raw: string | undefined, fallback: number, min: number, max: number) => {
-    if (raw === undefined) return fallback;
-    const n = Number(raw);
-    if (!Number.isInteger(n) || n < min || n > max) throw new Error(`--${name} ${raw}: give an integer from ${min} to ${max}`);
-    return n;
-  };
-  const batches = (values.batch ?? '100,1000,10000').split(',').map((s) => int('batch', s.trim(), 0, 1, 100_000));
+  const batches = (values.batch ?? '100,1000,10000').split(',').map((s) => intOption('batch', s.trim(), 0, 1, 100_000));
   return {
     batches,
-    connections: int('connections', values.connections, 4, 1, 1000),
-    duration: int('duration', values.duration, 10, 1, 3600),
-    days: int('days', values.days, 30, 1, 400),
-    points: int('points', values.points, 96, 24, 288),
-    seed: int('seed', values.seed, 20240304, 0, 2 ** 32 - 1),
-    workers: values.workers === undefined ? undefined : int('workers', values.workers, 0, 1, 256),
-    engineSeconds: int('engine-seconds', values['engine-seconds'], 3, 1, 600),
-    url: values.url,
-    token: values.token,
-    pid: values.pid === undefined ? undefined : int('pid', values.pid, 0, 1, 2 ** 31),
-    json: values.json ?? false,
+    connections: intOption('connections', values.connections, 4, 1, 1000),
+    duration: intOption('duration', values.duration, 10, 1, 3600),
+    ...targetArgs(values),
+    engineSeconds: intOption('engine-seconds', values['engine-seconds'], 3, 1, 600),
   };
 }
 
