@@ -9,10 +9,11 @@ import { describeFsError, InputError } from './errors.js';
 import { openJsonBatch } from './json-batch-file.js';
 import { openProtobufBatch } from './pb-batch-file.js';
 
-/** Consumers [first, first + ids.length) of the batch. `wire` views a reused buffer: valid until the next block. */
+/** Consumers [first, first + count) of the batch. `wire` views a reused buffer: valid until the next block. */
 export interface ConsumerBlock {
   readonly first: number;
-  readonly ids: readonly string[];
+  /** Consumers in the block; their ids come back with the engine's result (FeatureMatrix.ids). */
+  readonly count: number;
   readonly wire: WireConsumers;
 }
 

@@ -50,7 +50,8 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
         let lines: string;
         try {
           // The matrix views engine memory: turned into text before the next block.
-          lines = featureLines(engine.computeWire(batch.header, block.wire, { templates }), block.ids);
+          const matrix = engine.computeWire(batch.header, block.wire, { templates });
+          lines = featureLines(matrix, matrix.ids);
         } catch (error) {
           if (error instanceof BatchError) throw batch.blockError(block, error);
           throw error;

@@ -41,7 +41,6 @@ export function openJsonBatch(path: string, fd: number, size: number): BatchFile
       for (const [first, last] of blocksOf(consumers, BLOCK_LIMITS)) {
         const text = reader.read(consumers, first, last);
         const spans = new Int32Array(2 * (last - first));
-        const ids: string[] = [];
         writer.reset();
         for (let k = 0; k < last - first; k++) {
           const index = first + k;
@@ -62,13 +61,12 @@ export function openJsonBatch(path: string, fd: number, size: number): BatchFile
           spans[2 * k] = writer.len;
           gridcode.v1.Consumer.encode(consumer, writer);
           spans[2 * k + 1] = writer.len;
-          ids.push(consumer.id);
         }
-        yield { first, ids, wire: { bytes: writer.finish(true), spans } };
+        yield { first, count: last - first, wire: { bytes: writer.finish(true), spans } };
       }
     },
     // The engine reads bytes this reader encoded itself: an error there is a bug, not a bad file.
-    blockError: (block, error) => new InputError(path, `consumers[${block.first}..${block.first + block.ids.length - 1}]: ${error.message}`),
+    blockError: (block, error) => new InputError(path, `consumers[${block.first}..${block.first + block.count - 1}]: ${error.message}`),
     close: () => closeSync(fd),
   };
 }

@@ -3,7 +3,7 @@
 // whatever order the fields come in); pass 2 reads the consumer messages
 // block by block and hands their bytes to the engine as they are.
 import { closeSync } from 'node:fs';
-import { BatchError, consumerIds, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
+import { BatchError, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
 import { BLOCK_LIMITS, type BatchFile, type BatchOptions, type ConsumerBlock } from './batch-file.js';
 import { InputError } from './errors.js';
 import { BlockReader, blocksOf, ByteWindow, RangeList } from './file-ranges.js';
@@ -48,15 +48,7 @@ export function openProtobufBatch(path: string, fd: number, size: number): Batch
     *blocks(): Generator<ConsumerBlock> {
       const reader = new BlockReader(fd, size);
       for (const [first, last] of blocksOf(consumers, BLOCK_LIMITS)) {
-        const wire = reader.read(consumers, first, last);
-        let ids: string[];
-        try {
-          ids = consumerIds(wire);
-        } catch (error) {
-          if (error instanceof BatchError) throw blockError({ first, ids: [], wire }, error);
-          throw error;
-        }
-        yield { first, ids, wire };
+        yield { first, count: last - first, wire: reader.read(consumers, first, last) };
       }
     },
     blockError,

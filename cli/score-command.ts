@@ -74,7 +74,8 @@ export async function scoreCommand(args: readonly string[]): Promise<number> {
     for (const block of batch.blocks()) {
       try {
         // The scored block's matrix views engine memory: the builder copies what it needs now.
-        builder.add(engine.scoreWire(batch.header, block.wire, ruleSet, { allFeatures: flags.includeFeatures ?? false }), block.ids);
+        const scored = engine.scoreWire(batch.header, block.wire, ruleSet, { allFeatures: flags.includeFeatures ?? false });
+        builder.add(scored, scored.matrix.ids);
       } catch (error) {
         if (error instanceof BatchError) throw batch.blockError(block, error);
         throw error;

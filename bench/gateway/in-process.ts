@@ -2,7 +2,7 @@
 // gets: what one worker does for a batch, stage by stage, timed in-process.
 // The stages are those of gateway/worker/score.ts (blocks of at most 2000
 // consumers) and gateway/worker/assemble.ts:
-//   scan     scanRequest (locate the consumers in the bytes) + consumerIds
+//   scan     scanRequest (locate the consumers in the bytes)
 //   features FeatureEngine.computeWire (wire scan of each consumer, copy of the readings into WASM memory, the feature sweeps)
 //   rules    FeatureEngine.rescore (the compiled rule set over the feature columns)
 //   results  ResponseBuilder.add/build (codes, scores, reasons as result objects)
@@ -10,7 +10,7 @@
 // `wireScan` times scanConsumers alone (the part of `features` that walks the consumer messages), once more, for the breakdown.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { consumerIds, FeatureEngine, parseBatchHeader, scanConsumers, scanRequest, type CompiledRuleSet } from '../../engine/src/index.js';
+import { FeatureEngine, parseBatchHeader, scanConsumers, scanRequest, type CompiledRuleSet } from '../../engine/src/index.js';
 import { packageRoot } from '../../engine/src/package-root.js';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import { ResponseBuilder } from '../../engine/src/scoring/response.js';
@@ -60,9 +60,7 @@ export class InProcessScorer {
       const last = Math.min(n, first + BLOCK);
       const spans = request.consumers.spans.subarray(2 * first, 2 * last);
       const source = { bytes, spans };
-      t0 = now();
-      const ids = consumerIds(source);
-      into.seconds.scan += s(now() - t0);
+      // computeWire scans the consumers (ids included) itself; timed apart to show its share.
       t0 = now();
       scanConsumers(bytes, spans);
       into.wireScanSeconds += s(now() - t0);
@@ -73,7 +71,7 @@ export class InProcessScorer {
       const scored = this.engine.rescore(ruleSet);
       into.seconds.rules += s(now() - t0);
       t0 = now();
-      builder.add(scored, ids);
+      builder.add(scored, scored.matrix.ids);
       into.seconds.results += s(now() - t0);
     }
     t0 = now();

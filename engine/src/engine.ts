@@ -89,7 +89,8 @@ export class FeatureEngine {
       readings[i] = c.loadKw.length;
       water[i] = c.waterM3?.length ?? 0;
     });
-    return this.run(header, readings, water, options, (place, from, to) => {
+    const ids = consumers.map((c) => c.id ?? '');
+    return this.run(header, readings, water, ids, options, (place, from, to) => {
       const f32 = new Float32Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(count);
       for (let i = from; i < to; i++) {
@@ -107,7 +108,7 @@ export class FeatureEngine {
   /** Computes features straight from serialized Consumer messages: readings are copied as bytes, never decoded to numbers. */
   computeWire(header: BatchHeader, source: WireConsumers, options: ComputeOptions = {}): FeatureMatrix {
     const index: ConsumerIndex = scanConsumers(source.bytes, source.spans);
-    return this.run(header, index.readingCount, index.waterCount, options, (place, from, to) => {
+    return this.run(header, index.readingCount, index.waterCount, index.ids, options, (place, from, to) => {
       const u8 = new Uint8Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(index.count);
       attributes.capacity.set(index.capacity.subarray(from, to), from);
@@ -153,6 +154,7 @@ export class FeatureEngine {
     header: BatchHeader,
     readingCount: Int32Array,
     waterCount: Int32Array,
+    ids: readonly string[],
     options: ComputeOptions,
     fill: (place: Placement, from: number, to: number) => void,
   ): FeatureMatrix {
@@ -210,7 +212,7 @@ export class FeatureEngine {
     let view = new Float64Array(wasm.memory.buffer, base, names.length * count);
     // Engine memory may grow (the rules area); a grown memory detaches old views.
     const values = () => (view.buffer === wasm.memory.buffer ? view : (view = new Float64Array(wasm.memory.buffer, base, names.length * count)));
-    const matrix = new FeatureMatrix(names, count, values, notes);
+    const matrix = new FeatureMatrix(names, count, values, notes, ids);
     this.last = { matrix, pointsPerDay: points };
     return matrix;
   }

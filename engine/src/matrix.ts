@@ -12,6 +12,8 @@ export class FeatureMatrix {
     private readonly view: () => Float64Array,
     /** Why consumer c is unusable (GRAY), by index; absent when it is usable. */
     readonly notes: ReadonlyMap<number, string>,
+    /** Consumer ids in batch order (decoded once, by the wire scan). */
+    readonly ids: readonly string[] = [],
   ) {}
 
   /** Column-major values: feature f of consumer c at [f * consumerCount + c]. */

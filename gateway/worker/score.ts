@@ -4,7 +4,6 @@
 // consumer's packed readings into WASM memory), and encode the results.
 import {
   BatchError,
-  consumerIds,
   FeatureEngine,
   MAX_DAYS,
   parseBatchHeader,
@@ -67,10 +66,12 @@ function scoreConsumers(engine: FeatureEngine, ruleSet: CompiledRuleSet, header:
     let last = first + 1;
     while (last < to && last - first < BLOCK.maxConsumers && spans[2 * last + 1]! - spans[2 * first]! <= BLOCK.maxBytes) last++;
     let blockSpans = spans.subarray(2 * first, 2 * last);
-    const ids = blockError(first, () => consumerIds({ bytes, spans: blockSpans }));
     let tooLong: Map<number, string> | undefined;
+    /** Ids from the reading-limit scan: the spans it blanks no longer carry them. */
+    let scannedIds: readonly string[] | undefined;
     if (readingLimit !== undefined) {
       const index = blockError(first, () => scanConsumers(bytes, blockSpans));
+      scannedIds = index.ids;
       for (let k = 0; k < last - first; k++) {
         const readings = index.readingCount[k]!;
         if (readings <= readingLimit) continue;
@@ -94,7 +95,7 @@ function scoreConsumers(engine: FeatureEngine, ruleSet: CompiledRuleSet, header:
         results++;
       }
     } else results += scored.count;
-    builder.add(scored, ids);
+    builder.add(scored, scannedIds ?? scored.matrix.ids);
     first = last;
   }
   const response = builder.build();

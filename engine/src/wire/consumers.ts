@@ -15,8 +15,8 @@ const ENUM_MAX = 5;
  * never become JS numbers. Columns are indexed by consumer.
  */
 export class ConsumerIndex {
-  readonly idStart: Int32Array;
-  readonly idEnd: Int32Array;
+  /** Decoded during the scan, which must check them as UTF-8 anyway. */
+  readonly ids: string[];
   readonly category: Uint8Array;
   readonly zone: Uint8Array;
   readonly capacity: Float32Array;
@@ -31,8 +31,7 @@ export class ConsumerIndex {
     readonly spans: Int32Array,
     readonly count: number,
   ) {
-    this.idStart = new Int32Array(count);
-    this.idEnd = new Int32Array(count);
+    this.ids = new Array<string>(count).fill('');
     this.category = new Uint8Array(count);
     this.zone = new Uint8Array(count);
     this.capacity = new Float32Array(count);
@@ -43,7 +42,7 @@ export class ConsumerIndex {
   }
 
   id(i: number): string {
-    return decodeString(new WireReader(this.bytes, 0, this.bytes.length), this.idStart[i]!, this.idEnd[i]!, 'id');
+    return this.ids[i]!;
   }
 
   copyReadings(i: number, target: Uint8Array, at: number): void {
@@ -98,10 +97,8 @@ function scanConsumer(index: ConsumerIndex, i: number): void {
       case ID: {
         reader.expect(WireType.bytes, type, 'id');
         const length = reader.length();
-        index.idStart[i] = reader.pos;
-        index.idEnd[i] = reader.pos += length;
-        // Checked here so that a bad id fails the batch naming its consumer, before any scoring.
-        decodeString(reader, index.idStart[i]!, index.idEnd[i]!, 'id');
+        // Decoded (and checked) here, so that a bad id fails the batch naming its consumer, before any scoring.
+        index.ids[i] = decodeString(reader, reader.pos, (reader.pos += length), 'id');
         break;
       }
       case CATEGORY:
