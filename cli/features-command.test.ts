@@ -132,6 +132,8 @@ describe('gridcode features', () => {
     ['bad start_date', 'date.json', () => '{"startDate": "2026-02-30", "consumers": []}', /date\.json: start_date 2026-02-30 is not a calendar date/],
     ['missing start_date', 'nodate.pb', () => gridcode.v1.ScoreBatchRequest.encode({ consumers }).finish(), /nodate\.pb: start_date is missing/],
     ['bad points_per_day', 'points.pb', () => gridcode.v1.ScoreBatchRequest.encode({ startDate: '2026-03-02', pointsPerDay: 60 }).finish(), /points\.pb: points_per_day 60 is not supported/],
+    // 2^64 − 1 as a 10-byte varint: a uint32 keeps the low 32 bits exactly (not 0, which would mean 96).
+    ['points_per_day wider than 32 bits', 'wide.pb', () => Buffer.concat([gridcode.v1.ScoreBatchRequest.encode({ startDate: '2026-03-02' }).finish(), Uint8Array.of(0x18, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0xff, 0x01)]), /wide\.pb: points_per_day 4294967295 is not supported/],
     ['bad reading', 'reading.json', () => '{"startDate":"2026-03-02","consumers":[{"id":"a"},{"loadKw":[1,2,true]}]}', /reading\.json: consumers\[1\]\.loadKw\[2\]: expected a number or "NaN"\/"Infinity", got true/],
     ['unknown field', 'field.json', () => '{"startDate":"2026-03-02","consumers":[{"id":"a","load":[1]}]}', /consumers\[0\]: unknown field "load"; a Consumer has id, category, zone, capacityKw, loadKw, waterM3/],
     ['bad enum', 'enum.json', () => '{"startDate":"2026-03-02","consumers":[{"category":"HOUSE"}]}', /consumers\[0\]\.category: expected one of CATEGORY_UNSPECIFIED/],

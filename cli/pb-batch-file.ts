@@ -4,21 +4,12 @@
 // block by block and hands their bytes to the engine as they are.
 import { closeSync } from 'node:fs';
 import { BatchError, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
+import { REQUEST_FIELDS, RequestField } from '../engine/src/wire/request.js';
 import { BLOCK_LIMITS, type BatchFile, type BatchOptions, type ConsumerBlock } from './batch-file.js';
 import { InputError } from './errors.js';
 import { BlockReader, blocksOf, ByteWindow, RangeList } from './file-ranges.js';
 
-/** ScoreBatchRequest field numbers (proto/gridcode/v1/scoring.proto). */
-const RULE_SET = 1;
-const START_DATE = 2;
-const POINTS_PER_DAY = 3;
-const CONSUMERS = 4;
-const INCLUDE_FEATURES = 5;
-const FLAGGED_ONLY = 6;
-const INCLUDE_EVIDENCE = 7;
-const FIELD_NAMES: Record<number, string> = { 1: 'rule_set', 2: 'start_date', 3: 'points_per_day', 4: 'consumers', 5: 'include_features', 6: 'flagged_only', 7: 'include_evidence' };
-/** The wire type each known field must have: 0 varint, 2 length-delimited. */
-const FIELD_WIRE_TYPES: Record<number, number> = { 1: 2, 2: 2, 3: 0, 4: 2, 5: 0, 6: 0, 7: 0 };
+const { ruleSet: RULE_SET, startDate: START_DATE, pointsPerDay: POINTS_PER_DAY, consumers: CONSUMERS, includeFeatures: INCLUDE_FEATURES, flaggedOnly: FLAGGED_ONLY, includeEvidence: INCLUDE_EVIDENCE } = RequestField;
 const WIRE_TYPE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit'];
 /** Longer start_date strings are not dates anyway: read this much of them for the message. */
 const START_DATE_READ_LIMIT = 64;
@@ -63,15 +54,21 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
   const fail = (at: number, message: string): never => {
     throw new InputError(path, `malformed protobuf at byte ${at}: ${message}`);
   };
-  /** A varint at `at`: [value, position after it]. Values past 2^53 lose precision; every use here bounds them far lower. */
-  const varint = (at: number, what: string): [number, number] => {
+  /**
+   * A varint at `at`: [value, position after it, its low 32 bits]. The value
+   * loses precision past 2^53 (lengths and tags are bounded far lower); uint32
+   * fields take the low 32 bits, exact at any width, as protobuf parsers do.
+   */
+  const varint = (at: number, what: string): [number, number, number] => {
     let value = 0;
     let scale = 1;
+    let low = 0;
     for (let i = 0; i < 10; i++) {
       const b = window.at(at + i);
       if (b < 0) fail(at, `the file ends inside the ${what}`);
       value += (b & 0x7f) * scale;
-      if (b < 0x80) return [value, at + i + 1];
+      if (i < 5) low |= (b & 0x7f) << (7 * i);
+      if (b < 0x80) return [value, at + i + 1, low >>> 0];
       scale *= 128;
     }
     return fail(at, `the ${what} is a varint longer than 10 bytes`);
@@ -91,15 +88,16 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
     const field = Math.floor(tag / 8);
     const wireType = tag % 8;
     if (field === 0 || field > 0x1fffffff) fail(tagAt, `field number ${field} is not valid${tagAt === 0 && window.at(0) === 0x7b ? ' (this file looks like JSON: name it .json)' : ''}`);
-    const expected = FIELD_WIRE_TYPES[field];
+    const known = REQUEST_FIELDS[field];
+    const expected = known?.wireType;
     if (expected !== undefined && wireType !== expected) {
-      fail(tagAt, `field ${field} (${FIELD_NAMES[field]}) has wire type ${wireType} (${WIRE_TYPE_NAMES[wireType] ?? 'invalid'}); it must be ${expected} (${WIRE_TYPE_NAMES[expected]})`);
+      fail(tagAt, `field ${field} (${known!.name}) has wire type ${wireType} (${WIRE_TYPE_NAMES[wireType] ?? 'invalid'}); it must be ${expected} (${WIRE_TYPE_NAMES[expected]})`);
     }
     pos = afterTag;
     switch (wireType) {
       case 0: {
-        const [value, next] = varint(pos, `value of field ${field}`);
-        if (field === POINTS_PER_DAY) pointsPerDay = value % 2 ** 32; // uint32: a longer varint is truncated, as every protobuf parser does
+        const [value, next, low32] = varint(pos, `value of field ${field}`);
+        if (field === POINTS_PER_DAY) pointsPerDay = low32; // uint32: a longer varint is truncated, as every protobuf parser does
         else if (field === INCLUDE_FEATURES) includeFeatures = value !== 0;
         else if (field === FLAGGED_ONLY) flaggedOnly = value !== 0;
         else if (field === INCLUDE_EVIDENCE) includeEvidence = value !== 0;
@@ -115,7 +113,7 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
       }
       case 2: {
         const [length, body] = varint(pos, `length of field ${field}`);
-        if (body + length > size) fail(tagAt, `field ${field}${FIELD_NAMES[field] ? ` (${FIELD_NAMES[field]})` : ''} has length ${length}, which runs past the end of the file (${size} bytes)`);
+        if (body + length > size) fail(tagAt, `field ${field}${REQUEST_FIELDS[field] ? ` (${REQUEST_FIELDS[field]!.name})` : ''} has length ${length}, which runs past the end of the file (${size} bytes)`);
         if (field === CONSUMERS) consumers.push(body, body + length);
         else if (field === START_DATE) startDate = readStartDate(window, body, length, () => fail(body, 'start_date is not valid UTF-8'));
         else if (field === RULE_SET) ruleSet = readRuleSet(window, body, length, fail);

@@ -1,14 +1,20 @@
 import type { WireConsumers } from '../engine.js';
 import { decodeString, WireReader, WireType } from './reader.js';
 
-// Field numbers of `ScoreBatchRequest` in proto/gridcode/v1/scoring.proto.
-const RULE_SET = 1;
-const START_DATE = 2;
-const POINTS_PER_DAY = 3;
-const CONSUMERS = 4;
-const INCLUDE_FEATURES = 5;
-const FLAGGED_ONLY = 6;
-const INCLUDE_EVIDENCE = 7;
+/** Field numbers of `ScoreBatchRequest` in proto/gridcode/v1/scoring.proto. */
+export const RequestField = { ruleSet: 1, startDate: 2, pointsPerDay: 3, consumers: 4, includeFeatures: 5, flaggedOnly: 6, includeEvidence: 7 } as const;
+
+/** Each known field's proto name and the wire type it must have, by field number (for readers and their messages). */
+export const REQUEST_FIELDS: Readonly<Record<number, { readonly name: string; readonly wireType: number }>> = {
+  1: { name: 'rule_set', wireType: WireType.bytes },
+  2: { name: 'start_date', wireType: WireType.bytes },
+  3: { name: 'points_per_day', wireType: WireType.varint },
+  4: { name: 'consumers', wireType: WireType.bytes },
+  5: { name: 'include_features', wireType: WireType.varint },
+  6: { name: 'flagged_only', wireType: WireType.varint },
+  7: { name: 'include_evidence', wireType: WireType.varint },
+};
+const { ruleSet: RULE_SET, startDate: START_DATE, pointsPerDay: POINTS_PER_DAY, consumers: CONSUMERS, includeFeatures: INCLUDE_FEATURES, flaggedOnly: FLAGGED_ONLY, includeEvidence: INCLUDE_EVIDENCE } = RequestField;
 
 /** A ScoreBatchRequest located in its bytes: header fields decoded, consumers left as byte ranges. */
 export interface RequestIndex {
