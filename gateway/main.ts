@@ -17,7 +17,7 @@ import type { AddressInfo } from 'node:net';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { getRequestListener } from '@hono/node-server';
-import { compileEngine, ruleSetRef, type RuleSetRegistry } from '../engine/src/index.js';
+import { compileEngine, RuleSetRegistry, ruleSetRef } from '../engine/src/index.js';
 import { createApp } from './app.js';
 import { createGrpcServer } from './grpc-server.js';
 import { ConfigError, USAGE, loadConfig, type GatewayConfig } from './ops/config.js';
@@ -25,7 +25,6 @@ import { createLogger, logRequest, registryLogger, type Logger } from './ops/log
 import { GatewayMetrics } from './ops/metrics.js';
 import { TenantDirectory, createAuthenticator, mayUse, type Authenticator } from './ops/tenants.js';
 import { createScoringPool, type ScoringPool } from './pool/pool.js';
-import { openRegistryWithSources } from './service/rule-set-sources.js';
 import { createScoringService, type ScoringServiceOptions } from './service/scoring-service.js';
 
 export interface GatewayAddresses {
@@ -71,7 +70,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const module = await compileEngine();
     engineCompiled = true;
 
-    const registry = await openRegistryWithSources({
+    const registry = await RuleSetRegistry.open({
       dir: config.rulesDir,
       defaultId: config.defaultRuleSet,
       watch: true,

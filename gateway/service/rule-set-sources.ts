@@ -1,27 +1,7 @@
-// The source text of loaded rule sets, which workers need to compile them
-// (a CompiledRuleSet holds no source, and cannot cross threads). Open the
-// registry with `compile: compileKeepingSource` (or openRegistryWithSources):
-// every rule set it compiles then has its source recorded here.
-import { compileRuleSet, RuleSetRegistry, type CompileRuleSet, type CompiledRuleSet, type RuleSetRegistryOptions, type RuleSetSnapshot } from '../../engine/src/index.js';
+// What workers need of the loaded rule sets: their sources (a compiled rule
+// set cannot cross threads), shared once per registry snapshot.
+import type { RuleSetSnapshot } from '../../engine/src/index.js';
 import type { RuleSetCatalog, RuleSetEntry } from '../worker/protocol.js';
-
-const sources = new WeakMap<CompiledRuleSet, string>();
-
-/** compileRuleSet, remembering the source of what compiles. Pass it as the registry's `compile`. */
-export const compileKeepingSource: CompileRuleSet = (source, options) => {
-  const result = compileRuleSet(source, options);
-  if (result.ruleSet) sources.set(result.ruleSet, source);
-  return result;
-};
-
-/** RuleSetRegistry.open with compileKeepingSource. */
-export function openRegistryWithSources(options: RuleSetRegistryOptions): Promise<RuleSetRegistry> {
-  return RuleSetRegistry.open({ ...options, compile: compileKeepingSource });
-}
-
-export function ruleSetSource(ruleSet: CompiledRuleSet): string | undefined {
-  return sources.get(ruleSet);
-}
 
 const encoder = new TextEncoder();
 const catalogs = new WeakMap<RuleSetSnapshot, RuleSetCatalog>();
@@ -32,13 +12,7 @@ export function catalogOf(snapshot: RuleSetSnapshot): RuleSetCatalog {
   const known = catalogs.get(snapshot);
   if (known) return known;
   const list = snapshot.list();
-  const encoded = list.map((ruleSet) => {
-    const source = ruleSetSource(ruleSet);
-    if (source === undefined) {
-      throw new Error(`the source of rule set ${ruleSet.id}@${ruleSet.version} is unknown: open the registry with compile: compileKeepingSource (gateway/service/rule-set-sources.ts)`);
-    }
-    return encoder.encode(source);
-  });
+  const encoded = list.map((ruleSet) => encoder.encode(ruleSet.source));
   const sharedSources = new SharedArrayBuffer(encoded.reduce((n, bytes) => n + bytes.length, 0));
   const view = new Uint8Array(sharedSources);
   const entries: RuleSetEntry[] = [];

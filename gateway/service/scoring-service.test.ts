@@ -8,11 +8,10 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
-import { compileEngine, consumerIds, FeatureEngine, parseBatchHeader, scanRequest, type RuleSetRegistry } from '../../engine/src/index.js';
+import { compileEngine, consumerIds, FeatureEngine, parseBatchHeader, RuleSetRegistry, scanRequest } from '../../engine/src/index.js';
 import { encodeResponse, ResponseBuilder, responseJson } from '../../engine/src/scoring/response.js';
 import { createScoringPool, type ScoringPool } from '../pool/pool.js';
 import { ServiceError } from './codes.js';
-import { openRegistryWithSources } from './rule-set-sources.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
 import type { CallContext, Serialization, Tenant, UnaryRequest } from './types.js';
 
@@ -67,7 +66,7 @@ beforeAll(async () => {
   copyFileSync(join(root, 'rules/default.yaml'), join(dir, 'default.yaml'));
   writeFileSync(join(dir, 'secret.yaml'), SECRET);
   const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
-  registry = await openRegistryWithSources({ dir, watch: false, logger: quiet });
+  registry = await RuleSetRegistry.open({ dir, watch: false, logger: quiet });
   module = await compileEngine();
   pool = await createScoringPool({ threads: 2, module });
   service = createScoringService({ pool, registry, logger: quiet });

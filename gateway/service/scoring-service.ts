@@ -38,7 +38,7 @@ export interface ServiceLogger {
 
 export interface ScoringServiceOptions {
   readonly pool: ScoringPool;
-  /** Opened with compile: compileKeepingSource (rule-set-sources.ts), so that workers get the sources. */
+  /** The rule sets: each carries its source, which workers compile once per digest. */
   readonly registry: RuleSetRegistry;
   readonly limits?: Partial<ServiceLimits>;
   readonly logger?: ServiceLogger;

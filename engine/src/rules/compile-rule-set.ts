@@ -92,6 +92,7 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
     id: draft.id,
     version: draft.version,
     digest: createHash('sha256').update(source, 'utf8').digest('hex'),
+    source,
     description: draft.description,
     thresholds: draft.thresholds,
     minValidShare: draft.minValidShare,

@@ -79,6 +79,8 @@ export interface CompiledRuleSet {
   readonly version: string;
   /** sha256 of the source, hex. */
   readonly digest: string;
+  /** The text it was compiled from: what workers compile again, since a compiled rule set cannot cross threads. */
+  readonly source: string;
   readonly description: string;
   readonly thresholds: { readonly yellow: number; readonly red: number };
   /** Below this share of valid readings a consumer is GRAY. */

@@ -21,6 +21,7 @@ const ruleSet: CompiledRuleSet = {
   id: 'test',
   version: '2026.1',
   digest: 'ab'.repeat(32),
+  source: '',
   description: '',
   thresholds: { yellow: 40, red: 70 },
   minValidShare: 0.8,

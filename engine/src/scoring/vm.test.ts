@@ -23,6 +23,7 @@ function ruleSet(instructions: Instruction[], constants: number[], rules: Partia
     id: 'test',
     version: '1',
     digest: '0',
+    source: '',
     description: '',
     thresholds: { yellow: 40, red: 70 },
     minValidShare: 0.8,
