@@ -1,7 +1,10 @@
 // ValidateRuleSet: a draft rule set compiled, never loaded. Drafts are data:
 // the source comes only from the request, and nothing is read from disk.
 import { gridcode } from '#gen/scoring.js';
-import { compileRuleSet, formatDiagnostic, MAX_RULE_SET_BYTES } from '../../engine/src/index.js';
+// Straight from the compiler's modules, not the engine's index: nothing this file reaches can read files (tests/rules/hostile-sources.test.ts).
+import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
+import { formatDiagnostic } from '../../engine/src/rules/format.js';
+import { MAX_SOURCE_BYTES } from '../../engine/src/rules/limits.js';
 import type { Serialization } from '../service/types.js';
 import { TaskError } from './task-error.js';
 
@@ -13,8 +16,8 @@ const DRAFT_NAME = '<draft>';
 export function validateRuleSet(bytes: Uint8Array, serialization: Serialization): Uint8Array {
   const source = draftSource(bytes, serialization);
   const length = encoder.encode(source).length;
-  if (length > MAX_RULE_SET_BYTES) throw new TaskError('invalid_argument', `the draft is ${length} bytes; a rule set may have at most ${MAX_RULE_SET_BYTES} bytes`);
-  const { ruleSet, diagnostics } = compileRuleSet(source, { file: DRAFT_NAME });
+  if (length > MAX_SOURCE_BYTES) throw new TaskError('invalid_argument', `the draft is ${length} bytes; a rule set may have at most ${MAX_SOURCE_BYTES} bytes`);
+  const { ruleSet, diagnostics, id, version } = compileRuleSet(source, { file: DRAFT_NAME });
   // proto3 JSON leaves default values out: `valid` only when true.
   const response: gridcode.v1.ValidateRuleSetResponse.$Properties = ruleSet !== undefined && diagnostics.length === 0 ? { valid: true } : {};
   if (diagnostics.length > 0) {
@@ -24,11 +27,10 @@ export function validateRuleSet(bytes: Uint8Array, serialization: Serialization)
       return error;
     });
   }
-  if (ruleSet) {
-    response.id = ruleSet.id;
-    response.version = ruleSet.version;
-    response.ruleIds = ruleSet.rules.map((rule) => rule.id);
-  }
+  // A draft with errors still says which rule set it is, when its id and version are usable.
+  if (id !== undefined) response.id = id;
+  if (version !== undefined) response.version = version;
+  if (ruleSet) response.ruleIds = ruleSet.rules.map((rule) => rule.id);
   const message = gridcode.v1.ValidateRuleSetResponse.fromObject(response);
   if (serialization === 'proto') return gridcode.v1.ValidateRuleSetResponse.encode(message).finish();
   return encoder.encode(JSON.stringify(gridcode.v1.ValidateRuleSetResponse.toObject(message, { defaults: false })));

@@ -5,7 +5,7 @@
 // the file → compiler (fold, emit) over all rules at once.
 //
 // Nothing is compiled unless every stage is clean, and each stage goes on past
-// its errors, so one run reports all the mistakes of a file (sorted by place).
+// its errors, so one run reports the mistakes of a file (sorted by place, at most MAX_DIAGNOSTICS).
 import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { groupsFor } from '../catalogue.js';
@@ -13,7 +13,7 @@ import { TemplateError } from '../errors.js';
 import { TemplateSet } from '../templates.js';
 import type { Diagnostic } from './diagnostics.js';
 import type { CompiledRule, CompiledRuleSet } from './program.js';
-import { MAX_EXPRESSION_CHARS, MAX_NODES_TOTAL } from './limits.js';
+import { MAX_DIAGNOSTICS, MAX_EXPRESSION_CHARS, MAX_NODES_TOTAL } from './limits.js';
 import { lex } from './lexer/lexer.js';
 import { parse } from './parser/parser.js';
 import { check } from './check/checker.js';
@@ -24,6 +24,8 @@ import { LineIndex } from './source/lines.js';
 import { prescan } from './source/prescan.js';
 import { scalarSpanMap } from './source/scalar-map.js';
 import { readDocument, type Draft, type DraftRule } from './source/document.js';
+import { tagProblems } from './source/tags.js';
+import { duplicateKeys } from './source/unique-keys.js';
 import type { FileProblem } from './source/nodes.js';
 
 export interface CompileRuleSetOptions {
@@ -37,6 +39,9 @@ export interface CompileRuleSetResult {
   /** Present exactly when `diagnostics` is empty. */
   readonly ruleSet?: CompiledRuleSet;
   readonly diagnostics: Diagnostic[];
+  /** The draft's id and version when they are usable, even if other parts have errors (ValidateRuleSet reports them). */
+  readonly id?: string;
+  readonly version?: string;
 }
 
 export function compileRuleSet(source: string, options: CompileRuleSetOptions = {}): CompileRuleSetResult {
@@ -46,38 +51,41 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
   const tooLarge = prescan(source);
   if (tooLarge) return { diagnostics: [place(tooLarge)] };
 
-  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: true, keepSourceTokens: false });
-  if (doc.errors.length > 0) {
-    return {
-      diagnostics: sorted(
-        doc.errors.map((e) =>
-          // The prescan bounds nesting, but an overflow inside `yaml` must still never escape as a crash.
-          /call stack/i.test(e.message)
-            ? place({ code: 'limit', message: 'the document is nested too deeply', span: { start: e.pos[0], end: e.pos[1] } })
-            : place({ code: 'yaml', message: e.message, span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) } }),
-        ),
-      ),
-    };
+  // Duplicate keys are found by duplicateKeys: yaml's own check is quadratic in the keys of a map.
+  const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
+  const duplicates = duplicateKeys(doc);
+  if (doc.errors.length > 0 || duplicates.length > 0) {
+    const yamlProblems = doc.errors.map((e): FileProblem =>
+      // The prescan bounds nesting, but an overflow inside `yaml` must still never escape as a crash.
+      /call stack/i.test(e.message)
+        ? { code: 'limit', message: 'the document is nested too deeply', span: { start: e.pos[0], end: e.pos[1] } }
+        : { code: 'yaml', message: e.message, span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) } },
+    );
+    return { diagnostics: report([...yamlProblems, ...duplicates], place) };
   }
 
   const { draft, problems } = readDocument(doc, lines);
+  problems.push(...tagProblems(doc));
+  const known = { ...(draft.id ? { id: draft.id } : {}), ...(draft.version ? { version: draft.version } : {}) };
   const templates = buildTemplates(draft, problems);
   const scope = new Scope([...draft.templates.keys()]);
   const irs: Ir[] = [];
   let nodes = 0;
   for (const rule of draft.rules) {
+    // Past the cap nothing more would be shown: the later rules are not even checked.
+    if (problems.length > MAX_DIAGNOSTICS) break;
     const result = checkRule(source, rule, scope, nodes);
     nodes += result.nodes;
     problems.push(...result.problems);
     if (result.ir) irs.push(result.ir);
   }
-  if (problems.length > 0 || !templates || irs.length !== draft.rules.length) return { diagnostics: sorted(problems.map(place)) };
+  if (problems.length > 0 || !templates || irs.length !== draft.rules.length) return { diagnostics: report(problems, place), ...known };
 
   const compiled = compileProgram(irs, options.fold === false ? { fold: false } : {});
   if (!compiled.ok) {
     const rule = draft.rules[compiled.rule]!;
     const span = rule.when!.span;
-    return { diagnostics: [place({ code: 'limit', message: compiled.message, span, rule: rule.label })] };
+    return { diagnostics: [place({ code: 'limit', message: compiled.message, span, rule: rule.label })], ...known };
   }
   const rules: CompiledRule[] = draft.rules.map((rule, i) => ({
     id: rule.id,
@@ -103,7 +111,7 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
     featureNames,
     groups: groupsFor(featureNames),
   };
-  return { ruleSet, diagnostics: [] };
+  return { ruleSet, diagnostics: [], ...known };
 }
 
 /** Lexes, parses and checks one rule's `when`; problems are placed in the file. */
@@ -159,6 +167,20 @@ export function reasonOrder(rules: readonly Pick<CompiledRule, 'effect' | 'score
   return Int32Array.from(order);
 }
 
-function sorted(diagnostics: Diagnostic[]): Diagnostic[] {
-  return diagnostics.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+/** The problems placed in the file, sorted by place; past MAX_DIAGNOSTICS one `limit` diagnostic stands for the rest. */
+function report(problems: FileProblem[], place: (p: FileProblem) => Diagnostic): Diagnostic[] {
+  problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
+  const shown = problems.slice(0, MAX_DIAGNOSTICS).map((p) => place({ ...p, message: clipQuotes(p.message) }));
+  if (problems.length <= MAX_DIAGNOSTICS) return shown;
+  const first = problems[MAX_DIAGNOSTICS]!;
+  return [...shown, place({ code: 'limit', message: `at least ${problems.length - MAX_DIAGNOSTICS} more problems are not shown: a rule set reports at most ${MAX_DIAGNOSTICS}`, span: first.span })];
+}
+
+/** Characters of a `quoted` name or text kept in a message; the span shows the rest. */
+const QUOTE_CHARS = 60;
+const LONG_QUOTE = new RegExp(`\`([^\`]{${QUOTE_CHARS + 1},})\``, 'g');
+
+/** Messages quote the draft (`name`): a 9,000-character name must not make a 9,000-character message. */
+function clipQuotes(message: string): string {
+  return message.replace(LONG_QUOTE, (_, text: string) => `\`${text.slice(0, QUOTE_CHARS - 1)}…\``);
 }

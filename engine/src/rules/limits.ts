@@ -29,6 +29,12 @@ export const MAX_STACK_DEPTH = 64;
 export const MAX_ID_LENGTH = 100;
 /** Length of description and reason texts. */
 export const MAX_TEXT_LENGTH = 10_000;
+/**
+ * Diagnostics reported for one rule set; one more `limit` diagnostic stands
+ * for the rest. Without it a 1 MiB draft of stray characters gives a million
+ * diagnostics: seconds of work and hundreds of MB of ValidateRuleSet response.
+ */
+export const MAX_DIAGNOSTICS = 100;
 
 /** `min_valid_share` when the file leaves it out (rules.md suggests 0.8). */
 export const DEFAULT_MIN_VALID_SHARE = 0.8;

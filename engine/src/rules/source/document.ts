@@ -30,7 +30,9 @@ export interface DraftRule {
 }
 
 export interface Draft {
+  /** '' unless the id is usable. */
   readonly id: string;
+  /** '' unless the version is usable (one line, no `@`, not too long). */
   readonly version: string;
   readonly description: string;
   readonly thresholds: { readonly yellow: number; readonly red: number };
@@ -64,11 +66,10 @@ export function readDocument(doc: Document, lines: LineIndex): { draft: Draft; p
   const version = root.get('version');
   const versionText = version && r.text(version, '`version`', at);
   if (versionText) {
-    draft.version = versionText.text;
     const span = spanOf(versionText.node, at);
     if (!versionText.text.trim() || /[@\n\r]/.test(versionText.text) || versionText.text.length > MAX_ID_LENGTH) {
       r.report('schema', `\`version\` must be one line of at most ${MAX_ID_LENGTH} characters without \`@\``, span);
-    }
+    } else draft.version = versionText.text;
   }
   const description = root.get('description');
   if (description) draft.description = text(r, r.text(description, '`description`', at), '`description`') ?? '';
