@@ -1,7 +1,8 @@
 // The scoring workers: a piscina pool, one worker per core by default, each
 // holding its own engine instantiated from one WebAssembly.Module compiled
 // here once. The queue is bounded: a task that does not fit is refused at
-// once (PoolFullError), never left to wait.
+// once (PoolFullError), never left to wait. A worker that dies fails only the
+// tasks it held (WorkerDiedError) and is replaced (worker-deaths.ts).
 import { existsSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -10,6 +11,9 @@ import { Piscina } from 'piscina';
 import { compileEngine } from '../../engine/src/index.js';
 import { packageRoot } from '../../engine/src/package-root.js';
 import type { WorkerInit, WorkerResult, WorkerTask } from '../worker/protocol.js';
+import { watchWorkerDeaths, type PoolLogger } from './worker-deaths.js';
+
+export { WorkerDiedError, type PoolLogger } from './worker-deaths.js';
 
 export interface ScoringPoolOptions {
   /** Worker threads; default: one per core (os.availableParallelism()). */
@@ -22,6 +26,8 @@ export interface ScoringPoolOptions {
   readonly engineMemoryBytes?: number;
   /** The worker module (compiled JavaScript); default: gateway/worker/score-worker.js beside this file, else in dist/. */
   readonly workerFile?: string;
+  /** Where worker deaths are reported (default: console). */
+  readonly logger?: PoolLogger;
 }
 
 export interface PoolStats {
@@ -35,6 +41,8 @@ export interface PoolStats {
   readonly completed: number;
   /** Tasks running now. */
   readonly running: number;
+  /** Workers that died (exited or crashed, not ended by the pool) and were replaced, since the pool started. */
+  readonly workerDeaths: number;
 }
 
 export interface RunOptions {
@@ -56,7 +64,12 @@ export class PoolClosedError extends Error {
 
 export interface ScoringPool {
   readonly threads: number;
-  /** Runs a task on a worker. Rejects with PoolFullError, PoolClosedError, or an AbortError (name 'AbortError') when `signal` aborts. */
+  /**
+   * Runs a task on a worker. Rejects with PoolFullError, PoolClosedError, an
+   * AbortError (name 'AbortError') when `signal` aborts, or WorkerDiedError
+   * when its worker died first (the task is not run again: its body may have
+   * been moved to that worker).
+   */
   run<R = WorkerResult>(task: WorkerTask | unknown, options?: RunOptions): Promise<R>;
   stats(): PoolStats;
   /** Whether close() was called. */
@@ -89,6 +102,7 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
     idleTimeout: Infinity,
     workerData,
   });
+  const deaths = watchWorkerDeaths(piscina, options.logger ?? console);
   let closing = false;
   let running = 0;
   const pool: ScoringPool = {
@@ -108,7 +122,7 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
       } catch (error) {
         if (error instanceof Error && /task queue is at limit|no task queue available/i.test(error.message)) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
         if (error instanceof Error && error.name !== 'AbortError' && closing) throw new PoolClosedError('the scoring pool is shutting down');
-        throw error;
+        throw deaths.asDeath(error) ?? error;
       } finally {
         running--;
       }
@@ -120,6 +134,7 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
       utilization: piscina.utilization,
       completed: piscina.completed,
       running: Math.max(0, running - piscina.queueSize),
+      workerDeaths: deaths.count,
     }),
     async close() {
       if (closing) return;

@@ -1,8 +1,10 @@
-// The piscina worker: one FeatureEngine per thread, instantiated once from
-// the WebAssembly.Module the pool compiled in the main thread. Each task is
+// The piscina worker: one FeatureEngine per thread, instantiated from the
+// WebAssembly.Module the pool compiled in the main thread. Each task is
 // answered with a result object, never a thrown error, so that a bad request
-// fails only itself; an unexpected error becomes an `internal` result, and
-// the engine is instantiated afresh in case it was left in a bad state.
+// fails only itself. An unexpected error (a WebAssembly.RuntimeError is a trap
+// in the middle of a batch) becomes an `internal` result and the engine is
+// discarded: its memory may be half-written, so no later task may use it; the
+// next one gets an instance made afresh from the module.
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { FeatureEngine } from '../../engine/src/index.js';
 import { assembleResponse, statsOf } from './assemble.js';
@@ -15,26 +17,29 @@ import { validateRuleSet } from './validate.js';
 
 const init = workerData as WorkerInit;
 const loadEngine = () => FeatureEngine.load({ module: init.module, ...(init.engineMemoryBytes !== undefined ? { maxMemoryBytes: init.engineMemoryBytes } : {}) });
-let engine = await loadEngine();
+/** Undefined once discarded after an unexpected error, until the next scoring task needs one. */
+let engine: FeatureEngine | undefined = await loadEngine();
 const ruleSets = new RuleSetCache();
 
 export default async function handle(task: WorkerTask): Promise<unknown> {
   try {
-    return transfer(run(task));
+    if (task.kind === 'score') engine ??= await loadEngine();
+    return transfer(run(task, engine));
   } catch (error) {
     if (error instanceof TaskError) return { kind: 'error', code: error.code, message: error.message } satisfies WorkerResult;
-    engine = await loadEngine();
+    engine = undefined;
     const detail = error instanceof Error ? (error.stack ?? error.message) : String(error);
-    return { kind: 'error', code: 'internal', message: `worker ${task?.kind ?? 'task'} failed: ${detail}` } satisfies WorkerResult;
+    return { kind: 'error', code: 'internal', message: `worker ${task?.kind ?? 'task'} failed (its engine was discarded): ${detail}` } satisfies WorkerResult;
   }
 }
 
-function run(task: WorkerTask): WorkerResult {
+function run(task: WorkerTask, engine: FeatureEngine | undefined): WorkerResult {
   if (task.kind === 'ping') return { kind: 'pong' };
   const bytes = new Uint8Array(task.buffer, task.offset, task.length);
   switch (task.kind) {
     case 'score':
-      return score(task, bytes);
+      if (!engine) throw new Error('no engine for a score task'); // handle() makes one first
+      return score(engine, task, bytes);
     case 'json-to-proto': {
       const proto = jsonRequestToProto(bytes, task.limits);
       const buffer = new SharedArrayBuffer(proto.length);
@@ -48,7 +53,7 @@ function run(task: WorkerTask): WorkerResult {
   }
 }
 
-function score(task: ScoreTask, bytes: Uint8Array): WorkerResult {
+function score(engine: FeatureEngine, task: ScoreTask, bytes: Uint8Array): WorkerResult {
   const proto = task.request === 'proto' ? bytes : jsonRequestToProto(bytes, task.limits);
   const part = scoreRequest(engine, ruleSets, {
     bytes: proto,

@@ -1,84 +1,13 @@
 // The registry on real directories under the system temp folder, with the real
 // compiler. Changes are awaited as events (with a bounded wait), never slept on.
-import { mkdirSync, mkdtempSync, realpathSync, rmSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { mkdirSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { BatchError } from '../../errors.js';
-import { MAX_RULE_SET_BYTES, RuleSetRegistry, type RegistryEvent, type RuleSetRegistryOptions } from './index.js';
+import { describe, expect, it } from 'vitest';
+import { MAX_RULE_SET_BYTES, RuleSetRegistry } from './index.js';
+import { notFound, ruleSet, rulesLab } from './registry-lab.js';
 
-function ruleSet({ id = 'demo', version = '2026.11.0', score = 50, when = 'night_share > 0.35', extra = '' } = {}): string {
-  return `id: ${id}
-version: ${version}
-thresholds: { yellow: 40, red: 70 }
-rules:
-  - id: night
-    when: ${when}
-    score: ${score}
-${extra}`;
-}
-
-let root: string;
-let dir: string;
-let registries: RuleSetRegistry[];
-beforeEach(() => {
-  root = realpathSync(mkdtempSync(join(tmpdir(), 'gridcode-registry-')));
-  dir = join(root, 'rules');
-  mkdirSync(dir);
-  registries = [];
-});
-afterEach(async () => {
-  for (const registry of registries) await registry.close();
-  rmSync(root, { recursive: true, force: true });
-});
-
-function write(name: string, content: string | Buffer): void {
-  writeFileSync(join(dir, name), content);
-}
-
-/** Opens a registry on `dir` that records its logs and events; `next` awaits an event that has not happened yet. */
-async function open(options: Partial<RuleSetRegistryOptions> = {}) {
-  const logs: { level: 'info' | 'warn' | 'error'; message: string }[] = [];
-  const events: RegistryEvent[] = [];
-  const waiters: { match: (event: RegistryEvent) => boolean; resolve: (event: RegistryEvent) => void }[] = [];
-  const registry = await RuleSetRegistry.open({
-    dir,
-    defaultId: 'demo',
-    watch: false,
-    logger: {
-      info: (message) => logs.push({ level: 'info', message }),
-      warn: (message) => logs.push({ level: 'warn', message }),
-      error: (message) => logs.push({ level: 'error', message }),
-    },
-    onEvent: (event) => {
-      events.push(event);
-      for (const waiter of waiters.splice(0)) {
-        if (waiter.match(event)) waiter.resolve(event);
-        else waiters.push(waiter);
-      }
-    },
-    ...options,
-  });
-  registries.push(registry);
-  /** Call before making the change, await after it. */
-  const next = (match: (event: RegistryEvent) => boolean, ms = 5000): Promise<RegistryEvent> =>
-    new Promise((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no matching registry event within ${ms} ms; events: ${JSON.stringify(events.map((e) => [e.type, e.file]))}`)), ms);
-      waiters.push({ match, resolve: (event) => (clearTimeout(timer), resolve(event)) });
-    });
-  return { registry, logs, events, next };
-}
-
-function notFound(run: () => unknown): BatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BatchError);
-    expect((error as BatchError).code).toBe('not_found');
-    return error as BatchError;
-  }
-  throw new Error('expected not_found');
-}
+const lab = rulesLab();
+const { write, open } = lab;
 
 describe('RuleSetRegistry: loading and resolving', () => {
   it('loads the YAML and JSON files of the directory, and nothing else', async () => {
@@ -86,8 +15,8 @@ describe('RuleSetRegistry: loading and resolving', () => {
     write('other.yml', ruleSet({ id: 'other', version: '1' }));
     write('json-one.json', JSON.stringify({ id: 'json-one', version: '2', thresholds: { yellow: 40, red: 70 }, rules: [{ id: 'night', when: 'night_share > 0.35', score: 50 }] }));
     for (const ignored of ['.demo.yaml.swp', '.#demo.yaml', 'demo.yaml~', '#demo.yaml#', 'notes.txt', '.hidden.yaml']) write(ignored, ruleSet({ id: 'ignored', version: ignored }));
-    mkdirSync(join(dir, 'sub'));
-    writeFileSync(join(dir, 'sub', 'nested.yaml'), ruleSet({ id: 'nested' }));
+    mkdirSync(join(lab.dir, 'sub'));
+    writeFileSync(join(lab.dir, 'sub', 'nested.yaml'), ruleSet({ id: 'nested' }));
     const { registry } = await open();
     expect(registry.list().map((r) => `${r.id}@${r.version}`)).toEqual(['demo@2026.11.0', 'json-one@2', 'other@1']);
     expect(registry.status().map((s) => [s.file, s.current, s.failures])).toEqual([
@@ -126,7 +55,7 @@ describe('RuleSetRegistry: loading and resolving', () => {
     write('other.yaml', ruleSet({ id: 'other' }));
     write('demo.yaml', ruleSet({ when: 'nigth_share > 0.35' }));
     await expect(open()).rejects.toThrow(/no default rule set "demo" in .*loaded: other@2026\.11\.0[\s\S]*demo\.yaml: 1 error/);
-    await expect(open({ dir: join(root, 'nowhere') })).rejects.toThrow(/rule-set directory .*nowhere/);
+    await expect(open({ dir: join(lab.root, 'nowhere') })).rejects.toThrow(/rule-set directory .*nowhere/);
   });
 });
 
@@ -169,7 +98,7 @@ describe('RuleSetRegistry: changes', () => {
       expect(registry.resolve('demo'), what).toBe(v1);
     }
     const failed = next((e) => e.type === 'failed');
-    truncateSync(join(dir, 'demo.yaml'), 0);
+    truncateSync(join(lab.dir, 'demo.yaml'), 0);
     await failed;
     expect(registry.resolve('demo')).toBe(v1);
     expect(registry.status()).toEqual([expect.objectContaining({ file: 'demo.yaml', ruleSet: v1, current: false, failures: 5, lastError: expect.any(String) })]);
@@ -203,7 +132,7 @@ describe('RuleSetRegistry: changes', () => {
     await added;
     expect(registry.resolve('demo').version).toBe('2026.12.0');
     const removed = next((e) => e.type === 'removed');
-    unlinkSync(join(dir, 'demo-next.yaml'));
+    unlinkSync(join(lab.dir, 'demo-next.yaml'));
     expect(await removed).toMatchObject({ file: 'demo-next.yaml', kept: false });
     expect(registry.resolve('demo').version).toBe('2026.11.0');
     notFound(() => registry.resolve('demo@2026.12.0'));
@@ -214,8 +143,7 @@ describe('RuleSetRegistry: changes', () => {
     const { registry, next } = await open({ watch: true });
     const loaded = next((e) => e.type === 'loaded');
     write('.demo.yaml.tmp', ruleSet({ version: '2026.11.5' }));
-    const { renameSync } = await import('node:fs');
-    renameSync(join(dir, '.demo.yaml.tmp'), join(dir, 'demo.yaml'));
+    renameSync(join(lab.dir, '.demo.yaml.tmp'), join(lab.dir, 'demo.yaml'));
     await loaded;
     expect(registry.resolve('demo').version).toBe('2026.11.5');
   });
@@ -225,7 +153,7 @@ describe('RuleSetRegistry: changes', () => {
     write('other.yaml', ruleSet({ id: 'other' }));
     const { registry, logs } = await open();
     const v1 = registry.resolve('');
-    unlinkSync(join(dir, 'demo.yaml'));
+    unlinkSync(join(lab.dir, 'demo.yaml'));
     await registry.reload();
     expect(registry.resolve('')).toBe(v1);
     expect(registry.resolve('demo@2026.11.0')).toBe(v1);
@@ -256,20 +184,23 @@ describe('RuleSetRegistry: changes', () => {
     expect(events.filter((e) => e.type === 'failed')).toEqual([expect.objectContaining({ file: 'b.yaml', error: expect.stringContaining('already loaded from a.yaml') })]);
     expect(logs.some((log) => log.level === 'error' && log.message.includes('b.yaml'))).toBe(true);
     // Once a.yaml and c.yaml are gone, b.yaml's version no longer clashes.
-    unlinkSync(join(dir, 'a.yaml'));
-    unlinkSync(join(dir, 'c.yaml'));
+    unlinkSync(join(lab.dir, 'a.yaml'));
+    unlinkSync(join(lab.dir, 'c.yaml'));
     await registry.reload();
     expect(registry.resolve('demo').rules[0]?.score).toBe(20);
   });
 
-  it('warns when a file changes without a new version', async () => {
+  it('refuses a file changed without a new version; a new version loads', async () => {
     write('demo.yaml', ruleSet());
-    const { registry, logs } = await open();
+    const { registry, events } = await open();
     const before = registry.resolve('demo');
     write('demo.yaml', ruleSet({ score: 51 }));
     await registry.reload();
-    expect(registry.resolve('demo').digest).not.toBe(before.digest);
-    expect(logs.some((log) => log.level === 'warn' && log.message.includes('without a new version'))).toBe(true);
+    expect(registry.resolve('demo')).toBe(before);
+    expect(events.at(-1)).toMatchObject({ type: 'failed', file: 'demo.yaml', error: expect.stringContaining('changed without a new version') });
+    write('demo.yaml', ruleSet({ score: 51, version: '2026.11.1' }));
+    await registry.reload();
+    expect(registry.resolve('demo').rules[0]?.score).toBe(51);
   });
 });
 
@@ -284,9 +215,9 @@ describe('RuleSetRegistry: limits', () => {
 
   it('never reads through a link out of the directory', async () => {
     write('demo.yaml', ruleSet());
-    writeFileSync(join(root, 'elsewhere.yaml'), ruleSet({ id: 'elsewhere' }));
-    symlinkSync(join(root, 'elsewhere.yaml'), join(dir, 'elsewhere.yaml'));
-    symlinkSync('demo.yaml', join(dir, 'alias.yaml')); // inside: fine (same content as demo.yaml)
+    writeFileSync(join(lab.root, 'elsewhere.yaml'), ruleSet({ id: 'elsewhere' }));
+    symlinkSync(join(lab.root, 'elsewhere.yaml'), join(lab.dir, 'elsewhere.yaml'));
+    symlinkSync('demo.yaml', join(lab.dir, 'alias.yaml')); // inside: fine (same content as demo.yaml)
     const { registry, events } = await open();
     notFound(() => registry.resolve('elsewhere'));
     expect(events).toContainEqual(expect.objectContaining({ type: 'failed', file: 'elsewhere.yaml', error: expect.stringContaining('outside the rule-set directory') }));
@@ -297,7 +228,7 @@ describe('RuleSetRegistry: limits', () => {
     write('demo.yaml', ruleSet());
     const logs: string[] = [];
     const registry = await RuleSetRegistry.open({
-      dir,
+      dir: lab.dir,
       defaultId: 'demo',
       watch: false,
       logger: { info: () => {}, warn: () => {}, error: (message) => logs.push(message) },
@@ -305,7 +236,7 @@ describe('RuleSetRegistry: limits', () => {
         throw new Error('metrics down');
       },
     });
-    registries.push(registry);
+    lab.track(registry);
     expect(registry.resolve('').id).toBe('demo');
     expect(logs.join('\n')).toContain('metrics down');
   });

@@ -5,7 +5,8 @@
 // version unloads the old one (keep an old version addressable as its own
 // file). Write files atomically (write `.x.yaml.tmp`, rename it to `x.yaml`;
 // dotfiles are ignored): the registry waits for a file to be quiet for 100 ms,
-// but a file cut at a rule boundary may still compile.
+// but a file cut at a rule boundary, or even inside a value (`score: 5` of
+// `score: 50`), may still compile (docs/faults.md).
 //
 // The rules that keep the service safe while districts edit files:
 // - What is served is an immutable RuleSetSnapshot, replaced as a whole: a
@@ -13,6 +14,10 @@
 // - A file that cannot be loaded (unreadable, too large, not UTF-8, does not
 //   compile, half-written, a duplicate id@version) never replaces what that
 //   file served before: the failure is logged, counted and reported.
+// - An id@version means one content: a file whose content changes but keeps
+//   its id@version is refused (a truncated or half-rewritten file is the usual
+//   cause), unless the new content extends the one served, which is how the
+//   rest of a half-written file arrives.
 // - The default rule set never disappears: if its only version goes away, it
 //   stays served (from memory) until a file provides that id again.
 // - All changes run one at a time, in order, on one queue.
@@ -225,7 +230,21 @@ export class RuleSetRegistry {
       const summary = first ? `${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}, first at ${first.line}:${first.column}: ${first.message}` : 'the compiler returned no rule set';
       return this.fail(entry, summary, diagnostics, read.source);
     }
+    const unversioned = this.unversionedChange(entry.served, ruleSet);
+    if (unversioned) return this.fail(entry, unversioned);
     this.offer(entry, ruleSet);
+  }
+
+  /** Why `next` may not replace `served` from the same file: the same id@version with other content that does not extend it. */
+  private unversionedChange(served: CompiledRuleSet | undefined, next: CompiledRuleSet): string | undefined {
+    if (!served || ruleSetRef(served) !== ruleSetRef(next) || served.digest === next.digest) return undefined;
+    // The rest of a half-written file: what was served is the start of it.
+    if (next.source.startsWith(served.source)) return undefined;
+    const ref = ruleSetRef(next);
+    if (served.source.startsWith(next.source)) {
+      return `it holds only the first ${next.source.length} of the ${served.source.length} characters of ${ref} it served: truncated or half-written; it is read again when it changes`;
+    }
+    return `${ref} changed without a new version (digest ${next.digest}, served ${served.digest}): one version must mean one content; give it a new version`;
   }
 
   /** Serves `ruleSet` from `entry`, unless another file already serves that id@version with other content. */
@@ -242,7 +261,7 @@ export class RuleSetRegistry {
     entry.current = true;
     const from = `${ref} (${ruleSet.rules.length} rule${ruleSet.rules.length === 1 ? '' : 's'}, digest ${ruleSet.digest}) from ${entry.name}`;
     if (previous && ruleSetRef(previous) === ref && previous.digest !== ruleSet.digest) {
-      this.logger.warn(`rule sets: ${entry.name} changed without a new version: ${from} replaces the previous ${ref} (digest ${previous.digest}); responses will name the same version for different criteria`);
+      this.logger.warn(`rule sets: ${entry.name} grew without a new version (the rest of a half-written file?): ${from} replaces the previous ${ref} (digest ${previous.digest}), which it extends`);
     } else {
       this.logger.info(`rule sets: loaded ${from}${previous ? `, replacing ${ruleSetRef(previous)}` : ''}`);
     }

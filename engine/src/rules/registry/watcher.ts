@@ -2,7 +2,15 @@
 // and copy tools write a file in several steps, and fs.watch reports each one
 // (often twice), so events are debounced per file: the registry reads a file
 // once it has been quiet for `debounceMs`.
-import { watch, type FSWatcher } from 'node:fs';
+//
+// fs.watch follows the directory's inode, not its path: once the directory is
+// renamed away (a deploy that swaps `rules` for `rules.new`), it would report
+// changes to the old one and none to the one now at the path. It does report
+// the rename itself, under the directory's own name; the watcher then watches
+// the path again (polling until a directory is back there) and asks for a
+// full rescan.
+import { statSync, watch, type FSWatcher } from 'node:fs';
+import { basename } from 'node:path';
 
 export interface DirectoryWatcher {
   close(): void;
@@ -13,11 +21,16 @@ export interface WatchOptions {
   /** Called with the file name, or with undefined when the platform did not say which file (rescan all). */
   readonly onChange: (name: string | undefined) => void;
   readonly onError: (error: Error) => void;
+  /** How often to look for a directory at the path again after it was moved away; default 5 × debounceMs. */
+  readonly retryMs?: number;
 }
 
-export function watchDirectory(dir: string, { debounceMs, onChange, onError }: WatchOptions): DirectoryWatcher {
+export function watchDirectory(dir: string, { debounceMs, onChange, onError, retryMs = 5 * debounceMs }: WatchOptions): DirectoryWatcher {
   const timers = new Map<string, NodeJS.Timeout>();
   let closed = false;
+  let watcher: FSWatcher | undefined;
+  /** The inode of the directory being watched. */
+  let inode: number | undefined;
   const settle = (key: string, name: string | undefined) => {
     clearTimeout(timers.get(key));
     const timer = setTimeout(() => {
@@ -28,20 +41,55 @@ export function watchDirectory(dir: string, { debounceMs, onChange, onError }: W
     timer.unref();
     timers.set(key, timer);
   };
-  // Not recursive: rule sets live directly in the directory.
-  const watcher: FSWatcher = watch(dir, { persistent: false }, (_event, filename) => {
-    if (closed) return;
-    const name = filename === null ? undefined : String(filename);
-    // '\0' cannot be in a file name, so the rescan key never collides with one.
-    settle(name ?? '\0', name);
-  });
-  watcher.on('error', (error) => {
-    if (!closed) onError(error);
-  });
+  const inodeAtPath = (): number | undefined => {
+    try {
+      const stat = statSync(dir);
+      return stat.isDirectory() ? stat.ino : undefined;
+    } catch {
+      return undefined;
+    }
+  };
+  const start = () => {
+    // Not recursive: rule sets live directly in the directory.
+    const started: FSWatcher = watch(dir, { persistent: false }, (_event, filename) => {
+      if (closed || started !== watcher) return;
+      const name = filename === null ? undefined : String(filename);
+      if ((name === undefined || name === basename(dir)) && inodeAtPath() !== inode) return moved();
+      // '\0' cannot be in a file name, so the rescan key never collides with one.
+      settle(name ?? '\0', name);
+    });
+    started.on('error', (error) => {
+      if (!closed && started === watcher) onError(error);
+    });
+    watcher = started;
+  };
+  const moved = () => {
+    watcher?.close();
+    watcher = undefined;
+    settle('\0', undefined);
+    const again = () => {
+      if (closed) return;
+      inode = inodeAtPath();
+      if (inode === undefined) {
+        timers.set('\0retry', setTimeout(again, retryMs).unref());
+        return;
+      }
+      try {
+        start();
+      } catch (error) {
+        onError(error as Error);
+        return;
+      }
+      settle('\0', undefined);
+    };
+    again();
+  };
+  inode = inodeAtPath();
+  start();
   return {
     close() {
       closed = true;
-      watcher.close();
+      watcher?.close();
       for (const timer of timers.values()) clearTimeout(timer);
       timers.clear();
     },
