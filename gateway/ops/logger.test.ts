@@ -51,6 +51,8 @@ describe('logger', () => {
     logRequest(logger, { requestId: 'r', method: 'ScoreBatch', protocol: 'grpc', code: 'internal', durationMs: 2 });
     expect(lines[0]).toMatchObject({ level: 'info', msg: 'request', method: 'ScoreBatch', code: 'ok', requestBytes: 10, responseBytes: 20, durationMs: 1.235 });
     expect(lines[1]).toMatchObject({ level: 'warn', code: 'internal' });
+    // The same keys on every line: an unauthenticated request has tenant null, nothing read is 0 bytes.
+    expect(lines[1]).toMatchObject({ requestId: 'r', tenant: null, requestBytes: 0, responseBytes: 0, durationMs: 2 });
   });
 
   it('serializes errors and adapts to the registry logger', () => {

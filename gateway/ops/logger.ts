@@ -101,10 +101,20 @@ function serialize(value: unknown): unknown {
   return value;
 }
 
-/** The access-log line of one request (info; warn for server-side errors). */
+/**
+ * The access-log line of one request (info; warn for server-side errors). It
+ * always has the same keys, so a line can be grepped for any of them: tenant
+ * is null before authentication, sizes are 0 when nothing was read or sent.
+ */
 export function logRequest(logger: Logger, entry: RequestLog): void {
   const serverSide = entry.code === 'internal' || entry.code === 'unknown' || entry.code === 'unavailable';
-  const fields: Record<string, unknown> = { ...entry, durationMs: round(entry.durationMs) };
+  const fields: Record<string, unknown> = {
+    ...entry,
+    tenant: entry.tenant ?? null,
+    requestBytes: entry.requestBytes ?? 0,
+    responseBytes: entry.responseBytes ?? 0,
+    durationMs: round(entry.durationMs),
+  };
   if (entry.queueMs !== undefined) fields['queueMs'] = round(entry.queueMs);
   if (entry.engineMs !== undefined) fields['engineMs'] = round(entry.engineMs);
   (serverSide ? logger.warn : logger.info)('request', fields);

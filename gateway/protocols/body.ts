@@ -4,8 +4,10 @@
 // in one buffer allocated once (by the injectable `allocate`, which may hand
 // out a SharedArrayBuffer); without one, chunks are kept until the end and
 // copied once.
+import { Http2ServerRequest } from 'node:http2';
 import { Readable } from 'node:stream';
 import { ServiceError } from '../service/codes.js';
+import { AnnouncedLength, discardBody, isOpenHttp2Upload, resetWithin } from './http2-upload.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -23,6 +25,8 @@ export interface ReadBodyOptions {
   readonly allocate?: Allocate | undefined;
   /** Reading stops with the signal's reason when it aborts. */
   readonly signal?: AbortSignal | undefined;
+  /** Called with each chunk's size before it is kept; throws to refuse the body (the admission byte budget). */
+  readonly reserve?: ((bytes: number) => void) | undefined;
 }
 
 export interface Body {
@@ -53,6 +57,7 @@ class Sink {
     private readonly expected: number | undefined,
     private readonly maxBytes: number,
     private readonly allocate: Allocate,
+    private readonly reserve: ((bytes: number) => void) | undefined,
   ) {
     if (expected !== undefined) {
       if (expected > maxBytes) throw tooLarge(maxBytes);
@@ -63,6 +68,7 @@ class Sink {
   push(chunk: Uint8Array): void {
     const next = this.received + chunk.byteLength;
     if (next > this.maxBytes) throw tooLarge(this.maxBytes);
+    this.reserve?.(chunk.byteLength);
     if (this.target) {
       if (next > this.target.byteLength) throw new ServiceError('invalid_argument', 'the request body is longer than its Content-Length');
       this.target.set(chunk, this.received);
@@ -100,17 +106,22 @@ function abortReason(signal: AbortSignal): unknown {
  * Reads a Node stream with listeners rather than an async iterator, so that
  * stopping early (limit, deadline) pauses the stream instead of destroying it:
  * the socket stays usable for the error response, and the server adapter
- * drains or closes the rest.
+ * drains or closes the rest. On HTTP/2 (see http2-upload.ts) a body refused
+ * for its size is first read to its end and dropped (bounded), and a stream
+ * the client resets mid-upload is `canceled`, not a short body: the reset
+ * may come just after the body ended, so a body cut short waits for it briefly.
  */
 function pumpNode(stream: Readable, sink: Sink, signal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
+    if (wasAborted(stream) || (stream.destroyed && !stream.readableEnded)) return reject(incomplete());
     if (stream.readableEnded) return resolve();
-    if (stream.destroyed) return reject(incomplete());
+    const announced = stream instanceof Http2ServerRequest ? new AnnouncedLength(stream) : undefined;
     const cleanup = (): void => {
       stream.off('data', onData);
       stream.off('end', onEnd);
       stream.off('error', onError);
       stream.off('close', onClose);
+      stream.off('aborted', onError);
       signal?.removeEventListener('abort', onAbort);
     };
     const stop = (err: unknown): void => {
@@ -118,20 +129,29 @@ function pumpNode(stream: Readable, sink: Sink, signal: AbortSignal | undefined)
       stream.pause();
       reject(err);
     };
+    const refuse = (err: unknown): void => {
+      if (!isOpenHttp2Upload(stream)) return stop(err);
+      cleanup();
+      void discardBody(stream, { signal }).then(() => reject(err));
+    };
     const onData = (chunk: Buffer | string): void => {
+      const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
       try {
-        sink.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
+        sink.push(bytes);
       } catch (err) {
-        stop(err);
+        return refuse(err);
       }
+      announced?.observe(bytes);
     };
     const onEnd = (): void => {
+      if (wasAborted(stream)) return stop(incomplete());
       cleanup();
-      resolve();
+      if (!announced?.cutShort()) return resolve();
+      void resetWithin(stream).then((reset) => (reset ? reject(incomplete()) : resolve()));
     };
     const onError = (): void => stop(incomplete());
     const onClose = (): void => {
-      if (!stream.readableEnded) stop(incomplete());
+      if (!stream.readableEnded || wasAborted(stream)) stop(incomplete());
     };
     const onAbort = (): void => stop(abortReason(signal as AbortSignal));
     if (signal?.aborted) return reject(abortReason(signal));
@@ -139,8 +159,14 @@ function pumpNode(stream: Readable, sink: Sink, signal: AbortSignal | undefined)
     stream.on('end', onEnd);
     stream.on('error', onError);
     stream.on('close', onClose);
+    stream.on('aborted', onError);
     stream.on('data', onData);
   });
+}
+
+/** An Http2ServerRequest whose stream the client reset (IncomingMessage sets it too when its socket closes early). */
+function wasAborted(stream: Readable): boolean {
+  return (stream as Readable & { aborted?: unknown }).aborted === true;
 }
 
 async function pumpWeb(stream: ReadableStream<Uint8Array>, sink: Sink, signal: AbortSignal | undefined): Promise<void> {
@@ -176,7 +202,7 @@ async function pumpWeb(stream: ReadableStream<Uint8Array>, sink: Sink, signal: A
 
 /** Reads a whole request body within `maxBytes` (`resource_exhausted` beyond it). */
 export async function readBody(source: BodySource, options: ReadBodyOptions): Promise<Body> {
-  const sink = new Sink(options.contentLength, options.maxBytes, options.allocate ?? defaultAllocate);
+  const sink = new Sink(options.contentLength, options.maxBytes, options.allocate ?? defaultAllocate, options.reserve);
   if (source instanceof Readable) await pumpNode(source, sink, options.signal);
   else if (source) await pumpWeb(source, sink, options.signal);
   return sink.finish();

@@ -47,11 +47,18 @@ export function mayUse(tenant: TaskTenant, id: string): boolean {
 
 /**
  * The entry `ref` names for `tenant`: '' its default, `id` the newest
- * version, `id@version` that one. not_found when no such rule set is loaded,
- * permission_denied when it is but the tenant may not use it.
+ * version, `id@version` that one. permission_denied when the tenant may not
+ * use a loaded rule set of that id (whatever the version), else not_found when
+ * no such rule set is loaded.
  */
 export function resolveEntry(catalog: RuleSetCatalog, tenant: TaskTenant, ref: string): RuleSetEntry {
   const wanted = ref === '' ? tenant.defaultRuleSet : ref;
+  // Rights first, by id: answering not_found for a missing version of a set the
+  // caller may not use would tell it which versions another district has.
+  const id = wanted.includes('@') ? wanted.slice(0, wanted.indexOf('@')) : wanted;
+  if (!mayUse(tenant, id) && catalog.entries.some((e) => e.id === id)) {
+    throw new TaskError('permission_denied', `rule set ${quote(ref === '' ? wanted : ref)} is not available to this caller`);
+  }
   const entry = findEntry(catalog, wanted);
   if (!entry) {
     const what = ref === '' ? `default rule set ${quote(wanted)}` : `rule set ${quote(ref)}`;

@@ -4,6 +4,7 @@
 import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_MAX_BODY_BYTES, parseContentLength, tooLarge } from '../../protocols/body.js';
 import type { GatewayEnv } from '../../protocols/env.js';
+import { discardBody, isOpenHttp2Upload } from '../../protocols/http2-upload.js';
 
 export interface BodyLimitOptions {
   /** Default 64 MiB. */
@@ -14,7 +15,11 @@ export function bodyLimit(options: BodyLimitOptions = {}): MiddlewareHandler<Gat
   const maxBytes = options.maxBytes ?? DEFAULT_MAX_BODY_BYTES;
   return async function bodyLimitMiddleware(c, next) {
     const length = parseContentLength(c.req.header('content-length'));
-    if (length !== undefined && length > maxBytes) throw tooLarge(maxBytes);
+    if (length !== undefined && length > maxBytes) {
+      // On HTTP/2 the upload is let through (dropped) before the answer: see protocols/http2-upload.ts.
+      if (isOpenHttp2Upload(c.env?.incoming)) await discardBody(c.env.incoming, { signal: c.req.raw.signal });
+      throw tooLarge(maxBytes);
+    }
     c.set('maxBodyBytes', maxBytes);
     await next();
   };
