@@ -2,7 +2,8 @@
 // RPCs at POST /gridcode.v1.ScoringService/<Method> in Connect and gRPC-Web
 // (and gRPC when served over HTTP/2 by grpc-server.ts), plus /healthz,
 // /readyz and /metrics.
-import { Hono } from 'hono';
+import { Hono, type MiddlewareHandler } from 'hono';
+import { admission, type RefusalReason } from './middleware/admission/index.js';
 import { auth, type Authenticate } from './middleware/auth/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
 import { deadline } from './middleware/deadline/index.js';
@@ -13,6 +14,7 @@ import type { GatewayEnv, GatewayLogger, Observe } from './protocols/env.js';
 import { SERVICE_NAME } from './protocols/index.js';
 import { sendError } from './protocols/respond.js';
 import { unaryHandler } from './protocols/unary.js';
+import type { ByteBudget } from './service/byte-budget.js';
 import type { ScoringService } from './service/types.js';
 
 export type { Authenticate } from './middleware/auth/index.js';
@@ -45,6 +47,8 @@ export interface AppOptions {
   readonly metrics?: () => Promise<MetricsExposition>;
   /** Allocates request message buffers (default `new ArrayBuffer(length)`). */
   readonly allocate?: Allocate;
+  /** Request bytes accepted requests may hold; without it only the body limit and the pool's queue bound them. */
+  readonly admission?: { readonly budget: ByteBudget; readonly onRefuse?: (reason: RefusalReason) => void };
   /** More routes, mounted before the RPC routes. */
   readonly extraRoutes?: (app: Hono<GatewayEnv>) => void;
 }
@@ -54,6 +58,8 @@ export const consoleLogger: GatewayLogger = {
     console.error(message, fields);
   },
 };
+
+const passThrough: MiddlewareHandler<GatewayEnv> = (_c, next) => next();
 
 export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const logger = options.logger ?? consoleLogger;
@@ -79,6 +85,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     deadline(),
     bodyLimit({ maxBytes: options.limits?.maxBodyBytes }),
     auth({ authenticate: options.authenticate }),
+    options.admission ? admission(options.admission) : passThrough,
     unaryHandler({
       service: options.service,
       ...(options.allocate ? { allocate: options.allocate } : {}),

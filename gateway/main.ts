@@ -4,7 +4,9 @@
 // and gRPC over h2c on `grpcPort`. Prints one line on stdout when ready;
 // everything else is JSON log lines on stderr.
 //
-// SIGTERM (or SIGINT): /readyz turns 503 first; the servers stop accepting
+// SIGTERM (or SIGINT): /readyz turns 503 first; after drainDelayMs (during
+// which requests are still served, so that load balancers that poll /readyz
+// stop sending before anything is refused) the servers stop accepting
 // connections, HTTP/2 clients get GOAWAY and HTTP/1.1 keep-alive connections
 // are closed as they go idle, so no new request starts (one that races in on
 // an open HTTP/1.1 connection gets 503 unavailable); every accepted request
@@ -25,6 +27,7 @@ import { createLogger, logRequest, registryLogger, type Logger } from './ops/log
 import { GatewayMetrics } from './ops/metrics.js';
 import { TenantDirectory, createAuthenticator, mayUse, type Authenticator } from './ops/tenants.js';
 import { createScoringPool, type ScoringPool } from './pool/pool.js';
+import { ByteBudget } from './service/byte-budget.js';
 import { createScoringService, type ScoringServiceOptions } from './service/scoring-service.js';
 
 export interface GatewayAddresses {
@@ -61,6 +64,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   };
   let engineCompiled = false;
   let draining = false;
+  let notReady = false;
 
   try {
     const metrics = new GatewayMetrics();
@@ -80,7 +84,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     closers.push(() => registry.close());
     warnAboutTenants(authenticator, registry, logger);
 
-    const pool: ScoringPool = await createScoringPool({ threads: config.workers, maxQueue: config.maxQueue, module });
+    const poolLogger = logger.child({ component: 'pool' });
+    const pool: ScoringPool = await createScoringPool({
+      threads: config.workers,
+      maxQueue: config.maxQueue,
+      module,
+      logger: { error: (message) => poolLogger.error(message) },
+    });
     closers.push(() => pool.close());
 
     const serviceLogger = logger.child({ component: 'service' });
@@ -90,12 +100,19 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       limits: { maxConsumers: config.maxConsumers, maxReadingsPerConsumer: config.maxReadingsPerConsumer, splitThresholdBytes: config.splitThresholdBytes },
       logger: { info: (m) => serviceLogger.info(m), warn: (m) => serviceLogger.warn(m), error: (m) => serviceLogger.error(m) },
       onBatch: (batch) => metrics.observeBatch(batch),
+      onQueueFull: () => metrics.observeRefusal('queue_full'),
     };
     const service = createScoringService(serviceOptions);
 
     let listening = false;
-    const isReady = () => engineCompiled && !pool.closing && registry.snapshot.default !== undefined && !draining && listening;
-    metrics.bind({ poolStats: () => pool.stats(), ruleSets: () => registry.list(), ready: isReady });
+    const isReady = () => engineCompiled && !pool.closing && registry.snapshot.default !== undefined && !notReady && !draining && listening;
+    const budget = new ByteBudget(config.maxInflightBytes);
+    metrics.bind({
+      poolStats: () => pool.stats(),
+      ruleSets: () => registry.list(),
+      ready: isReady,
+      admission: () => ({ inFlight: budget.inFlight, limit: budget.limit, peak: budget.peak }),
+    });
 
     const appLogger = logger.child({ component: 'http' });
     const app = createApp({
@@ -111,13 +128,17 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ready: isReady,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
       allocate: (length) => service.allocateBody(length),
+      admission: { budget, onRefuse: (reason) => metrics.observeRefusal(reason) },
     });
 
     // HTTP/1.1: Connect, gRPC-Web, metrics and health.
     const listener = getRequestListener(app.fetch);
     const inFlight = new Set<ServerResponse>();
     const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
-      if (draining) return refuseWhileDraining(res);
+      if (draining) return refuseWhileDraining(req, res);
+      // Not ready (the drain delay): serve, but end each connection after its answer, so that no client holds an
+      // idle keep-alive connection when draining closes them, and none sends a request on one the server is closing.
+      if (notReady) res.setHeader('connection', 'close');
       inFlight.add(res);
       res.on('close', () => inFlight.delete(res));
       void listener(req, res);
@@ -170,8 +191,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       },
       shutdown(reason = 'shutdown') {
         shutdownPromise ??= (async () => {
-          draining = true;
+          notReady = true;
           const started = performance.now();
+          if (config.drainDelayMs > 0) {
+            logger.info('not ready: still serving until the drain delay ends', { reason, drainDelayMs: config.drainDelayMs });
+            await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
+          }
+          draining = true;
           logger.info('draining: not ready, no new requests', { reason, inFlight: inFlight.size, http2Sessions: sessions.size });
           let timedOut = false;
           let giveUp: () => void = () => {};
@@ -183,7 +209,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
             http.closeAllConnections();
             for (const session of sessions) session.destroy();
             giveUp();
-          }, config.shutdownTimeoutMs);
+          }, Math.max(0, config.shutdownTimeoutMs - config.drainDelayMs));
           // Stop accepting; close connections as they go idle; GOAWAY to HTTP/2 clients.
           const httpClosed = closeServer(http);
           const grpcClosed = closeServer(grpc);
@@ -209,11 +235,28 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
   }
 }
 
-/** A request that arrived on an open HTTP/1.1 connection after draining began. */
-function refuseWhileDraining(res: ServerResponse): void {
-  const body = JSON.stringify({ code: 'unavailable', message: 'the server is shutting down; retry on another instance' });
-  res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'content-length': Buffer.byteLength(body) });
-  res.end(body);
+/** How long a request refused while draining may take to finish sending its body before it is answered anyway. */
+const REFUSED_BODY_WAIT_MS = 1_000;
+
+/**
+ * A request that arrived on an open HTTP/1.1 connection after draining began.
+ * Its body is read and dropped first: answering and closing while the client
+ * still sends would reset the connection, and the client would see a write
+ * error (EPIPE) instead of `unavailable`, not knowing the request was never run.
+ */
+function refuseWhileDraining(req: IncomingMessage, res: ServerResponse): void {
+  const answer = (): void => {
+    clearTimeout(timer);
+    if (res.headersSent) return;
+    const body = JSON.stringify({ code: 'unavailable', message: 'the server is shutting down; retry on another instance' });
+    res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'content-length': Buffer.byteLength(body) });
+    res.end(body);
+  };
+  const timer = setTimeout(answer, REFUSED_BODY_WAIT_MS);
+  if (req.complete) return answer();
+  req.on('end', answer);
+  req.on('error', answer);
+  req.resume();
 }
 
 function listen(server: Server | Http2Server, port: number, host: string, what: string): Promise<number> {

@@ -73,6 +73,7 @@ describe('precedence: file < environment < flags', () => {
         GRIDCODE_WORKERS: '7',
         GRIDCODE_MAX_QUEUE: '9',
         GRIDCODE_MAX_BODY_BYTES: '1MiB',
+        GRIDCODE_MAX_INFLIGHT_BYTES: '3MiB',
         GRIDCODE_MAX_CONSUMERS: '10',
         GRIDCODE_SPLIT_THRESHOLD_BYTES: '16MiB',
         GRIDCODE_MAX_READINGS_PER_CONSUMER: '2880',
@@ -80,6 +81,7 @@ describe('precedence: file < environment < flags', () => {
         GRIDCODE_INSECURE_NO_AUTH: 'yes',
         GRIDCODE_LOG_LEVEL: 'DEBUG',
         GRIDCODE_SHUTDOWN_TIMEOUT_MS: '500',
+        GRIDCODE_DRAIN_DELAY_MS: '200',
       },
     });
     expect(config).toEqual({
@@ -91,6 +93,7 @@ describe('precedence: file < environment < flags', () => {
       workers: 7,
       maxQueue: 9,
       maxBodyBytes: 1024 * 1024,
+      maxInflightBytes: 3 * 1024 * 1024,
       maxConsumers: 10,
       splitThresholdBytes: 16 * 1024 * 1024,
       maxReadingsPerConsumer: 2880,
@@ -98,6 +101,7 @@ describe('precedence: file < environment < flags', () => {
       allowUnauthenticatedNonLoopback: true,
       logLevel: 'debug',
       shutdownTimeoutMs: 500,
+      drainDelayMs: 200,
     });
   });
 
@@ -133,6 +137,19 @@ describe('validation', () => {
     expect(resolveConfig({ file: { path: 'c.json', values: { maxBodyBytes: 2048 } }, env: {} }).maxBodyBytes).toBe(2048);
   });
 
+  it('bounds request bytes in flight by 256 MiB by default, never less than the largest body', () => {
+    expect(defaultConfig().maxInflightBytes).toBe(256 * 1024 * 1024);
+    expect(resolveConfig({ flags: parseCommandLine(['--max-inflight-bytes', '2MiB', '--max-body-bytes', '2MiB']).values, env: {} }).maxInflightBytes).toBe(2 * 1024 * 1024);
+    expect(errorOf(() => resolveConfig({ flags: { maxInflightBytes: '1MiB', maxBodyBytes: '2MiB' }, env: {} }))).toMatch(/^maxInflightBytes \(1048576\) is less than maxBodyBytes \(2097152\)/);
+    expect(errorOf(() => resolveConfig({ flags: { maxBodyBytes: '512MiB' }, env: {} }))).toMatch(/raise maxInflightBytes or lower maxBodyBytes/);
+  });
+
+  it('keeps serving for drainDelayMs (0 by default) on SIGTERM, less than the shutdown timeout', () => {
+    expect(defaultConfig().drainDelayMs).toBe(0);
+    expect(resolveConfig({ flags: parseCommandLine(['--drain-delay-ms', '5000']).values, env: {} }).drainDelayMs).toBe(5000);
+    expect(errorOf(() => resolveConfig({ flags: { drainDelayMs: '30000' }, env: {} }))).toMatch(/drainDelayMs \(30000\) is not less than shutdownTimeoutMs \(30000\)/);
+  });
+
   it('refuses unknown settings in a file, naming the known ones', () => {
     expect(errorOf(() => resolveConfig({ file: { path: 'c.yaml', values: { prot: 1 } }, env: {} }))).toMatch(/^config file c\.yaml: unknown setting "prot"; the settings are host, port, grpcPort/);
   });
@@ -143,7 +160,7 @@ describe('validation', () => {
   });
 
   it('documents every flag in the usage', () => {
-    for (const flag of ['--config', '--port', '--grpc-port', '--tokens-file', '--insecure-no-auth', '--shutdown-timeout-ms']) expect(USAGE).toContain(flag);
+    for (const flag of ['--config', '--port', '--grpc-port', '--tokens-file', '--insecure-no-auth', '--shutdown-timeout-ms', '--max-inflight-bytes', '--drain-delay-ms']) expect(USAGE).toContain(flag);
   });
 });
 

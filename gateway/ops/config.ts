@@ -30,6 +30,8 @@ export interface GatewayConfig {
   readonly maxQueue: number;
   /** Largest request body, after decompression. */
   readonly maxBodyBytes: number;
+  /** Request bytes all accepted requests may hold at once (JSON counts thrice); at least maxBodyBytes. */
+  readonly maxInflightBytes: number;
   readonly maxConsumers: number;
   /** Bodies from this size on are split across the workers (held in a SharedArrayBuffer). */
   readonly splitThresholdBytes: number;
@@ -41,6 +43,8 @@ export interface GatewayConfig {
   readonly logLevel: LogLevel;
   /** How long SIGTERM waits for accepted requests before it gives up and exits 1. */
   readonly shutdownTimeoutMs: number;
+  /** On SIGTERM, /readyz answers 503 this long while requests are still served, so that load balancers stop sending first. */
+  readonly drainDelayMs: number;
 }
 
 /** A configuration that cannot be used; the message is for the operator, ready to print. */
@@ -69,6 +73,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'workers', kind: 'count', flag: 'workers', env: ['GRIDCODE_WORKERS'], help: 'scoring worker threads' },
   { key: 'maxQueue', kind: 'count', flag: 'max-queue', env: ['GRIDCODE_MAX_QUEUE'], help: 'requests waiting for a worker before resource_exhausted' },
   { key: 'maxBodyBytes', kind: 'bytes', flag: 'max-body-bytes', env: ['GRIDCODE_MAX_BODY_BYTES'], help: 'largest request body (e.g. 64MiB)' },
+  { key: 'maxInflightBytes', kind: 'bytes', flag: 'max-inflight-bytes', env: ['GRIDCODE_MAX_INFLIGHT_BYTES'], help: 'request bytes accepted requests may hold at once, beyond which resource_exhausted (e.g. 256MiB; at least maxBodyBytes)' },
   { key: 'maxConsumers', kind: 'count', flag: 'max-consumers', env: ['GRIDCODE_MAX_CONSUMERS'], help: 'consumers in one batch' },
   { key: 'splitThresholdBytes', kind: 'bytes', flag: 'split-threshold-bytes', env: ['GRIDCODE_SPLIT_THRESHOLD_BYTES'], help: 'request bodies from this size on are split across the workers (e.g. 32MiB)' },
   { key: 'maxReadingsPerConsumer', kind: 'count', flag: 'max-readings-per-consumer', env: ['GRIDCODE_MAX_READINGS_PER_CONSUMER'], help: 'load_kw values of one consumer' },
@@ -76,6 +81,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'allowUnauthenticatedNonLoopback', kind: 'boolean', flag: 'insecure-no-auth', env: ['GRIDCODE_INSECURE_NO_AUTH'], help: 'allow a non-loopback host without tokensFile' },
   { key: 'logLevel', kind: 'logLevel', flag: 'log-level', env: ['GRIDCODE_LOG_LEVEL'], help: LOG_LEVELS.join(', ') },
   { key: 'shutdownTimeoutMs', kind: 'ms', flag: 'shutdown-timeout-ms', env: ['GRIDCODE_SHUTDOWN_TIMEOUT_MS'], help: 'SIGTERM waits this long for accepted requests' },
+  { key: 'drainDelayMs', kind: 'ms', flag: 'drain-delay-ms', env: ['GRIDCODE_DRAIN_DELAY_MS'], help: 'on SIGTERM, /readyz says 503 this long while requests are still served (less than shutdownTimeoutMs)' },
 ];
 
 /** 400 days of 288 readings: the longest curve the engine scores. */
@@ -91,6 +97,7 @@ export function defaultConfig(): GatewayConfig {
     workers: availableParallelism(),
     maxQueue: 64,
     maxBodyBytes: 64 * 1024 * 1024,
+    maxInflightBytes: 256 * 1024 * 1024,
     maxConsumers: 100_000,
     splitThresholdBytes: DEFAULT_LIMITS.splitThresholdBytes,
     maxReadingsPerConsumer: MAX_READINGS_PER_CONSUMER,
@@ -98,6 +105,7 @@ export function defaultConfig(): GatewayConfig {
     allowUnauthenticatedNonLoopback: false,
     logLevel: 'info',
     shutdownTimeoutMs: 30_000,
+    drainDelayMs: 0,
   };
 }
 
@@ -215,6 +223,12 @@ export function resolveConfig(input: {
 
   const result = config as unknown as GatewayConfig;
   if (result.port !== 0 && result.port === result.grpcPort) throw new ConfigError(`port and grpcPort are both ${result.port}; the HTTP/1.1 and the gRPC servers need a port each`);
+  if (result.maxInflightBytes < result.maxBodyBytes) {
+    throw new ConfigError(`maxInflightBytes (${result.maxInflightBytes}) is less than maxBodyBytes (${result.maxBodyBytes}): a request of the largest allowed size could never be accepted; raise maxInflightBytes or lower maxBodyBytes`);
+  }
+  if (result.drainDelayMs > 0 && result.drainDelayMs >= result.shutdownTimeoutMs) {
+    throw new ConfigError(`drainDelayMs (${result.drainDelayMs}) is not less than shutdownTimeoutMs (${result.shutdownTimeoutMs}): SIGTERM would give up before it stopped accepting`);
+  }
   checkExposure(result);
   return result;
 }

@@ -146,6 +146,25 @@ describe('GET /metrics exposition', () => {
     expect(await b.metrics()).not.toContain('ListRuleSets');
   });
 
+  it('shows the request byte budget and counts refusals by reason', async () => {
+    const metrics = new GatewayMetrics({ processMetrics: false });
+    let stats = { inFlight: 0, limit: 0, peak: 0 };
+    metrics.bind({ admission: () => stats });
+    stats = { inFlight: 3000, limit: 8192, peak: 5000 };
+    metrics.observeRefusal('inflight_bytes');
+    metrics.observeRefusal('inflight_bytes');
+    metrics.observeRefusal('queue_full');
+    const families = parseExposition(await metrics.metrics());
+    const value = (name: string, labels: Record<string, string> = {}) =>
+      families.get(name)?.samples.find((s) => Object.entries(labels).every(([k, v]) => s.labels[k] === v))?.value;
+    expect(value('gridcode_inflight_request_bytes')).toBe(3000);
+    expect(value('gridcode_inflight_request_bytes_limit')).toBe(8192);
+    expect(value('gridcode_inflight_request_bytes_peak')).toBe(5000);
+    expect(families.get('gridcode_requests_refused_total')?.type).toBe('counter');
+    expect(value('gridcode_requests_refused_total', { reason: 'inflight_bytes' })).toBe(2);
+    expect(value('gridcode_requests_refused_total', { reason: 'queue_full' })).toBe(1);
+  });
+
   const promtool = spawnSync('promtool', ['--version'], { encoding: 'utf8' });
   const hasPromtool = promtool.status === 0;
   if (!hasPromtool) console.warn('metrics.test: promtool not found, skipping `promtool check metrics` (apt-get install prometheus to run it)');

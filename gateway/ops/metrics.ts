@@ -18,6 +18,8 @@ export interface PoolStats {
   readonly utilization: number;
   /** Worker threads. */
   readonly threads: number;
+  /** Workers that died and were replaced since the pool started. */
+  readonly workerDeaths?: number;
 }
 
 /** One finished RPC. */
@@ -53,6 +55,17 @@ export const REJECTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const BATCH_BUCKETS = [1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000];
 
+/** The admission byte budget (gateway/service/byte-budget.ts); read when /metrics is scraped. */
+export interface AdmissionStats {
+  readonly inFlight: number;
+  readonly limit: number;
+  readonly peak: number;
+}
+
+/** Why a request was refused with resource_exhausted before any work: the byte budget or the pool's queue. */
+export const REFUSAL_REASONS = ['inflight_bytes', 'queue_full'] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
 export interface GatewayMetricsOptions {
   /** Read at scrape time; undefined while there is no pool. */
   readonly poolStats?: () => PoolStats | undefined;
@@ -60,6 +73,8 @@ export interface GatewayMetricsOptions {
   readonly ruleSets?: () => readonly CompiledRuleSet[];
   /** Read at scrape time: whether /readyz says ready. */
   readonly ready?: () => boolean;
+  /** Read at scrape time: the request bytes held by accepted requests. */
+  readonly admission?: () => AdmissionStats | undefined;
   /** Node.js process metrics (default true). */
   readonly processMetrics?: boolean;
 }
@@ -77,11 +92,14 @@ export class GatewayMetrics {
   private poolStats: (() => PoolStats | undefined) | undefined;
   private ruleSets: (() => readonly CompiledRuleSet[]) | undefined;
   private ready: (() => boolean) | undefined;
+  private admission: (() => AdmissionStats | undefined) | undefined;
+  private readonly refusals: Counter<'reason'>;
 
   constructor(options: GatewayMetricsOptions = {}) {
     this.poolStats = options.poolStats;
     this.ruleSets = options.ruleSets;
     this.ready = options.ready;
+    this.admission = options.admission;
     const registers = [this.registry];
     // Arrow functions below read `self`: prom-client calls collect() with `this` bound to the metric.
     const self = this;
@@ -95,6 +113,23 @@ export class GatewayMetrics {
     this.ruleHits = new Counter({ name: 'gridcode_rule_hits_total', help: 'Consumers a rule fired for, by rule set id and rule id', labelNames: ['rule_set', 'rule'], registers });
     this.loadFailures = new Counter({ name: 'gridcode_rule_set_load_failures_total', help: 'Rule-set files that could not be loaded (the previous version stays served), by file', labelNames: ['file'], registers });
     this.loads = new Counter({ name: 'gridcode_rule_set_loads_total', help: 'Rule-set versions loaded, by file', labelNames: ['file'], registers });
+
+    this.refusals = new Counter({ name: 'gridcode_requests_refused_total', help: 'Requests refused at once with resource_exhausted because the server was full, by reason (inflight_bytes: the request byte budget; queue_full: the scoring queue)', labelNames: ['reason'], registers });
+    for (const reason of REFUSAL_REASONS) this.refusals.inc({ reason }, 0);
+    const admissionGauge = (name: string, help: string, read: (stats: AdmissionStats) => number): void => {
+      new Gauge({
+        name,
+        help,
+        registers,
+        collect() {
+          const stats = self.admission?.();
+          this.set(stats ? read(stats) : 0);
+        },
+      });
+    };
+    admissionGauge('gridcode_inflight_request_bytes', 'Request bytes held by accepted requests (being read, waiting for a worker, being scored; JSON weighted for its decoded copy)', (s) => s.inFlight);
+    admissionGauge('gridcode_inflight_request_bytes_limit', 'The request byte budget (maxInflightBytes): beyond it requests are refused with resource_exhausted', (s) => s.limit);
+    admissionGauge('gridcode_inflight_request_bytes_peak', 'The most request bytes held at once since the start', (s) => s.peak);
 
     new Gauge({
       name: 'gridcode_rule_set_info',
@@ -131,6 +166,16 @@ export class GatewayMetrics {
         this.set(self.poolStats?.()?.threads ?? 0);
       },
     });
+    new Counter({
+      name: 'gridcode_worker_restarts_total',
+      help: 'Scoring workers that died (exited or crashed mid-batch) and were replaced',
+      registers,
+      collect() {
+        // The pool counts; this mirrors its count at scrape time.
+        this.reset();
+        this.inc(self.poolStats?.()?.workerDeaths ?? 0);
+      },
+    });
     new Gauge({
       name: 'gridcode_ready',
       help: '1 when /readyz says ready (engine compiled, workers up, rule sets loaded, not draining), else 0',
@@ -151,6 +196,7 @@ export class GatewayMetrics {
     if (sources.poolStats) this.poolStats = sources.poolStats;
     if (sources.ruleSets) this.ruleSets = sources.ruleSets;
     if (sources.ready) this.ready = sources.ready;
+    if (sources.admission) this.admission = sources.admission;
   }
 
   observeRequest(request: RequestObservation): void {
@@ -159,6 +205,11 @@ export class GatewayMetrics {
     const code = request.code === 'ok' || Object.hasOwn(ERROR_CODES, request.code) ? request.code : 'unknown';
     this.requests.inc({ method, protocol, code });
     if (Number.isFinite(request.seconds) && request.seconds >= 0) this.duration.observe({ method, protocol }, request.seconds);
+  }
+
+  /** One request refused at once because the server was full. */
+  observeRefusal(reason: RefusalReason): void {
+    this.refusals.inc({ reason });
   }
 
   observeBatch(batch: BatchObservation): void {

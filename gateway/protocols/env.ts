@@ -40,6 +40,14 @@ export interface RpcState {
   outcome?: { readonly code: ErrorCode | 'ok'; readonly responseBytes: number };
 }
 
+/** Set by the admission middleware: charges request bytes to the server's byte budget. */
+export interface Admission {
+  /** The whole body was charged from its Content-Length before reading. */
+  readonly declared: boolean;
+  /** Charges `bytes` more (a chunk of an undeclared body, a decompressed copy); throws resource_exhausted when they do not fit. */
+  reserve(bytes: number): void;
+}
+
 export type GatewayBindings = Partial<HttpBindings> | Partial<Http2Bindings>;
 
 export interface GatewayVariables {
@@ -49,6 +57,7 @@ export interface GatewayVariables {
   signal: AbortSignal;
   deadline: number | undefined;
   maxBodyBytes: number;
+  admission: Admission | undefined;
 }
 
 export interface GatewayEnv {

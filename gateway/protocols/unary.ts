@@ -53,15 +53,19 @@ export function unaryHandler(options: UnaryHandlerOptions) {
     const signal = c.get('signal');
     const headers = c.req.raw.headers;
     const maxBytes = c.get('maxBodyBytes');
+    const admission = c.get('admission');
 
     const body = await readBody(bodySource(c), {
       contentLength: parseContentLength(headers.get('content-length')),
       maxBytes,
       allocate,
       signal,
+      reserve: admission && !admission.declared ? admission.reserve : undefined,
     });
     rpc.requestBytes = body.length;
     const message = await rpc.adapter.decodeRequest(body, headers, { maxBytes, allocate });
+    // A compressed body was inflated into a second buffer: both are held until the answer.
+    if (admission && message.buffer !== body.buffer) admission.reserve(message.length);
     if (signal.aborted) throw signal.reason;
 
     const deadline = c.get('deadline');

@@ -260,10 +260,12 @@ describe('the queue and the deadlines', () => {
     const small = await createScoringPool({ threads: 1, maxQueue: 1, module });
     try {
       const busy = [small.run({ ms: 800 }, { filename: slowFile }), small.run({ ms: 10 }, { filename: slowFile })];
-      const full = createScoringService({ pool: small, registry });
+      let queueFull = 0;
+      const full = createScoringService({ pool: small, registry, onQueueFull: () => queueFull++ });
       const started = performance.now();
       const error = await rejection(full.ScoreBatch(unary('proto', encode(batch(2))), context()));
       expect(error.code).toBe('resource_exhausted');
+      expect(queueFull).toBe(1);
       expect(performance.now() - started).toBeLessThan(300);
       expect(small.stats()).toMatchObject({ threads: 1, queueSize: 1, maxQueue: 1 });
       await Promise.all(busy);

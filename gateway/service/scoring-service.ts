@@ -44,6 +44,8 @@ export interface ScoringServiceOptions {
   readonly logger?: ServiceLogger;
   /** Called once per scored batch (metrics). */
   readonly onBatch?: (batch: BatchReport) => void;
+  /** Called when the pool's queue is full and a request is refused (metrics). */
+  readonly onQueueFull?: () => void;
 }
 
 /** The outcome of one scored batch, as the metrics count it. */
@@ -80,6 +82,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     try {
       result = await pool.run<R | TaskFailure>(task, { signal, transferList });
     } catch (error) {
+      if (error instanceof PoolFullError) options.onQueueFull?.();
       throw poolError(error, context);
     }
     const failure = result as TaskFailure;
