@@ -27,8 +27,8 @@ const CONCURRENCY = 6;
 /**
  * Inputs each protocol sends (after the large ones) before memory is
  * watched: the engines' memory and the heap have grown to their working size
- * by then. The baseline is the sample after the first quarter that follows,
- * since the heap shrinks back from the large inputs at its own pace.
+ * by then. The samples after each quarter that follows are compared, not the
+ * warm-up's, since the heap shrinks back from the large inputs at its own pace.
  */
 const WARM_UP = 1_000;
 /** Resident memory may end this much above the baseline (allocator slack, JIT code), MiB. */
@@ -120,9 +120,12 @@ describe.skipIf(!built)('fuzzing every endpoint over every protocol', () => {
     expect(gw.child.exitCode).toBeNull();
     const health = await fetch(`${gw.base}/healthz`);
     expect(health.status).toBe(200);
-    const baseline = (samples[2] ?? samples[1])!.rssMiB;
-    const end = samples.at(-1)!.rssMiB;
-    expect(end - baseline, `RSS grew from ${baseline} MiB to ${end} MiB`).toBeLessThanOrEqual(RSS_TOLERANCE_MIB);
+    // One sample swings by ±20 MiB with the collectors' timing: a leak shows as the lowest of the last two
+    // samples standing above the highest of the first two after warm-up, not as one high end sample.
+    const measured = samples.slice(2).map((s) => s.rssMiB);
+    const early = Math.max(...measured.slice(0, 2));
+    const late = Math.min(...measured.slice(-2));
+    expect(late - early, `RSS grew from ${early} MiB (first two quarters, highest) to ${late} MiB (last two, lowest)`).toBeLessThanOrEqual(RSS_TOLERANCE_MIB);
   }, 180_000);
 
   it('answers hostile rule-set drafts over every protocol with diagnostics (or invalid_argument when over the size limit)', async () => {

@@ -66,7 +66,8 @@ export function loadClients(gw: GatewayProcess, consumers: number, raw = false):
   const RequestSchema = schema('ScoreBatchRequest');
   const request = create(RequestSchema, batchInit(consumers));
   const agent = new Agent({ keepAlive: true, maxSockets: 256 });
-  const sessions = new Http2SessionManager(gw.h2);
+  // Node's client refuses answers while over maxSessionMemory (MB) of its uploads wait: see e2e/wire.ts.
+  const sessions = new Http2SessionManager(gw.h2, {}, { maxSessionMemory: 1024 });
   const transports: Record<LoadProtocol, Transport> = {
     connect: createConnectTransport({ baseUrl: gw.base, httpVersion: '1.1', useBinaryFormat: true, nodeOptions: { agent } }),
     grpc: createGrpcTransport({ baseUrl: gw.h2, sessionManager: sessions }),
@@ -128,8 +129,7 @@ function rawCalls(gw: GatewayProcess, body: Uint8Array, ResponseSchema: DescMess
       answer(await connectCall(gw.base, 'ScoreBatch', body, { 'content-type': 'application/proto', ...(timeoutMs ? { 'connect-timeout-ms': String(timeoutMs) } : {}) })),
     grpc: async (_request, { timeoutMs }) => {
       // Many clients, not one: each HTTP/2 connection carries uploads only as fast as its 64 KiB flow-control window
-      // turns, and Node's client refuses answers (ENHANCE_YOUR_CALM) once 10 MB of its own uploads wait to be sent.
-      // wire.ts keeps one session per URL; the fragment, ignored by http2.connect, makes several.
+      // turns. wire.ts keeps one session per URL; the fragment, ignored by http2.connect, makes several.
       const h2 = `${gw.h2}/#client-${grpcSent++ % GRPC_CONNECTIONS}`;
       return answer(await grpcCall(h2, 'ScoreBatch', body, timeoutMs ? { 'grpc-timeout': `${timeoutMs}m` } : {}));
     },

@@ -123,10 +123,18 @@ export async function grpcWebCall(base: string, method: string, message: Uint8Ar
 /** gRPC over h2c with node:http2: one session per base URL, closed by closeSessions(). */
 const sessions = new Map<string, ClientHttp2Session>();
 
+/**
+ * maxSessionMemory of these sessions, in MB (Node's unit). Node's client
+ * refuses answers (ENHANCE_YOUR_CALM) while more than this of its own uploads
+ * wait to be sent, and never un-counts a cancelled stream's: load tests queue
+ * far more than the 10 MB default, as the README tells integrators.
+ */
+const SESSION_MEMORY_MB = 1024;
+
 function session(h2: string): ClientHttp2Session {
   let s = sessions.get(h2);
   if (!s || s.closed || s.destroyed) {
-    s = http2Connect(h2);
+    s = http2Connect(h2, { maxSessionMemory: SESSION_MEMORY_MB });
     s.on('error', () => {});
     sessions.set(h2, s);
   }
