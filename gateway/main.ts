@@ -13,15 +13,11 @@
 // completes; then the pool and the registry close and the process exits 0.
 // After shutdownTimeoutMs it gives up on what is left and exits 1. SIGHUP
 // rereads the rule-set directory and the tokens file.
-import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Http2Server, ServerHttp2Session } from 'node:http2';
-import type { AddressInfo } from 'node:net';
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { getRequestListener } from '@hono/node-server';
 import { compileEngine, RuleSetRegistry, ruleSetRef } from '../engine/src/index.js';
 import { createApp } from './app.js';
-import { createGrpcServer } from './grpc-server.js';
+import { openListeners, type ServingPhase } from './listeners.js';
 import { ConfigError, USAGE, loadConfig, type GatewayConfig } from './ops/config.js';
 import { createLogger, logRequest, registryLogger, type Logger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
@@ -63,8 +59,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     for (const close of closers.reverse()) await close().catch((error: unknown) => logger.error('shutdown step failed', { err: error }));
   };
   let engineCompiled = false;
-  let draining = false;
-  let notReady = false;
+  let phase: ServingPhase = 'serving';
 
   try {
     const metrics = new GatewayMetrics();
@@ -105,7 +100,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const service = createScoringService(serviceOptions);
 
     let listening = false;
-    const isReady = () => engineCompiled && !pool.closing && registry.snapshot.default !== undefined && !notReady && !draining && listening;
+    const isReady = () => engineCompiled && !pool.closing && registry.snapshot.default !== undefined && phase === 'serving' && listening;
     const budget = new ByteBudget(config.maxInflightBytes);
     metrics.bind({
       poolStats: () => pool.stats(),
@@ -131,34 +126,9 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       admission: { budget, onRefuse: (reason) => metrics.observeRefusal(reason) },
     });
 
-    // HTTP/1.1: Connect, gRPC-Web, metrics and health.
-    const listener = getRequestListener(app.fetch);
-    const inFlight = new Set<ServerResponse>();
-    const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
-      if (draining) return refuseWhileDraining(req, res);
-      // Not ready (the drain delay): serve, but end each connection after its answer, so that no client holds an
-      // idle keep-alive connection when draining closes them, and none sends a request on one the server is closing.
-      if (notReady) res.setHeader('connection', 'close');
-      inFlight.add(res);
-      res.on('close', () => inFlight.delete(res));
-      void listener(req, res);
-    });
-    // HTTP/2 cleartext: gRPC (and Connect, gRPC-Web).
-    const grpc: Http2Server = createGrpcServer({ app });
-    const sessions = new Set<ServerHttp2Session>();
-    grpc.on('session', (session: ServerHttp2Session) => {
-      if (draining) {
-        session.close();
-        return;
-      }
-      sessions.add(session);
-      session.on('close', () => sessions.delete(session));
-    });
-
-    const port = await listen(http, config.port, config.host, 'port (--port, PORT)');
-    closers.push(() => closeServer(http));
-    const grpcPort = await listen(grpc, config.grpcPort, config.host, 'grpcPort (--grpc-port, GRPC_PORT)');
-    closers.push(() => closeServer(grpc));
+    const listeners = await openListeners(app, { host: config.host, port: config.port, grpcPort: config.grpcPort, phase: () => phase });
+    closers.push(() => listeners.drain());
+    const { port, grpcPort } = listeners;
     listening = true;
 
     const addresses: GatewayAddresses = { host: config.host, port, grpcPort };
@@ -191,33 +161,25 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       },
       shutdown(reason = 'shutdown') {
         shutdownPromise ??= (async () => {
-          notReady = true;
+          phase = 'not-ready';
           const started = performance.now();
           if (config.drainDelayMs > 0) {
             logger.info('not ready: still serving until the drain delay ends', { reason, drainDelayMs: config.drainDelayMs });
             await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
           }
-          draining = true;
-          logger.info('draining: not ready, no new requests', { reason, inFlight: inFlight.size, http2Sessions: sessions.size });
+          phase = 'draining';
+          logger.info('draining: not ready, no new requests', { reason, ...listeners.counts() });
           let timedOut = false;
           let giveUp: () => void = () => {};
           // After the timeout nothing is awaited any more: servers, pool and registry may never finish closing.
           const hardStop = new Promise<void>((resolve) => (giveUp = resolve));
           const timer = setTimeout(() => {
             timedOut = true;
-            logger.error('shutdown timeout: closing the connections left', { timeoutMs: config.shutdownTimeoutMs, inFlight: inFlight.size, http2Sessions: sessions.size });
-            http.closeAllConnections();
-            for (const session of sessions) session.destroy();
+            logger.error('shutdown timeout: closing the connections left', { timeoutMs: config.shutdownTimeoutMs, ...listeners.counts() });
+            listeners.destroyAll();
             giveUp();
           }, Math.max(0, config.shutdownTimeoutMs - config.drainDelayMs));
-          // Stop accepting; close connections as they go idle; GOAWAY to HTTP/2 clients.
-          const httpClosed = closeServer(http);
-          const grpcClosed = closeServer(grpc);
-          for (const session of sessions) session.close();
-          const idle = setInterval(() => http.closeIdleConnections(), 25);
-          http.closeIdleConnections();
-          await Promise.race([Promise.all([httpClosed, grpcClosed]), hardStop]);
-          clearInterval(idle);
+          await Promise.race([listeners.drain(), hardStop]);
           if (!timedOut) logger.info('requests drained', { ms: Math.round(performance.now() - started) });
           await Promise.race([pool.close().catch((error: unknown) => logger.error('closing the pool failed', { err: error })), hardStop]);
           await Promise.race([registry.close().catch((error: unknown) => logger.error('closing the registry failed', { err: error })), hardStop]);
@@ -233,56 +195,6 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     await closeAll();
     throw error;
   }
-}
-
-/** How long a request refused while draining may take to finish sending its body before it is answered anyway. */
-const REFUSED_BODY_WAIT_MS = 1_000;
-
-/**
- * A request that arrived on an open HTTP/1.1 connection after draining began.
- * Its body is read and dropped first: answering and closing while the client
- * still sends would reset the connection, and the client would see a write
- * error (EPIPE) instead of `unavailable`, not knowing the request was never run.
- */
-function refuseWhileDraining(req: IncomingMessage, res: ServerResponse): void {
-  const answer = (): void => {
-    clearTimeout(timer);
-    if (res.headersSent) return;
-    const body = JSON.stringify({ code: 'unavailable', message: 'the server is shutting down; retry on another instance' });
-    res.writeHead(503, { 'content-type': 'application/json', connection: 'close', 'content-length': Buffer.byteLength(body) });
-    res.end(body);
-  };
-  const timer = setTimeout(answer, REFUSED_BODY_WAIT_MS);
-  if (req.complete) return answer();
-  req.on('end', answer);
-  req.on('error', answer);
-  req.resume();
-}
-
-function listen(server: Server | Http2Server, port: number, host: string, what: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const onError = (error: NodeJS.ErrnoException) => {
-      server.off('listening', onListening);
-      if (error.code === 'EADDRINUSE') reject(new Error(`${what}: ${host}:${port} is already in use`));
-      else if (error.code === 'EADDRNOTAVAIL' || error.code === 'ENOTFOUND') reject(new Error(`host ${host} is not an address of this machine (${error.code})`));
-      else if (error.code === 'EACCES') reject(new Error(`${what}: not allowed to listen on ${host}:${port} (ports below 1024 need privileges)`));
-      else reject(error);
-    };
-    const onListening = () => {
-      server.off('error', onError);
-      resolve((server.address() as AddressInfo).port);
-    };
-    server.once('error', onError);
-    server.once('listening', onListening);
-    server.listen(port, host);
-  });
-}
-
-function closeServer(server: Server | Http2Server): Promise<void> {
-  return new Promise((resolve) => {
-    if (!server.listening) return resolve();
-    server.close(() => resolve());
-  });
 }
 
 /** Tenants naming rule sets that are not loaded: not an error (a file may come later), but worth a line. */
