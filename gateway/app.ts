@@ -26,6 +26,8 @@ export interface AppLimits {
   readonly maxBodyBytes?: number;
   /** Compress replies of at least this many bytes when the client accepts gzip (default 1024). */
   readonly compressMinBytes?: number;
+  /** A request body that sends nothing for this long is deadline_exceeded (default: no limit). */
+  readonly bodyIdleTimeoutMs?: number;
 }
 
 export interface MetricsExposition {
@@ -90,6 +92,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
       service: options.service,
       ...(options.allocate ? { allocate: options.allocate } : {}),
       ...(options.limits?.compressMinBytes !== undefined ? { compressMinBytes: options.limits.compressMinBytes } : {}),
+      ...(options.limits?.bodyIdleTimeoutMs ? { bodyIdleTimeoutMs: options.limits.bodyIdleTimeoutMs } : {}),
     }),
   );
   app.all(`/${SERVICE_NAME}/:method`, (c) => c.body(null, 405, { allow: 'POST' }));

@@ -118,7 +118,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         const { seconds, ...fields } = observation;
         logRequest(logger, { ...fields, durationMs: seconds * 1000 });
       },
-      limits: { maxBodyBytes: config.maxBodyBytes },
+      limits: { maxBodyBytes: config.maxBodyBytes, bodyIdleTimeoutMs: config.bodyIdleTimeoutMs },
       logger: { error: (fields, message) => appLogger.error(message, fields) },
       ready: isReady,
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),

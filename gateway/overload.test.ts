@@ -103,7 +103,7 @@ describe.skipIf(!built)('overload at five times capacity', () => {
       `overload: slowest answer (ms): accepted ${slowest((a) => a.fate === 'completed')}, refused connect ${slowest((a) => a.fate === 'refused' && a.protocol === 'connect')}, ` +
         `refused grpc ${slowest((a) => a.fate === 'refused' && a.protocol === 'grpc')} (deadline ${DEADLINE_MS}); ` +
         `CPU seconds in the overload phase: gateway ${serverCpu.toFixed(1)} (engine ${engineSeconds.toFixed(2)}), test client ${((cpu.user + cpu.system) / 1e6).toFixed(1)}; ` +
-        `refused bodies still sent ${((counts.refused * bodyBytes) / 2 ** 20).toFixed(0)} MiB`,
+        `bodies of refused requests ${((counts.refused * bodyBytes) / 2 ** 20).toFixed(0)} MiB offered`,
     );
     expect(counts.lost + counts.unanswered, JSON.stringify(answers.filter((a) => a.fate === 'lost' || a.fate === 'unanswered').slice(0, 3))).toBe(0);
     expect(counts.completed).toBeGreaterThan(0);

@@ -82,6 +82,7 @@ describe('precedence: file < environment < flags', () => {
         GRIDCODE_LOG_LEVEL: 'DEBUG',
         GRIDCODE_SHUTDOWN_TIMEOUT_MS: '500',
         GRIDCODE_DRAIN_DELAY_MS: '200',
+        GRIDCODE_BODY_IDLE_TIMEOUT_MS: '7000',
       },
     });
     expect(config).toEqual({
@@ -102,6 +103,7 @@ describe('precedence: file < environment < flags', () => {
       logLevel: 'debug',
       shutdownTimeoutMs: 500,
       drainDelayMs: 200,
+      bodyIdleTimeoutMs: 7000,
     });
   });
 
@@ -142,6 +144,13 @@ describe('validation', () => {
     expect(resolveConfig({ flags: parseCommandLine(['--max-inflight-bytes', '2MiB', '--max-body-bytes', '2MiB']).values, env: {} }).maxInflightBytes).toBe(2 * 1024 * 1024);
     expect(errorOf(() => resolveConfig({ flags: { maxInflightBytes: '1MiB', maxBodyBytes: '2MiB' }, env: {} }))).toMatch(/^maxInflightBytes \(1048576\) is less than maxBodyBytes \(2097152\)/);
     expect(errorOf(() => resolveConfig({ flags: { maxBodyBytes: '512MiB' }, env: {} }))).toMatch(/raise maxInflightBytes or lower maxBodyBytes/);
+  });
+
+  it('gives up on a request body that stalls for 15 s by default; 0 never does', () => {
+    expect(defaultConfig().bodyIdleTimeoutMs).toBe(15_000);
+    expect(resolveConfig({ flags: parseCommandLine(['--body-idle-timeout-ms', '0']).values, env: {} }).bodyIdleTimeoutMs).toBe(0);
+    expect(resolveConfig({ flags: {}, env: { GRIDCODE_BODY_IDLE_TIMEOUT_MS: '2500' } }).bodyIdleTimeoutMs).toBe(2500);
+    expect(errorOf(() => resolveConfig({ flags: { bodyIdleTimeoutMs: '-1' }, env: {} }))).toMatch(/not a number of milliseconds/);
   });
 
   it('keeps serving for drainDelayMs (0 by default) on SIGTERM, less than the shutdown timeout', () => {

@@ -45,6 +45,8 @@ export interface GatewayConfig {
   readonly shutdownTimeoutMs: number;
   /** On SIGTERM, /readyz answers 503 this long while requests are still served, so that load balancers stop sending first. */
   readonly drainDelayMs: number;
+  /** A request body that stalls this long is deadline_exceeded (0 = never): it would hold its share of maxInflightBytes. */
+  readonly bodyIdleTimeoutMs: number;
 }
 
 /** A configuration that cannot be used; the message is for the operator, ready to print. */
@@ -81,6 +83,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'allowUnauthenticatedNonLoopback', kind: 'boolean', flag: 'insecure-no-auth', env: ['GRIDCODE_INSECURE_NO_AUTH'], help: 'allow a non-loopback host without tokensFile' },
   { key: 'logLevel', kind: 'logLevel', flag: 'log-level', env: ['GRIDCODE_LOG_LEVEL'], help: LOG_LEVELS.join(', ') },
   { key: 'shutdownTimeoutMs', kind: 'ms', flag: 'shutdown-timeout-ms', env: ['GRIDCODE_SHUTDOWN_TIMEOUT_MS'], help: 'SIGTERM waits this long for accepted requests' },
+  { key: 'bodyIdleTimeoutMs', kind: 'ms', flag: 'body-idle-timeout-ms', env: ['GRIDCODE_BODY_IDLE_TIMEOUT_MS'], help: 'a request body that sends nothing for this long is deadline_exceeded (0 = never)' },
   { key: 'drainDelayMs', kind: 'ms', flag: 'drain-delay-ms', env: ['GRIDCODE_DRAIN_DELAY_MS'], help: 'on SIGTERM, /readyz says 503 this long while requests are still served (less than shutdownTimeoutMs)' },
 ];
 
@@ -106,6 +109,7 @@ export function defaultConfig(): GatewayConfig {
     logLevel: 'info',
     shutdownTimeoutMs: 30_000,
     drainDelayMs: 0,
+    bodyIdleTimeoutMs: 15_000,
   };
 }
 

@@ -26,6 +26,8 @@ export interface DecodeOptions {
   /** Largest message after decompression. */
   readonly maxBytes: number;
   readonly allocate: Allocate;
+  /** Charges each inflated chunk of a compressed message as it comes (the admission budget); throws to refuse. */
+  readonly charge?: ((bytes: number) => void) | undefined;
 }
 
 export interface ReplyOptions {
@@ -48,13 +50,6 @@ export interface ProtocolAdapter {
   decodeRequest(body: Body, headers: Headers, options: DecodeOptions): Promise<RequestMessage>;
   reply(response: UnaryResponse, headers: Headers, options: ReplyOptions): Promise<RpcReply>;
   errorReply(error: ServiceError, options: ErrorReplyOptions): RpcReply;
-}
-
-/** Copies bytes into a buffer from `allocate` (zlib output may sit in Node's shared pool). */
-export function intoAllocated(bytes: Uint8Array, allocate: Allocate): RequestMessage {
-  const buffer = allocate(bytes.byteLength);
-  new Uint8Array(buffer).set(bytes);
-  return { buffer, offset: 0, length: bytes.byteLength };
 }
 
 /** A view safe to hand to a Response or a socket (not over a SharedArrayBuffer). */

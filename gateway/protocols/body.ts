@@ -25,8 +25,14 @@ export interface ReadBodyOptions {
   readonly allocate?: Allocate | undefined;
   /** Reading stops with the signal's reason when it aborts. */
   readonly signal?: AbortSignal | undefined;
-  /** Called with each chunk's size before it is kept; throws to refuse the body (the admission byte budget). */
-  readonly reserve?: ((bytes: number) => void) | undefined;
+  /** Called with each chunk before it is kept; throws to refuse the body (the admission byte budget). */
+  readonly reserve?: ((chunk: Uint8Array) => void) | undefined;
+  /**
+   * A body that stalls this long between chunks (or before its first) is
+   * `deadline_exceeded`: it would hold its share of the byte budget, and an
+   * HTTP/2 stream has no timeout of its own. Default: none.
+   */
+  readonly idleTimeoutMs?: number | undefined;
 }
 
 export interface Body {
@@ -37,8 +43,15 @@ export interface Body {
   readonly bytes: Uint8Array;
 }
 
-export function tooLarge(maxBytes: number): ServiceError {
-  return new ServiceError('resource_exhausted', `the request body is larger than the limit of ${maxBytes} bytes`);
+/** A body over the size limit: the one refusal an HTTP/2 upload is read to its end for (see pumpNode). */
+export class BodyTooLargeError extends ServiceError {
+  constructor(readonly maxBytes: number) {
+    super('resource_exhausted', `the request body is larger than the limit of ${maxBytes} bytes`);
+  }
+}
+
+export function tooLarge(maxBytes: number): BodyTooLargeError {
+  return new BodyTooLargeError(maxBytes);
 }
 
 /** Parses a Content-Length header: undefined when absent, `invalid_argument` when malformed. */
@@ -57,7 +70,7 @@ class Sink {
     private readonly expected: number | undefined,
     private readonly maxBytes: number,
     private readonly allocate: Allocate,
-    private readonly reserve: ((bytes: number) => void) | undefined,
+    private readonly reserve: ((chunk: Uint8Array) => void) | undefined,
   ) {
     if (expected !== undefined) {
       if (expected > maxBytes) throw tooLarge(maxBytes);
@@ -68,7 +81,7 @@ class Sink {
   push(chunk: Uint8Array): void {
     const next = this.received + chunk.byteLength;
     if (next > this.maxBytes) throw tooLarge(this.maxBytes);
-    this.reserve?.(chunk.byteLength);
+    this.reserve?.(chunk);
     if (this.target) {
       if (next > this.target.byteLength) throw new ServiceError('invalid_argument', 'the request body is longer than its Content-Length');
       this.target.set(chunk, this.received);
@@ -107,7 +120,10 @@ function abortReason(signal: AbortSignal): unknown {
  * stopping early (limit, deadline) pauses the stream instead of destroying it:
  * the socket stays usable for the error response, and the server adapter
  * drains or closes the rest. On HTTP/2 (see http2-upload.ts) a body refused
- * for its size is first read to its end and dropped (bounded), and a stream
+ * for its size is first read to its end and dropped (bounded); one refused
+ * because the server is busy is not, but answered and reset: under overload
+ * refused uploads would otherwise take the connection's bandwidth from the
+ * accepted ones, and goodput collapses (docs/overload.md). A stream
  * the client resets mid-upload is `canceled`, not a short body: the reset
  * may come just after the body ended, so a body cut short waits for it briefly.
  */
@@ -130,7 +146,7 @@ function pumpNode(stream: Readable, sink: Sink, signal: AbortSignal | undefined)
       reject(err);
     };
     const refuse = (err: unknown): void => {
-      if (!isOpenHttp2Upload(stream)) return stop(err);
+      if (!(err instanceof BodyTooLargeError) || !isOpenHttp2Upload(stream)) return stop(err);
       cleanup();
       void discardBody(stream, { signal }).then(() => reject(err));
     };
@@ -202,8 +218,23 @@ async function pumpWeb(stream: ReadableStream<Uint8Array>, sink: Sink, signal: A
 
 /** Reads a whole request body within `maxBytes` (`resource_exhausted` beyond it). */
 export async function readBody(source: BodySource, options: ReadBodyOptions): Promise<Body> {
-  const sink = new Sink(options.contentLength, options.maxBytes, options.allocate ?? defaultAllocate, options.reserve);
-  if (source instanceof Readable) await pumpNode(source, sink, options.signal);
-  else if (source) await pumpWeb(source, sink, options.signal);
+  const idle = options.idleTimeoutMs === undefined || !source ? undefined : idleSignal(options.idleTimeoutMs);
+  const { reserve } = options;
+  const onChunk = idle || reserve ? (chunk: Uint8Array) => (idle?.touch(), reserve?.(chunk)) : undefined;
+  const sink = new Sink(options.contentLength, options.maxBytes, options.allocate ?? defaultAllocate, onChunk);
+  const signal = idle && options.signal ? AbortSignal.any([options.signal, idle.signal]) : (idle?.signal ?? options.signal);
+  try {
+    if (source instanceof Readable) await pumpNode(source, sink, signal);
+    else if (source) await pumpWeb(source, sink, signal);
+  } finally {
+    idle?.stop();
+  }
   return sink.finish();
+}
+
+/** A signal that aborts with `deadline_exceeded` once `ms` pass without a touch(). */
+function idleSignal(ms: number): { signal: AbortSignal; touch(): void; stop(): void } {
+  const controller = new AbortController();
+  const timer = setTimeout(() => controller.abort(new ServiceError('deadline_exceeded', `no part of the request body arrived for ${ms} ms`)), ms);
+  return { signal: controller.signal, touch: () => timer.refresh(), stop: () => clearTimeout(timer) };
 }

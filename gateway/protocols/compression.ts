@@ -2,10 +2,10 @@
 // asynchronous API so inflating runs on the thread pool, never the event
 // loop. Inflated output is bounded: a zip bomb is `resource_exhausted`.
 import { promisify } from 'node:util';
-import { gunzip as gunzipCb, gzip as gzipCb } from 'node:zlib';
+import { createGunzip, gzip as gzipCb } from 'node:zlib';
 import { ServiceError } from '../service/codes.js';
+import type { DecodeOptions, RequestMessage } from './adapter.js';
 
-const gunzipAsync = promisify(gunzipCb);
 const gzipAsync = promisify(gzipCb);
 
 export type Encoding = 'identity' | 'gzip';
@@ -33,17 +33,51 @@ export function acceptsGzip(value: string | null | undefined): boolean {
   });
 }
 
-/** Inflates gzip data to at most maxBytes; too large is `resource_exhausted`, corrupt is `invalid_argument`. */
-export async function gunzipLimited(input: Uint8Array, maxBytes: number): Promise<Buffer> {
-  try {
-    return await gunzipAsync(input, { maxOutputLength: Math.max(1, maxBytes) });
-  } catch (err) {
-    const code = (err as { code?: unknown }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || err instanceof RangeError) {
-      throw new ServiceError('resource_exhausted', `the decompressed message is larger than the limit of ${maxBytes} bytes`);
-    }
-    throw new ServiceError('invalid_argument', 'the request message is not valid gzip data');
-  }
+/**
+ * Inflates gzip data into one buffer from `options.allocate`, at most
+ * `options.maxBytes` of it (more is `resource_exhausted`; corrupt data is
+ * `invalid_argument`). Each inflated chunk is charged as it comes
+ * (`options.charge`, the admission budget, may throw to stop): charged only
+ * once whole, many small bombs would each inflate to the limit at once.
+ */
+export function inflateInto(input: Uint8Array, options: DecodeOptions): Promise<RequestMessage> {
+  const { maxBytes, allocate, charge } = options;
+  return new Promise((resolve, reject) => {
+    const inflater = createGunzip();
+    const chunks: Buffer[] = [];
+    let total = 0;
+    let failed = false;
+    const fail = (error: unknown): void => {
+      if (failed) return;
+      failed = true;
+      chunks.length = 0;
+      inflater.destroy();
+      reject(error);
+    };
+    inflater.on('data', (chunk: Buffer) => {
+      total += chunk.byteLength;
+      if (total > maxBytes) return fail(new ServiceError('resource_exhausted', `the decompressed message is larger than the limit of ${maxBytes} bytes`));
+      try {
+        charge?.(chunk.byteLength);
+      } catch (error) {
+        return fail(error);
+      }
+      chunks.push(chunk);
+    });
+    inflater.on('error', () => fail(new ServiceError('invalid_argument', 'the request message is not valid gzip data')));
+    inflater.on('end', () => {
+      if (failed) return;
+      const buffer = allocate(total);
+      const bytes = new Uint8Array(buffer);
+      let at = 0;
+      for (const chunk of chunks) {
+        bytes.set(chunk, at);
+        at += chunk.byteLength;
+      }
+      resolve({ buffer, offset: 0, length: total });
+    });
+    inflater.end(input);
+  });
 }
 
 export async function gzip(input: Uint8Array): Promise<Uint8Array> {

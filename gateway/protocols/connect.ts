@@ -3,8 +3,8 @@
 // status from codes.ts.
 import { httpStatus, ServiceError } from '../service/codes.js';
 import type { UnaryResponse } from '../service/types.js';
-import { intoAllocated, unshared, type ErrorReplyOptions, type ProtocolAdapter, type RpcReply } from './adapter.js';
-import { acceptsGzip, gunzipLimited, gzip, requestEncoding } from './compression.js';
+import { unshared, type ErrorReplyOptions, type ProtocolAdapter, type RpcReply } from './adapter.js';
+import { acceptsGzip, gzip, inflateInto, requestEncoding } from './compression.js';
 import { contentTypeOf } from './negotiate.js';
 import { parseConnectTimeout } from './timeout.js';
 
@@ -30,7 +30,7 @@ export const connectProtocol: ProtocolAdapter = {
     if (requestEncoding(headers.get('content-encoding'), 'Content-Encoding') === 'identity') {
       return { buffer: body.buffer, offset: body.offset, length: body.length };
     }
-    return intoAllocated(await gunzipLimited(body.bytes, options.maxBytes), options.allocate);
+    return inflateInto(body.bytes, options);
   },
 
   async reply(response: UnaryResponse, headers, options): Promise<RpcReply> {

@@ -44,8 +44,15 @@ export interface RpcState {
 export interface Admission {
   /** The whole body was charged from its Content-Length before reading. */
   readonly declared: boolean;
-  /** Charges `bytes` more (a chunk of an undeclared body, a decompressed copy); throws resource_exhausted when they do not fit. */
+  /** Charges `bytes` more (a decompressed copy); throws resource_exhausted when they do not fit. */
   reserve(bytes: number): void;
+  /**
+   * Charges a chunk of a body without Content-Length as it arrives. A gRPC or
+   * gRPC-Web body is charged whole as soon as its length prefix is in: all or
+   * nothing, so that many uploads cannot each hold part of the budget while
+   * none can finish. Throws resource_exhausted when it does not fit.
+   */
+  charge(chunk: Uint8Array): void;
 }
 
 export type GatewayBindings = Partial<HttpBindings> | Partial<Http2Bindings>;

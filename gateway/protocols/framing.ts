@@ -39,6 +39,29 @@ export function parseUnaryFrame(body: Uint8Array): Frame {
   return { flags, offset: body.byteOffset + FRAME_HEADER_BYTES, length };
 }
 
+/**
+ * The first frame's header as a body arrives in chunks: once its 5 bytes are
+ * in, the size of the whole one-message body is known (header + payload),
+ * long before the payload has arrived.
+ */
+export class EnvelopePrefix {
+  private readonly header = new Uint8Array(FRAME_HEADER_BYTES);
+  private seen = 0;
+
+  observe(chunk: Uint8Array): void {
+    if (this.seen >= FRAME_HEADER_BYTES) return;
+    const part = chunk.subarray(0, FRAME_HEADER_BYTES - this.seen);
+    this.header.set(part, this.seen);
+    this.seen += part.byteLength;
+  }
+
+  /** Header plus the payload length it announces; undefined until the 5 header bytes are in. */
+  get frameBytes(): number | undefined {
+    if (this.seen < FRAME_HEADER_BYTES) return undefined;
+    return FRAME_HEADER_BYTES + new DataView(this.header.buffer).getUint32(1, false);
+  }
+}
+
 /** One frame: header and payload in one new buffer. */
 export function encodeFrame(flags: number, payload: Uint8Array): Uint8Array<ArrayBuffer> {
   const out = new Uint8Array(FRAME_HEADER_BYTES + payload.byteLength);

@@ -2,9 +2,9 @@
 // grpc-timeout, and the status/message pair.
 import { grpcStatus, ServiceError, type ErrorCode } from '../service/codes.js';
 import type { UnaryResponse } from '../service/types.js';
-import { intoAllocated, unshared, type DecodeOptions, type RequestMessage } from './adapter.js';
+import { unshared, type DecodeOptions, type RequestMessage } from './adapter.js';
 import type { Body } from './body.js';
-import { acceptsGzip, gunzipLimited, gzip, requestEncoding } from './compression.js';
+import { acceptsGzip, gzip, inflateInto, requestEncoding } from './compression.js';
 import { encodeFrame, FLAG_COMPRESSED, parseUnaryFrame } from './framing.js';
 import { contentTypeOf } from './negotiate.js';
 import { parseGrpcTimeout } from './timeout.js';
@@ -27,7 +27,7 @@ export async function decodeGrpcRequest(body: Body, headers: Headers, options: D
     throw new ServiceError('invalid_argument', 'the message is flagged compressed but the request has no grpc-encoding');
   }
   const payload = new Uint8Array(body.buffer, frame.offset, frame.length);
-  return intoAllocated(await gunzipLimited(payload, options.maxBytes), options.allocate);
+  return inflateInto(payload, options);
 }
 
 /** The response message frame, gzip-compressed when the client accepts it and it is large enough. */

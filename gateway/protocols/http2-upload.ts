@@ -17,7 +17,7 @@
 //   given a moment for that reset before it is judged a malformed request.
 import { Http2ServerRequest } from 'node:http2';
 import type { Readable } from 'node:stream';
-import { FRAME_HEADER_BYTES } from './framing.js';
+import { EnvelopePrefix } from './framing.js';
 
 /** At most this much of a refused body is read and dropped (the bound @hono/node-server drains on HTTP/1.1). */
 export const DISCARD_MAX_BYTES = 64 * 1024 * 1024;
@@ -84,7 +84,7 @@ export function discardBody(stream: Readable, options: DiscardOptions = {}): Pro
  */
 export class AnnouncedLength {
   private received = 0;
-  private readonly prefix = new Uint8Array(FRAME_HEADER_BYTES);
+  private readonly prefix = new EnvelopePrefix();
   private readonly declared: number | undefined;
   private readonly framed: boolean;
 
@@ -96,9 +96,7 @@ export class AnnouncedLength {
   }
 
   observe(chunk: Uint8Array): void {
-    if (this.framed && this.received < FRAME_HEADER_BYTES) {
-      this.prefix.set(chunk.subarray(0, FRAME_HEADER_BYTES - this.received), this.received);
-    }
+    if (this.framed) this.prefix.observe(chunk);
     this.received += chunk.byteLength;
   }
 
@@ -106,8 +104,7 @@ export class AnnouncedLength {
   cutShort(): boolean {
     if (this.declared !== undefined) return this.received < this.declared;
     if (!this.framed || this.received === 0) return false;
-    if (this.received < FRAME_HEADER_BYTES) return true;
-    return this.received < FRAME_HEADER_BYTES + new DataView(this.prefix.buffer).getUint32(1, false);
+    return this.received < (this.prefix.frameBytes ?? Infinity);
   }
 }
 

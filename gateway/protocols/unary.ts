@@ -13,6 +13,8 @@ export interface UnaryHandlerOptions {
   readonly allocate?: Allocate;
   /** Compress replies of at least this many bytes when the client accepts gzip (default 1024). */
   readonly compressMinBytes?: number;
+  /** A request body that sends nothing for this long is deadline_exceeded (default: no limit). */
+  readonly bodyIdleTimeoutMs?: number;
 }
 
 /** Awaits the service, or the signal's reason (deadline_exceeded / canceled) if it aborts first. */
@@ -60,12 +62,12 @@ export function unaryHandler(options: UnaryHandlerOptions) {
       maxBytes,
       allocate,
       signal,
-      reserve: admission && !admission.declared ? admission.reserve : undefined,
+      idleTimeoutMs: options.bodyIdleTimeoutMs,
+      reserve: admission && !admission.declared ? admission.charge : undefined,
     });
     rpc.requestBytes = body.length;
-    const message = await rpc.adapter.decodeRequest(body, headers, { maxBytes, allocate });
-    // A compressed body was inflated into a second buffer: both are held until the answer.
-    if (admission && message.buffer !== body.buffer) admission.reserve(message.length);
+    // A compressed body is inflated into a second buffer, charged as it grows: both are held until the answer.
+    const message = await rpc.adapter.decodeRequest(body, headers, { maxBytes, allocate, charge: admission?.reserve });
     if (signal.aborted) throw signal.reason;
 
     const deadline = c.get('deadline');

@@ -7,6 +7,7 @@ import { fakeAuthenticate } from '../../protocols/fake-service.fixture.js';
 import { ByteBudget } from '../../service/byte-budget.js';
 import { ServiceError } from '../../service/codes.js';
 import type { CallContext, ScoringService, UnaryRequest, UnaryResponse } from '../../service/types.js';
+import { unframeGrpcWeb } from '../../e2e/wire.js';
 import { JSON_WEIGHT } from './index.js';
 
 const URL = 'http://gw/gridcode.v1.ScoringService/ScoreBatch';
@@ -40,11 +41,17 @@ function gatedService(behaviour: (request: UnaryRequest, context: CallContext) =
   };
 }
 
-function setup(limit: number, behaviour?: Parameters<typeof gatedService>[0]) {
+function setup(limit: number, behaviour?: Parameters<typeof gatedService>[0], bodyIdleTimeoutMs?: number) {
   const budget = new ByteBudget(limit);
   const refusals: string[] = [];
   const gate = gatedService(behaviour);
-  const app = createApp({ service: gate.service, authenticate: fakeAuthenticate, logger: { error: () => {} }, admission: { budget, onRefuse: (reason) => refusals.push(reason) } });
+  const app = createApp({
+    service: gate.service,
+    authenticate: fakeAuthenticate,
+    logger: { error: () => {} },
+    admission: { budget, onRefuse: (reason) => refusals.push(reason) },
+    ...(bodyIdleTimeoutMs ? { limits: { bodyIdleTimeoutMs } } : {}),
+  });
   const post = (body: BodyInit, headers: Record<string, string> = {}, signal?: AbortSignal) =>
     app.request(URL, { method: 'POST', body, headers: { authorization: 'Bearer good', 'content-type': 'application/proto', ...headers }, ...(signal ? { signal } : {}), duplex: 'half' } as RequestInit);
   return { app, budget, refusals, gate, post };
@@ -61,6 +68,43 @@ function chunked(chunks: number, size: number): { stream: ReadableStream<Uint8Ar
     },
   });
   return { stream, pulled: () => pulled };
+}
+
+/**
+ * A one-message gRPC-Web body without a Content-Length whose prefix announces
+ * `payload` bytes: its first 100 bytes come at once, the rest after finish().
+ */
+function stalledFrame(payload: number): { stream: ReadableStream<Uint8Array>; finish: () => void } {
+  let finish: () => void = () => {};
+  const released = new Promise<void>((resolve) => (finish = resolve));
+  let step = 0;
+  const stream = new ReadableStream<Uint8Array>({
+    async pull(controller) {
+      if (step++ === 0) {
+        const first = new Uint8Array(100);
+        new DataView(first.buffer).setUint32(1, payload, false);
+        return controller.enqueue(first);
+      }
+      if (step === 2) {
+        await released;
+        return controller.enqueue(new Uint8Array(5 + payload - 100));
+      }
+      controller.close();
+    },
+  });
+  return { stream, finish };
+}
+
+/** Waits (a turn of the event loop at a time, at most 1,000) until `condition` holds. */
+async function until(condition: () => boolean): Promise<void> {
+  for (let turn = 0; turn < 1000 && !condition(); turn++) await new Promise((resolve) => setImmediate(resolve));
+  expect(condition()).toBe(true);
+}
+
+/** grpc-status and grpc-message of a gRPC-Web answer (its trailer frame). */
+async function grpcWebStatus(response: Response): Promise<{ status: string | undefined; message: string }> {
+  const { trailers } = unframeGrpcWeb(new Uint8Array(await response.arrayBuffer()));
+  return { status: trailers['grpc-status'], message: decodeURIComponent(trailers['grpc-message'] ?? '') };
 }
 
 async function codeOf(response: Response): Promise<string> {
@@ -109,6 +153,44 @@ describe('admission', () => {
     gate.releaseAll();
     expect(await codeOf(await again)).toBe('ok');
     expect(budget.inFlight).toBe(0);
+  });
+
+  it('charges a gRPC-Web body without a Content-Length whole once its length prefix is in: no upload holds only a part', async () => {
+    const { budget, refusals, gate, post } = setup(1000);
+    const grpcWeb = { 'content-type': 'application/grpc-web+proto' };
+    const first = stalledFrame(600);
+    const accepted = post(first.stream, grpcWeb);
+    await until(() => budget.inFlight > 0);
+    // Charged for the whole 605-byte body after its first 100 bytes.
+    expect(budget.inFlight).toBe(605);
+
+    // Charged chunk by chunk, the second upload would have taken 100 bytes too and both could wait for room.
+    expect(await grpcWebStatus(await post(stalledFrame(600).stream, grpcWeb))).toEqual({ status: '8', message: expect.stringMatching(/busy/) });
+    expect(refusals).toEqual(['inflight_bytes']);
+    expect(budget.inFlight).toBe(605);
+
+    // A prefix over the body limit (default 64 MiB) is refused at once, and holds nothing.
+    expect(await grpcWebStatus(await post(stalledFrame(2 ** 31).stream, grpcWeb))).toEqual({ status: '8', message: expect.stringMatching(/larger than the limit/) });
+    expect(refusals).toEqual(['inflight_bytes']);
+
+    first.finish();
+    await gate.reached(1);
+    expect(budget.inFlight).toBe(605);
+    gate.releaseAll();
+    expect(await grpcWebStatus(await accepted)).toEqual({ status: '0', message: '' });
+    expect(budget.inFlight).toBe(0);
+  });
+
+  it('gives up on a body that stalls, so that it does not hold its bytes for ever', async () => {
+    const { budget, gate, post } = setup(1000, undefined, 50);
+    const grpcWeb = { 'content-type': 'application/grpc-web+proto' };
+    const stalled = post(stalledFrame(600).stream, grpcWeb); // never finished
+    await until(() => budget.inFlight > 0);
+    expect(await grpcWebStatus(await stalled)).toEqual({ status: '4', message: 'no part of the request body arrived for 50 ms' });
+    expect(budget.inFlight).toBe(0);
+    const declared = post(stalledFrame(600).stream, { ...grpcWeb, 'content-length': '605' });
+    expect((await grpcWebStatus(await declared)).status).toBe('4');
+    expect([budget.inFlight, gate.calls()]).toEqual([0, 0]);
   });
 
   it('weights JSON bodies for their decoded copy, but never beyond the whole budget', async () => {

@@ -1,12 +1,15 @@
 // admission: bounds the request bytes held by accepted requests (a ByteBudget,
 // gateway/service/byte-budget.ts). A request whose Content-Length does not fit
 // is refused at once with resource_exhausted, before a byte of its body is
-// read; a body without one (gRPC over HTTP/2 usually has none) is charged as
-// its chunks arrive and refused at the first that does not fit. Whatever way
+// read. A gRPC or gRPC-Web body without one (gRPC over HTTP/2 has none) is
+// charged whole as soon as its 5-byte length prefix arrives; other bodies
+// without one are charged as their chunks arrive. Either way a body is
+// refused at the first chunk that does not fit. Whatever way
 // the request ends (answered, failed, deadline, client gone) its bytes return
 // to the budget when the handler is done with it.
 import type { MiddlewareHandler } from 'hono';
-import { parseContentLength } from '../../protocols/body.js';
+import { parseContentLength, tooLarge } from '../../protocols/body.js';
+import { EnvelopePrefix } from '../../protocols/framing.js';
 import type { Admission, GatewayEnv } from '../../protocols/env.js';
 import type { ByteBudget } from '../../service/byte-budget.js';
 import { ServiceError } from '../../service/codes.js';
@@ -47,16 +50,42 @@ export function admission(options: AdmissionOptions): MiddlewareHandler<GatewayE
     try {
       const length = parseContentLength(c.req.header('content-length'));
       if (length !== undefined && !reservation.take(length)) refuse();
+      const reserve = (bytes: number): void => {
+        if (!reservation.take(bytes)) refuse();
+      };
+      const enveloped = c.get('rpc')?.protocol !== 'connect';
       const state: Admission = {
         declared: length !== undefined,
-        reserve(bytes) {
-          if (!reservation.take(bytes)) refuse();
-        },
+        reserve,
+        charge: enveloped ? chargeWholeFrame(reserve, c.get('maxBodyBytes')) : (chunk) => reserve(chunk.byteLength),
       };
       c.set('admission', state);
       await next();
     } finally {
       reservation.release();
+    }
+  };
+}
+
+/**
+ * Charges a one-message gRPC or gRPC-Web body whole once its 5-byte prefix
+ * says how long it is, then only what arrives beyond that (a malformed body
+ * may carry more). A prefix over the body limit is refused at once: the body
+ * could never be accepted, and charging it would hold the budget for nothing.
+ */
+function chargeWholeFrame(reserve: (bytes: number) => void, maxBodyBytes: number): (chunk: Uint8Array) => void {
+  const prefix = new EnvelopePrefix();
+  let received = 0;
+  let charged = 0;
+  return (chunk) => {
+    prefix.observe(chunk);
+    received += chunk.byteLength;
+    const announced = prefix.frameBytes ?? 0;
+    if (announced > maxBodyBytes) throw tooLarge(maxBodyBytes);
+    const owed = Math.max(received, announced);
+    if (owed > charged) {
+      reserve(owed - charged);
+      charged = owed;
     }
   };
 }

@@ -4,7 +4,7 @@
 // version keeps serving, the refusal is logged and evented, a later good
 // write is picked up.
 import { execFileSync } from 'node:child_process';
-import { closeSync, mkdirSync, openSync, renameSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, writeFileSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RegistryEvent } from './index.js';
@@ -142,6 +142,22 @@ describe('the directory renamed under a watching registry', () => {
     writeFileSync(join(lab.root, 'rules.old', 'demo.yaml'), ruleSet({ version: '2027.1.0' }));
     await registry.reload();
     expect(registry.resolve('demo').version).toBe('2026.12.1');
+  });
+
+  it('follows a directory deleted and made again at once (often with the same inode)', async () => {
+    write('demo.yaml', THREE);
+    const { registry, next } = await open(FAST);
+    const served = registry.resolve('demo');
+    rmSync(lab.dir, { recursive: true });
+    mkdirSync(lab.dir);
+    await registry.reload();
+    expect(registry.resolve('demo')).toBe(served);
+    // Written after the new directory is watched: only a watcher on the path, not on the deleted inode, sees it.
+    await new Promise((resolve) => setTimeout(resolve, 10 * FAST.debounceMs));
+    const loaded = next((e) => e.type === 'loaded' && e.ruleSet.version === '2026.12.0');
+    write('demo.yaml', ruleSet({ version: '2026.12.0' }));
+    await loaded;
+    expect(registry.resolve('demo').version).toBe('2026.12.0');
   });
 });
 

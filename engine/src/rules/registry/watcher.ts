@@ -6,9 +6,9 @@
 // fs.watch follows the directory's inode, not its path: once the directory is
 // renamed away (a deploy that swaps `rules` for `rules.new`), it would report
 // changes to the old one and none to the one now at the path. It does report
-// the rename itself, under the directory's own name; the watcher then watches
-// the path again (polling until a directory is back there) and asks for a
-// full rescan.
+// the rename itself, under the directory's own name, as it reports a delete;
+// the watcher then watches the path again (polling until a directory is back
+// there) and asks for a full rescan.
 import { statSync, watch, type FSWatcher } from 'node:fs';
 import { basename } from 'node:path';
 
@@ -29,8 +29,6 @@ export function watchDirectory(dir: string, { debounceMs, onChange, onError, ret
   const timers = new Map<string, NodeJS.Timeout>();
   let closed = false;
   let watcher: FSWatcher | undefined;
-  /** The inode of the directory being watched. */
-  let inode: number | undefined;
   const settle = (key: string, name: string | undefined) => {
     clearTimeout(timers.get(key));
     const timer = setTimeout(() => {
@@ -41,12 +39,11 @@ export function watchDirectory(dir: string, { debounceMs, onChange, onError, ret
     timer.unref();
     timers.set(key, timer);
   };
-  const inodeAtPath = (): number | undefined => {
+  const directoryAtPath = (): boolean => {
     try {
-      const stat = statSync(dir);
-      return stat.isDirectory() ? stat.ino : undefined;
+      return statSync(dir).isDirectory();
     } catch {
-      return undefined;
+      return false;
     }
   };
   const start = () => {
@@ -54,7 +51,9 @@ export function watchDirectory(dir: string, { debounceMs, onChange, onError, ret
     const started: FSWatcher = watch(dir, { persistent: false }, (_event, filename) => {
       if (closed || started !== watcher) return;
       const name = filename === null ? undefined : String(filename);
-      if ((name === undefined || name === basename(dir)) && inodeAtPath() !== inode) return moved();
+      // An event about the directory itself: it was renamed, replaced or deleted and made again. Watch the path
+      // afresh whatever its inode says: ext4 often gives a directory made again at once the inode it had.
+      if (name === undefined || name === basename(dir)) return moved();
       // '\0' cannot be in a file name, so the rescan key never collides with one.
       settle(name ?? '\0', name);
     });
@@ -69,8 +68,7 @@ export function watchDirectory(dir: string, { debounceMs, onChange, onError, ret
     settle('\0', undefined);
     const again = () => {
       if (closed) return;
-      inode = inodeAtPath();
-      if (inode === undefined) {
+      if (!directoryAtPath()) {
         timers.set('\0retry', setTimeout(again, retryMs).unref());
         return;
       }
@@ -84,7 +82,6 @@ export function watchDirectory(dir: string, { debounceMs, onChange, onError, ret
     };
     again();
   };
-  inode = inodeAtPath();
   start();
   return {
     close() {
