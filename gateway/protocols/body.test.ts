@@ -85,4 +85,16 @@ describe('readBody', () => {
     expect(parseContentLength('42')).toBe(42);
     expect(() => parseContentLength('4 2')).toThrow();
   });
+
+  it('times out a body that stalls, and leaves no timer behind when it refuses one at once', async () => {
+    const stalled = new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(bytes(1, 2)) });
+    await expect(readBody(stalled, { maxBytes: 100, idleTimeoutMs: 30 })).rejects.toMatchObject({ code: 'deadline_exceeded', message: 'no part of the request body arrived for 30 ms' });
+    vi.useFakeTimers();
+    try {
+      await expect(readBody(web([bytes(1)]), { contentLength: 200, maxBytes: 100, idleTimeoutMs: 60_000 })).rejects.toMatchObject({ code: 'resource_exhausted' });
+      expect(vi.getTimerCount()).toBe(0);
+    } finally {
+      vi.useRealTimers();
+    }
+  });
 });

@@ -7,7 +7,7 @@
 import { Http2ServerRequest } from 'node:http2';
 import { Readable } from 'node:stream';
 import { ServiceError } from '../service/codes.js';
-import { AnnouncedLength, discardBody, isOpenHttp2Upload, resetWithin } from './http2-upload.js';
+import { abandonUpload, AnnouncedLength, discardBody, isOpenHttp2Upload, resetWithin } from './http2-upload.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
@@ -127,7 +127,7 @@ function abortReason(signal: AbortSignal): unknown {
  * the client resets mid-upload is `canceled`, not a short body: the reset
  * may come just after the body ended, so a body cut short waits for it briefly.
  */
-function pumpNode(stream: Readable, sink: Sink, signal: AbortSignal | undefined): Promise<void> {
+function pumpNode(stream: Readable, sink: Sink, signal: AbortSignal | undefined, drainSignal: AbortSignal | undefined): Promise<void> {
   return new Promise<void>((resolve, reject) => {
     if (wasAborted(stream) || (stream.destroyed && !stream.readableEnded)) return reject(incomplete());
     if (stream.readableEnded) return resolve();
@@ -146,18 +146,23 @@ function pumpNode(stream: Readable, sink: Sink, signal: AbortSignal | undefined)
       reject(err);
     };
     const refuse = (err: unknown): void => {
-      if (!(err instanceof BodyTooLargeError) || !isOpenHttp2Upload(stream)) return stop(err);
+      if (!isOpenHttp2Upload(stream)) return stop(err);
+      if (!(err instanceof BodyTooLargeError)) {
+        abandonUpload(stream, announced?.unread() ?? 0);
+        return stop(err);
+      }
       cleanup();
-      void discardBody(stream, { signal }).then(() => reject(err));
+      // Not the idle timer's signal: a body being dropped is sending, and nothing would refresh it.
+      void discardBody(stream, { signal: drainSignal }).then(() => reject(err));
     };
     const onData = (chunk: Buffer | string): void => {
       const bytes = typeof chunk === 'string' ? Buffer.from(chunk) : chunk;
+      announced?.observe(bytes);
       try {
         sink.push(bytes);
       } catch (err) {
         return refuse(err);
       }
-      announced?.observe(bytes);
     };
     const onEnd = (): void => {
       if (wasAborted(stream)) return stop(incomplete());
@@ -218,13 +223,18 @@ async function pumpWeb(stream: ReadableStream<Uint8Array>, sink: Sink, signal: A
 
 /** Reads a whole request body within `maxBytes` (`resource_exhausted` beyond it). */
 export async function readBody(source: BodySource, options: ReadBodyOptions): Promise<Body> {
-  const idle = options.idleTimeoutMs === undefined || !source ? undefined : idleSignal(options.idleTimeoutMs);
+  let idle: ReturnType<typeof idleSignal> | undefined;
   const { reserve } = options;
-  const onChunk = idle || reserve ? (chunk: Uint8Array) => (idle?.touch(), reserve?.(chunk)) : undefined;
+  const onChunk = (chunk: Uint8Array): void => {
+    idle?.touch();
+    reserve?.(chunk);
+  };
+  // Made first: it throws for a Content-Length over the limit, and the idle timer must not outlive that.
   const sink = new Sink(options.contentLength, options.maxBytes, options.allocate ?? defaultAllocate, onChunk);
+  if (options.idleTimeoutMs !== undefined && source) idle = idleSignal(options.idleTimeoutMs);
   const signal = idle && options.signal ? AbortSignal.any([options.signal, idle.signal]) : (idle?.signal ?? options.signal);
   try {
-    if (source instanceof Readable) await pumpNode(source, sink, signal);
+    if (source instanceof Readable) await pumpNode(source, sink, signal, options.signal);
     else if (source) await pumpWeb(source, sink, signal);
   } finally {
     idle?.stop();

@@ -52,4 +52,12 @@ describe('compression', () => {
     await expect(refused).rejects.toBe(busy);
     expect(after).toBe(0);
   });
+
+  it('rejects, not throws, when the buffer for the inflated message cannot be had', async () => {
+    const outOfMemory = new RangeError('Array buffer allocation failed');
+    const failing = () => {
+      throw outOfMemory;
+    };
+    await expect(inflateInto(await gzip(new Uint8Array(100)), { maxBytes: 1000, allocate: failing })).rejects.toBe(outOfMemory);
+  });
 });

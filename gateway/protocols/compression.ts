@@ -67,14 +67,19 @@ export function inflateInto(input: Uint8Array, options: DecodeOptions): Promise<
     inflater.on('error', () => fail(new ServiceError('invalid_argument', 'the request message is not valid gzip data')));
     inflater.on('end', () => {
       if (failed) return;
-      const buffer = allocate(total);
-      const bytes = new Uint8Array(buffer);
-      let at = 0;
-      for (const chunk of chunks) {
-        bytes.set(chunk, at);
-        at += chunk.byteLength;
+      try {
+        const buffer = allocate(total);
+        const bytes = new Uint8Array(buffer);
+        let at = 0;
+        for (const chunk of chunks) {
+          bytes.set(chunk, at);
+          at += chunk.byteLength;
+        }
+        resolve({ buffer, offset: 0, length: total });
+      } catch (error) {
+        // Out of memory here fails this request (internal), not the process.
+        fail(error);
       }
-      resolve({ buffer, offset: 0, length: total });
     });
     inflater.end(input);
   });

@@ -55,6 +55,11 @@ export class EnvelopePrefix {
     this.seen += part.byteLength;
   }
 
+  /** The flags byte, once it is in. */
+  get flags(): number | undefined {
+    return this.seen > 0 ? this.header[0] : undefined;
+  }
+
   /** Header plus the payload length it announces; undefined until the 5 header bytes are in. */
   get frameBytes(): number | undefined {
     if (this.seen < FRAME_HEADER_BYTES) return undefined;

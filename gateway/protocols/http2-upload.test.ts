@@ -10,6 +10,7 @@ import { createGrpcServer } from '../grpc-server.js';
 import { fakeAuthenticate, fakeService, validateRequest } from './fake-service.fixture.js';
 import { encodeFrame } from './framing.js';
 import type { RpcObservation } from './env.js';
+import { ByteBudget } from '../service/byte-budget.js';
 import { discardBody } from './http2-upload.js';
 
 describe('discardBody', () => {
@@ -136,5 +137,74 @@ describe('an h2c server, uploads that end early', () => {
 
   it('still answers a body that ends short of its length prefix, without a reset, as invalid_argument', async () => {
     expect(await cutUpload((s) => s.end())).toBe('invalid_argument');
+  });
+});
+
+describe('an h2c server that is busy', () => {
+  const LIMIT = 4 * 1024 * 1024;
+  /** Six of these are 18 MB: far past the 10 MB a default Node client may have left unsent. */
+  const BUSY_UPLOAD = 3 * 1000 * 1000;
+  let server: ReturnType<typeof createGrpcServer>;
+  let url: string;
+  const budget = new ByteBudget(LIMIT);
+
+  beforeAll(async () => {
+    const app = createApp({
+      service: fakeService().service,
+      authenticate: fakeAuthenticate,
+      logger: { error: () => {} },
+      limits: { maxBodyBytes: 2 * LIMIT },
+      admission: { budget },
+    });
+    server = createGrpcServer({ app });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  });
+  afterAll(() => new Promise((resolve) => server.close(resolve)));
+
+  it('resets uploads it refuses as busy, and sends GOAWAY before their unsent bytes exhaust a default Node client', async () => {
+    const held = budget.open();
+    expect(held.take(LIMIT)).toBe(true);
+    // A client as connect-node's session manager is: a new connection once the server said GOAWAY.
+    let sessions = 0;
+    let goaway = false;
+    const open = (): ClientHttp2Session => {
+      const opened = connect(url);
+      sessions++;
+      goaway = false;
+      opened.on('error', () => {});
+      opened.once('goaway', () => (goaway = true));
+      return opened;
+    };
+    let session = open();
+    const current = (): ClientHttp2Session => {
+      if (session.closed || session.destroyed || goaway) session = open();
+      return session;
+    };
+    const send = (headers: Record<string, string>, body: Uint8Array) =>
+      new Promise<{ grpc: string | undefined; http: number | undefined; rst: number }>((resolve) => {
+        const stream = current().request({ ':method': 'POST', ':path': VALIDATE, te: 'trailers', authorization: 'Bearer good', ...headers });
+        let grpc: string | undefined;
+        let http: number | undefined;
+        stream.on('response', (h) => ((grpc = h['grpc-status'] as string | undefined), (http = h[':status'])));
+        stream.on('trailers', (t) => (grpc ??= t['grpc-status'] as string | undefined));
+        stream.on('error', () => {});
+        stream.resume();
+        stream.on('close', () => resolve({ grpc, http, rst: stream.rstCode ?? 0 }));
+        stream.end(body);
+      });
+    const grpcUpload = () => send({ 'content-type': 'application/grpc' }, encodeFrame(0, validateRequest('y'.repeat(BUSY_UPLOAD))));
+    const connectUpload = () => send({ 'content-type': 'application/proto', 'content-length': String(BUSY_UPLOAD) }, new Uint8Array(BUSY_UPLOAD));
+    const refused = [];
+    for (let i = 0; i < 3; i++) refused.push(await grpcUpload(), await connectUpload());
+    expect(refused.map((r) => r.grpc ?? String(r.http))).toEqual(['8', '429', '8', '429', '8', '429']);
+    expect(refused.filter((r) => r.rst === constants.NGHTTP2_ENHANCE_YOUR_CALM)).toEqual([]);
+    expect(sessions).toBeGreaterThan(1);
+
+    held.release();
+    const ok = await send({ 'content-type': 'application/grpc' }, encodeFrame(0, validateRequest('ok')));
+    session.destroy();
+    expect([ok.grpc, ok.rst]).toEqual(['0', 0]);
+    expect(budget.inFlight).toBe(0);
   });
 });

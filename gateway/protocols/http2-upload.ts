@@ -15,7 +15,12 @@
 //   first ends the body (END_STREAM), then sends RST_STREAM CANCEL in a later
 //   write. A body that ends short of the length it announced is therefore
 //   given a moment for that reset before it is judged a malformed request.
-import { Http2ServerRequest } from 'node:http2';
+// - An upload refused because the server is busy is not read (that would take
+//   the connection's bandwidth from accepted uploads under overload) but reset
+//   after its answer. Its unsent remainder stays counted in the client; so
+//   once a session has left about 8 MB unread, the server sends GOAWAY: calls
+//   in flight finish, and the client opens a fresh connection for new ones.
+import { Http2ServerRequest, type Http2Session } from 'node:http2';
 import type { Readable } from 'node:stream';
 import { EnvelopePrefix } from './framing.js';
 
@@ -31,6 +36,24 @@ export interface DiscardOptions {
   readonly maxMs?: number;
   /** Stops discarding when it aborts (deadline, client gone). */
   readonly signal?: AbortSignal | undefined;
+}
+
+/** Unread bytes of reset uploads a session may collect before GOAWAY: below Node's default 10 MB client limit. */
+export const ABANDONED_BYTES_PER_SESSION = 8 * 1024 * 1024;
+
+const abandoned = new WeakMap<Http2Session, number>();
+
+/**
+ * Notes that `unread` bytes of an upload on `stream` will never be read (its
+ * stream is answered and reset); closes the session gracefully (GOAWAY) once
+ * it has collected ABANDONED_BYTES_PER_SESSION of them.
+ */
+export function abandonUpload(stream: Http2ServerRequest, unread: number): void {
+  const session = stream.stream.session;
+  if (!session || session.closed || session.destroyed || unread <= 0) return;
+  const total = (abandoned.get(session) ?? 0) + unread;
+  abandoned.set(session, total);
+  if (total >= ABANDONED_BYTES_PER_SESSION) session.close();
 }
 
 /** An HTTP/2 request whose client may still be uploading. */
@@ -98,6 +121,12 @@ export class AnnouncedLength {
   observe(chunk: Uint8Array): void {
     if (this.framed) this.prefix.observe(chunk);
     this.received += chunk.byteLength;
+  }
+
+  /** Bytes announced (Content-Length, or the gRPC frame once its prefix is in) and not yet received; 0 when unknown. */
+  unread(): number {
+    const total = this.declared ?? (this.framed ? this.prefix.frameBytes : undefined) ?? 0;
+    return Math.max(0, total - this.received);
   }
 
   /** Whether the body ended before the length it announced (an empty body announces nothing). */

@@ -72,9 +72,10 @@ function chunked(chunks: number, size: number): { stream: ReadableStream<Uint8Ar
 
 /**
  * A one-message gRPC-Web body without a Content-Length whose prefix announces
- * `payload` bytes: its first 100 bytes come at once, the rest after finish().
+ * `payload` bytes (flags `flags`): its first 100 bytes come at once, `rest` more
+ * after finish().
  */
-function stalledFrame(payload: number): { stream: ReadableStream<Uint8Array>; finish: () => void } {
+function stalledFrame(payload: number, flags = 0, rest = 5 + payload - 100): { stream: ReadableStream<Uint8Array>; finish: () => void } {
   let finish: () => void = () => {};
   const released = new Promise<void>((resolve) => (finish = resolve));
   let step = 0;
@@ -82,12 +83,13 @@ function stalledFrame(payload: number): { stream: ReadableStream<Uint8Array>; fi
     async pull(controller) {
       if (step++ === 0) {
         const first = new Uint8Array(100);
+        first[0] = flags;
         new DataView(first.buffer).setUint32(1, payload, false);
         return controller.enqueue(first);
       }
       if (step === 2) {
         await released;
-        return controller.enqueue(new Uint8Array(5 + payload - 100));
+        return controller.enqueue(new Uint8Array(rest));
       }
       controller.close();
     },
@@ -168,6 +170,12 @@ describe('admission', () => {
     expect(await grpcWebStatus(await post(stalledFrame(600).stream, grpcWeb))).toEqual({ status: '8', message: expect.stringMatching(/busy/) });
     expect(refusals).toEqual(['inflight_bytes']);
     expect(budget.inFlight).toBe(605);
+
+    // A prefix whose flags are not gRPC's is a malformed body, not a big one: only what arrives is charged.
+    const badFlags = stalledFrame(2 ** 31, 0x02, 0);
+    const malformed = post(badFlags.stream, grpcWeb);
+    badFlags.finish();
+    expect((await grpcWebStatus(await malformed)).status).toBe('3');
 
     // A prefix over the body limit (default 64 MiB) is refused at once, and holds nothing.
     expect(await grpcWebStatus(await post(stalledFrame(2 ** 31).stream, grpcWeb))).toEqual({ status: '8', message: expect.stringMatching(/larger than the limit/) });

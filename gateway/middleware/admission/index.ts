@@ -9,7 +9,8 @@
 // to the budget when the handler is done with it.
 import type { MiddlewareHandler } from 'hono';
 import { parseContentLength, tooLarge } from '../../protocols/body.js';
-import { EnvelopePrefix } from '../../protocols/framing.js';
+import { EnvelopePrefix, FLAG_COMPRESSED } from '../../protocols/framing.js';
+import { abandonUpload, isOpenHttp2Upload } from '../../protocols/http2-upload.js';
 import type { Admission, GatewayEnv } from '../../protocols/env.js';
 import type { ByteBudget } from '../../service/byte-budget.js';
 import { ServiceError } from '../../service/codes.js';
@@ -49,7 +50,12 @@ export function admission(options: AdmissionOptions): MiddlewareHandler<GatewayE
     };
     try {
       const length = parseContentLength(c.req.header('content-length'));
-      if (length !== undefined && !reservation.take(length)) refuse();
+      if (length !== undefined && !reservation.take(length)) {
+        // Answered and reset unread: on HTTP/2 its client keeps counting the whole body (see http2-upload.ts).
+        const incoming: unknown = c.env?.incoming;
+        if (isOpenHttp2Upload(incoming)) abandonUpload(incoming, length);
+        refuse();
+      }
       const reserve = (bytes: number): void => {
         if (!reservation.take(bytes)) refuse();
       };
@@ -80,7 +86,8 @@ function chargeWholeFrame(reserve: (bytes: number) => void, maxBodyBytes: number
   return (chunk) => {
     prefix.observe(chunk);
     received += chunk.byteLength;
-    const announced = prefix.frameBytes ?? 0;
+    // A frame with other flags is malformed: charge what arrives, and let the protocol say invalid_argument.
+    const announced = prefix.flags !== undefined && (prefix.flags & ~FLAG_COMPRESSED) === 0 ? (prefix.frameBytes ?? 0) : 0;
     if (announced > maxBodyBytes) throw tooLarge(maxBodyBytes);
     const owed = Math.max(received, announced);
     if (owed > charged) {

@@ -75,7 +75,9 @@ export function watchDirectory(dir: string, { debounceMs, onChange, onError, ret
       try {
         start();
       } catch (error) {
+        // Watching again may fail for a moment (a chmod in progress, a directory being replaced): try again later.
         onError(error as Error);
+        timers.set('\0retry', setTimeout(again, retryMs).unref());
         return;
       }
       settle('\0', undefined);
