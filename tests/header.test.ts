@@ -2,16 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { BatchError, TemplateError, TemplateSet, parseBatchHeader } from '../engine/src/index.js';
 import { isoWeekday } from './reference/index.js';
+import { batchError as batchErrorOf } from './support/wire.js';
 
-function batchErrorOf(run: () => unknown): BatchError {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(BatchError);
-    return error as BatchError;
-  }
-  throw new Error('expected a BatchError');
-}
 
 describe('parseBatchHeader', () => {
   it.each([24, 48, 96, 288])('accepts %i points per day', (P) => {

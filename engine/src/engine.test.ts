@@ -15,22 +15,13 @@ import { TemplateSet, TEMPLATE_POINTS } from './templates.js';
 import type { EngineExports } from './wasm.js';
 import { consumerIds } from './wire/consumers.js';
 import { scanRequest } from './wire/request.js';
+import { random } from '../../tests/support/curves.js';
+import { batchError } from '../../tests/support/wire.js';
 
 const { ScoreBatchRequest } = gridcode.v1;
 
 // ---------------------------------------------------------------- data
 
-/** mulberry32: reproducible curves without fast-check where a fixed batch is enough. */
-function rng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 interface Consumer extends ConsumerInput {
   readonly id: string;
@@ -40,7 +31,7 @@ interface Consumer extends ConsumerInput {
 
 /** A workshop-or-household-like curve: a daily shape, a weekly rhythm, noise, some missing and zero readings. */
 function makeConsumer(seed: number, P: number, D: number, extra: Partial<Consumer> = {}): Consumer {
-  const r = rng(seed);
+  const r = random(seed);
   const base = 0.2 + r() * 5;
   const startHour = 6 + Math.floor(r() * 6);
   const hours = 4 + Math.floor(r() * 12);
@@ -143,7 +134,7 @@ function writeEnum(w: protobuf.Writer, field: number, value: number | undefined)
 
 /** A whole ScoreBatchRequest, consumers written field by field in the chosen encodings. */
 function encodeRequest(header: { startDate: string; pointsPerDay: number }, consumers: readonly Consumer[], options: WireOptions = {}): Uint8Array {
-  const cut = rng(options.seed ?? 7);
+  const cut = random(options.seed ?? 7);
   const w = protobuf.Writer.create();
   w.uint32(key(2, BYTES)).string(header.startDate);
   w.uint32(key(3, 0)).uint32(header.pointsPerDay);
@@ -217,17 +208,6 @@ function finiteShare(s: Snapshot): number {
   return s.values.filter(Number.isFinite).length / Math.max(1, s.values.length);
 }
 
-function batchError(run: () => unknown): BatchError {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  if (thrown === undefined) throw new Error('expected a BatchError, nothing was thrown');
-  expect(thrown, String(thrown)).toBeInstanceOf(BatchError);
-  return thrown as BatchError;
-}
 
 /** The engine's WASM exports, to look at what the host wrote into engine memory. */
 const exportsOf = (engine: FeatureEngine): EngineExports => (engine as unknown as { wasm: EngineExports }).wasm;

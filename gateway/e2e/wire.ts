@@ -131,12 +131,17 @@ const sessions = new Map<string, ClientHttp2Session>();
  */
 const SESSION_MEMORY_MB = 1024;
 
+/** Sessions told GOAWAY: their calls in flight finish, new ones go to a new session (as connect-node and grpc-js do). */
+const goneAway = new WeakSet<ClientHttp2Session>();
+
 function session(h2: string): ClientHttp2Session {
   let s = sessions.get(h2);
-  if (!s || s.closed || s.destroyed) {
-    s = http2Connect(h2, { maxSessionMemory: SESSION_MEMORY_MB });
-    s.on('error', () => {});
-    sessions.set(h2, s);
+  if (!s || s.closed || s.destroyed || goneAway.has(s)) {
+    const opened = http2Connect(h2, { maxSessionMemory: SESSION_MEMORY_MB });
+    opened.on('error', () => {});
+    opened.once('goaway', () => goneAway.add(opened));
+    sessions.set(h2, opened);
+    s = opened;
   }
   return s;
 }
@@ -146,7 +151,21 @@ export function closeSessions(): void {
   sessions.clear();
 }
 
-export function grpcCall(h2: string, method: string, message: Uint8Array, headers: Record<string, string>, raw = false): Promise<WireOutcome> {
+/**
+ * One gRPC call over h2c. A stream the server refused unprocessed
+ * (REFUSED_STREAM: sent just after its GOAWAY, RFC 9113 §8.7) is sent once
+ * more on a new session, the transparent retry gRPC clients make.
+ */
+export async function grpcCall(h2: string, method: string, message: Uint8Array, headers: Record<string, string>, raw = false): Promise<WireOutcome> {
+  try {
+    return await grpcAttempt(h2, method, message, headers, raw);
+  } catch (error) {
+    if (!/NGHTTP2_REFUSED_STREAM/.test((error as Error).message)) throw error;
+    return grpcAttempt(h2, method, message, headers, raw);
+  }
+}
+
+function grpcAttempt(h2: string, method: string, message: Uint8Array, headers: Record<string, string>, raw: boolean): Promise<WireOutcome> {
   return new Promise((resolve, reject) => {
     const stream = session(h2).request({
       ':method': 'POST',

@@ -42,6 +42,19 @@ describe('discardBody', () => {
   });
 });
 
+/** A request's outcome: grpc-status (headers or trailers), HTTP status and the stream's reset code. */
+function outcome(stream: ClientHttp2Stream): Promise<{ grpc: string | undefined; http: number | undefined; rst: number }> {
+  return new Promise((resolve) => {
+    let grpc: string | undefined;
+    let http: number | undefined;
+    stream.on('response', (h) => ((grpc = h['grpc-status'] as string | undefined), (http = h[':status'])));
+    stream.on('trailers', (t) => (grpc ??= t['grpc-status'] as string | undefined));
+    stream.on('error', () => {});
+    stream.resume();
+    stream.on('close', () => resolve({ grpc, http, rst: stream.rstCode ?? 0 }));
+  });
+}
+
 const MAX_BODY = 256 * 1024;
 /** Above half of Node's default client maxSessionMemory (10 MB): two early answers used to exhaust it. */
 const UPLOAD = 6 * 1000 * 1000;
@@ -70,19 +83,6 @@ describe('an h2c server, uploads that end early', () => {
     const session = connect(url);
     session.on('error', () => {});
     return session;
-  }
-
-  /** The request's outcome: grpc-status (headers or trailers), HTTP status and the stream's reset code. */
-  function outcome(stream: ClientHttp2Stream): Promise<{ grpc: string | undefined; http: number | undefined; rst: number }> {
-    return new Promise((resolve) => {
-      let grpc: string | undefined;
-      let http: number | undefined;
-      stream.on('response', (h) => ((grpc = h['grpc-status'] as string | undefined), (http = h[':status'])));
-      stream.on('trailers', (t) => (grpc ??= t['grpc-status'] as string | undefined));
-      stream.on('error', () => {});
-      stream.resume();
-      stream.on('close', () => resolve({ grpc, http, rst: stream.rstCode ?? 0 }));
-    });
   }
 
   function grpc(session: ClientHttp2Session, body: Uint8Array) {
@@ -181,18 +181,12 @@ describe('an h2c server that is busy', () => {
       if (session.closed || session.destroyed || goaway) session = open();
       return session;
     };
-    const send = (headers: Record<string, string>, body: Uint8Array) =>
-      new Promise<{ grpc: string | undefined; http: number | undefined; rst: number }>((resolve) => {
-        const stream = current().request({ ':method': 'POST', ':path': VALIDATE, te: 'trailers', authorization: 'Bearer good', ...headers });
-        let grpc: string | undefined;
-        let http: number | undefined;
-        stream.on('response', (h) => ((grpc = h['grpc-status'] as string | undefined), (http = h[':status'])));
-        stream.on('trailers', (t) => (grpc ??= t['grpc-status'] as string | undefined));
-        stream.on('error', () => {});
-        stream.resume();
-        stream.on('close', () => resolve({ grpc, http, rst: stream.rstCode ?? 0 }));
-        stream.end(body);
-      });
+    const send = (headers: Record<string, string>, body: Uint8Array) => {
+      const stream = current().request({ ':method': 'POST', ':path': VALIDATE, te: 'trailers', authorization: 'Bearer good', ...headers });
+      const result = outcome(stream);
+      stream.end(body);
+      return result;
+    };
     const grpcUpload = () => send({ 'content-type': 'application/grpc' }, encodeFrame(0, validateRequest('y'.repeat(BUSY_UPLOAD))));
     const connectUpload = () => send({ 'content-type': 'application/proto', 'content-length': String(BUSY_UPLOAD) }, new Uint8Array(BUSY_UPLOAD));
     const refused = [];

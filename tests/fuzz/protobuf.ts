@@ -4,20 +4,9 @@
 import { concatBytes } from '../../gateway/protocols/framing.js';
 import type { Random } from './random.js';
 
-export const WIRE = { varint: 0, fixed64: 1, bytes: 2, startGroup: 3, endGroup: 4, fixed32: 5 } as const;
+import { tag, varint, WIRE } from '../support/wire.js';
 
-/** Base-128 varint of a non-negative bigint (up to 2^64 - 1 in 10 bytes). */
-export function varint(value: bigint): number[] {
-  const out: number[] = [];
-  let v = BigInt.asUintN(64, value);
-  do {
-    let byte = Number(v & 0x7fn);
-    v >>= 7n;
-    if (v > 0n) byte |= 0x80;
-    out.push(byte);
-  } while (v > 0n);
-  return out;
-}
+export { tag, varint, WIRE };
 
 /** A varint padded with continuation bytes to `length` bytes: 11 and more is past what any decoder may accept. */
 export function overlongVarint(value: bigint, length: number): number[] {
@@ -27,10 +16,6 @@ export function overlongVarint(value: bigint, length: number): number[] {
     bytes.push(0);
   }
   return bytes;
-}
-
-export function tag(field: number, wireType: number): number[] {
-  return varint((BigInt(field) << 3n) | BigInt(wireType));
 }
 
 export function lengthDelimited(field: number, payload: ArrayLike<number>): number[] {

@@ -5,9 +5,9 @@
 import protobuf from 'protobufjs/minimal.js';
 import { describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
-import { BatchError } from '../errors.js';
 import { consumerIds, scanConsumers, type ConsumerIndex } from './consumers.js';
 import { scanRequest } from './request.js';
+import { batchError, concat, tag, varint } from '../../../tests/support/wire.js';
 
 const { ScoreBatchRequest, Consumer } = gridcode.v1;
 type ConsumerProps = gridcode.v1.Consumer.$Properties;
@@ -25,18 +25,7 @@ const WATER = 6;
 
 const key = (field: number, type: number) => field * 8 + type;
 const writer = () => protobuf.Writer.create();
-const concat = (...parts: ArrayLike<number>[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
 
-function varint(value: bigint): number[] {
-  const out: number[] = [];
-  do {
-    const low = Number(value & 0x7fn);
-    value >>= 7n;
-    out.push(value > 0n ? low | 0x80 : low);
-  } while (value > 0n);
-  return out;
-}
-const tag = (field: number, type: number): number[] => varint(BigInt(key(field, type)));
 /** A length-delimited field. */
 const ld = (field: number, body: ArrayLike<number>): number[] => [...tag(field, BYTES), ...varint(BigInt(body.length)), ...Array.from(body)];
 const f32bytes = (values: ArrayLike<number>): Uint8Array => new Uint8Array(Float32Array.from(values).buffer);
@@ -91,17 +80,6 @@ function expected(c: ConsumerProps, category = c.category ?? 0, zone = c.zone ??
   };
 }
 
-function batchError(run: () => unknown): BatchError {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  if (thrown === undefined) throw new Error('expected a BatchError, nothing was thrown');
-  expect(thrown, String(thrown)).toBeInstanceOf(BatchError);
-  return thrown as BatchError;
-}
 
 /** Consumer `which` of the request is malformed: the error names it, the problem, and an offset inside its span. */
 function expectMalformedConsumer(source: { bytes: Uint8Array; spans: Int32Array }, which: number, problem: RegExp): void {

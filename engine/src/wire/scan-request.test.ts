@@ -8,6 +8,7 @@ import { gridcode } from '#gen/scoring.js';
 import { BatchError } from '../errors.js';
 import { parseBatchHeader } from '../header.js';
 import { scanRequest, type RequestIndex } from './request.js';
+import { batchError, concat, tag, varint } from '../../../tests/support/wire.js';
 
 const { ScoreBatchRequest, Consumer } = gridcode.v1;
 type RequestProps = gridcode.v1.ScoreBatchRequest.$Properties;
@@ -21,20 +22,7 @@ const FIXED32 = 5;
 const encode = (request: RequestProps): Uint8Array => ScoreBatchRequest.encode(request).finish();
 const writer = () => protobuf.Writer.create();
 const key = (field: number, type: number) => field * 8 + type;
-/** A tag as varint bytes (key() alone is only one byte below field 16). */
-const tag = (field: number, type: number): number[] => varint(BigInt(key(field, type)));
-const concat = (...parts: ArrayLike<number>[]): Uint8Array => Uint8Array.from(parts.flatMap((p) => Array.from(p)));
 
-/** Unsigned LEB128 of any size, including the over-long forms encoders never write. */
-function varint(value: bigint): number[] {
-  const out: number[] = [];
-  do {
-    const low = Number(value & 0x7fn);
-    value >>= 7n;
-    out.push(value > 0n ? low | 0x80 : low);
-  } while (value > 0n);
-  return out;
-}
 
 /** The consumers of a scan, each as its own bytes. */
 function consumerBytes(bytes: Uint8Array, index: RequestIndex): Uint8Array[] {
@@ -70,17 +58,6 @@ function decodedHeader(bytes: Uint8Array) {
   };
 }
 
-function batchError(run: () => unknown): BatchError {
-  let thrown: unknown;
-  try {
-    run();
-  } catch (error) {
-    thrown = error;
-  }
-  if (thrown === undefined) throw new Error('expected a BatchError, nothing was thrown');
-  expect(thrown, String(thrown)).toBeInstanceOf(BatchError);
-  return thrown as BatchError;
-}
 
 /** Asserts an invalid_argument naming the problem and a byte offset in [lo, hi]; returns the offset. */
 function expectMalformed(bytes: Uint8Array, problem: RegExp, lo: number, hi = lo): number {
