@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
+import { namedRules, yamlRuleInfosJson, type RuleInfoJson } from '../tests/support/rule-info.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
@@ -111,6 +112,7 @@ interface Response {
   results?: Result[];
   summary: { total?: number; green?: number; yellow?: number; red?: number; gray?: number; ruleHits?: Record<string, number> };
   featureNames?: string[];
+  rules?: RuleInfoJson[];
 }
 
 function score(...args: string[]): Response {
@@ -137,6 +139,8 @@ describe('gridcode score', () => {
     ]);
     expect(response.summary).toEqual({ total: 6, green: 2, yellow: 1, red: 1, gray: 2, ruleHits: { 'night-load': 3, 'big-mean': 2, park: 1 } });
     expect(response.featureNames).toBeUndefined();
+    // Every rule is named (park by the GREEN park-factory), described as the rule file says.
+    expect(response.rules).toEqual(yamlRuleInfosJson(RULES));
     // The same batch as protobuf gives the same response.
     const fromPb = gridcodeRun('score', '--input', pbBatch('batch.pb'), '--rule-set', 'rules.yaml');
     expect(fromPb.stderr).toBe('');
@@ -149,6 +153,9 @@ describe('gridcode score', () => {
     expect(flagged.results!.map((result) => result.id)).toEqual(['night-house', 'short', 'factory', 'empty']);
     expect(flagged.results).toEqual(all.results!.filter((result) => result.code !== 'CODE_GREEN'));
     expect(flagged.summary).toEqual(all.summary);
+    // park is named only by park-factory, a GREEN result left out: the response does not describe it.
+    expect(flagged.rules).toEqual(namedRules(yamlRuleInfosJson(RULES), flagged.results!));
+    expect(flagged.rules!.map((rule) => rule.id)).toEqual(['night-load', 'big-mean']);
   });
 
   it('gives the feature names and each result\'s values in their order with --include-features', () => {

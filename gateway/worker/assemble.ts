@@ -4,7 +4,7 @@
 //
 // Binary protobuf: protobufjs writes fields in field-number order, and a
 // repeated field's elements concatenate, so the response is
-//   encode({rule_set, rule_set_digest}) ‖ part results… ‖ encode({summary, feature_names}).
+//   encode({rule_set, rule_set_digest}) ‖ part results… ‖ encode({summary, feature_names, rules}).
 // JSON: the text responseJsonChunks writes, with the parts' result lines in between.
 import { gridcode } from '#gen/scoring.js';
 import { responseJsonChunks } from '../../engine/src/scoring/response.js';
@@ -40,6 +40,16 @@ export function mergedSummary(parts: readonly ScorePart[]): gridcode.v1.Summary.
   return summary;
 }
 
+/**
+ * The rules named in any part's results, each once, in file order: a rule
+ * named only in another part's results is named in the batch's.
+ */
+export function mergedRules(parts: readonly ScorePart[]): gridcode.v1.RuleInfo.$Properties[] {
+  const named = new Map<string, gridcode.v1.RuleInfo.$Properties>();
+  for (const part of parts) for (const info of part.rules ?? []) if (info.id && !named.has(info.id)) named.set(info.id, info);
+  return (parts[0]?.ruleIds ?? []).flatMap((id) => named.get(id) ?? []);
+}
+
 /** The response of a batch from its parts (at least one), in the given serialization. */
 export function assembleResponse(parts: readonly ScorePart[], serialization: Serialization): Uint8Array {
   const first = parts[0];
@@ -48,16 +58,19 @@ export function assembleResponse(parts: readonly ScorePart[], serialization: Ser
     if (part.digest !== first.digest) throw new Error(`parts of one batch scored with different rule sets (${first.ruleSet} ${first.digest}, ${part.ruleSet} ${part.digest})`);
   }
   const summary = mergedSummary(parts);
-  const featureNames = first.featureNames.length > 0 ? [...first.featureNames] : undefined;
+  // The fields after `results`, set as ResponseBuilder sets them.
+  const tail: gridcode.v1.ScoreBatchResponse.$Properties = { summary };
+  if (first.featureNames.length > 0) tail.featureNames = [...first.featureNames];
+  const rules = mergedRules(parts);
+  if (rules.length > 0) tail.rules = rules;
   const pieces: Uint8Array[] = [];
   if (serialization === 'proto') {
     pieces.push(gridcode.v1.ScoreBatchResponse.encode({ ruleSet: first.ruleSet, ruleSetDigest: first.digest }).finish());
     for (const part of parts) if (part.results.length > 0) pieces.push(part.results);
-    pieces.push(gridcode.v1.ScoreBatchResponse.encode(featureNames ? { summary, featureNames } : { summary }).finish());
+    pieces.push(gridcode.v1.ScoreBatchResponse.encode(tail).finish());
     return Buffer.concat(pieces);
   }
-  const head: gridcode.v1.ScoreBatchResponse.$Properties = { ruleSet: first.ruleSet, ruleSetDigest: first.digest, summary };
-  if (featureNames) head.featureNames = featureNames;
+  const head: gridcode.v1.ScoreBatchResponse.$Properties = { ruleSet: first.ruleSet, ruleSetDigest: first.digest, ...tail };
   const withResults = parts.filter((part) => part.resultCount > 0);
   if (withResults.length === 0) return encoder.encode([...responseJsonChunks({ ...head, results: [] })].join(''));
   // With one result, responseJsonChunks yields: the head up to "[\n", the result line, then "]" and the tail.

@@ -1,6 +1,7 @@
 // The messages between the service (main thread) and the scoring workers.
 // Everything here is structured-cloneable; request bodies travel in the
 // transfer list (ArrayBuffer) or are shared (SharedArrayBuffer), never cloned.
+import type { gridcode } from '#gen/scoring.js';
 import type { ErrorCode } from '../service/codes.js';
 import type { Serialization } from '../service/types.js';
 
@@ -125,6 +126,12 @@ export interface ScorePart {
   readonly counts: readonly number[];
   /** Consumers each rule fired for, aligned with ruleIds. */
   readonly hits: readonly number[];
+  /**
+   * RuleInfo of each rule named in the reasons of the part's results, in file
+   * order (the response's `rules` are their union). Absent means none: only
+   * a part made by hand (a benchmark) leaves it out.
+   */
+  readonly rules?: readonly gridcode.v1.RuleInfo.$Properties[];
   /** Time in the engine for this part, seconds. */
   readonly engineSeconds: number;
   /**

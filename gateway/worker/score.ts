@@ -112,6 +112,7 @@ function scoreConsumers(engine: FeatureEngine, ruleSet: CompiledRuleSet, header:
     ruleIds,
     counts,
     hits,
+    rules: response.rules,
     engineSeconds: Number(engineNanoseconds) / 1e9,
     results: input.response === 'proto' ? protoResults(response.results) : encoder.encode(jsonResultLines(response.results)),
     resultCount: response.results.length,

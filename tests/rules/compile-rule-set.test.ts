@@ -67,6 +67,32 @@ describe('compiled rule set', () => {
     expect(set.program.code.length % 4).toBe(0);
   });
 
+  test('each rule keeps its `when` as written: the text between its quotes, or the block without its indentation', () => {
+    const source = [
+      'id: w',
+      'version: "1"',
+      'thresholds: { yellow: 40, red: 70 }',
+      'rules:',
+      '  - id: plain',
+      '    when: mean_kw > 3   # a comment is not part of it',
+      '    score: 1',
+      '  - id: quoted',
+      `    when: 'category == residential and   mean_kw > 3'`,
+      '    score: 1',
+      '  - id: literal',
+      '    when: |',
+      '      mean_kw > 3',
+      '        and night_share > 0.4',
+      '    score: 1',
+      '',
+    ].join('\n');
+    expect(ok(source).rules.map((r) => [r.id, r.when])).toEqual([
+      ['plain', 'mean_kw > 3'],
+      ['quoted', 'category == residential and   mean_kw > 3'],
+      ['literal', 'mean_kw > 3\n  and night_share > 0.4\n'],
+    ]);
+  });
+
   test('version keeps its source text; defaults apply', () => {
     const set = ok('id: v\nversion: 1.10\nthresholds: { yellow: 0, red: 0 }\nrules: []\n');
     expect(set.version).toBe('1.10');
@@ -84,7 +110,7 @@ describe('compiled rule set', () => {
       rules: [{ id: 'a', when: 'category in [residential, commercial] and night_share > 0.4', score: 12, effect: 'red', reason: 'x' }],
     });
     const set = ok(json);
-    expect(set.rules).toEqual([{ id: 'a', score: 12, effect: 'red', reason: 'x', reads: ['night_share'] }]);
+    expect(set.rules).toEqual([{ id: 'a', score: 12, effect: 'red', reason: 'x', when: 'category in [residential, commercial] and night_share > 0.4', reads: ['night_share'] }]);
   });
 
   test('anchors and aliases work for templates', () => {

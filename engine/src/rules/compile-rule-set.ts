@@ -92,6 +92,8 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
     score: rule.score,
     effect: rule.effect,
     reason: rule.reason,
+    // Every rule has a `when` here: a rule without one is a problem, and nothing is compiled.
+    when: rule.when!.text,
     reads: compiled.reads[i]!,
   }));
   const read = new Set(rules.flatMap((rule) => rule.reads));

@@ -62,6 +62,8 @@ export interface CompiledRule {
   readonly score: number;
   readonly effect: Effect;
   readonly reason: string;
+  /** Its `when` expression as written (the YAML value: quotes and block indentation are the file's, not the expression's), for RuleInfo. */
+  readonly when: string;
   /** Numeric features and attributes its expression reads, in first-read order: the evidence shown when it fires. */
   readonly reads: readonly string[];
 }

@@ -11,11 +11,20 @@ import { ScoredBatch } from './scored-batch.js';
 // the engine and the compiler.
 
 const rules: CompiledRule[] = [
-  { id: 'night', score: 50, effect: 'score', reason: '', reads: ['night_share'] },
-  { id: 'park', score: 0, effect: 'exempt', reason: '', reads: [] },
-  { id: 'big', score: 30, effect: 'score', reason: '', reads: ['mean_kw', 'capacity_kw'] },
-  { id: 'never', score: 10, effect: 'score', reason: '', reads: ['max_kw'] },
+  { id: 'night', score: 50, effect: 'score', reason: 'Most of the energy at night', when: 'night_share > 0.4', reads: ['night_share'] },
+  { id: 'park', score: 0, effect: 'exempt', reason: '', when: 'zone == industrial_park', reads: [] },
+  // A score that is not a float32: the response carries it as one.
+  { id: 'big', score: 30.3, effect: 'score', reason: 'A "big" mean load', when: 'mean_kw > 3 * capacity_kw', reads: ['mean_kw', 'capacity_kw'] },
+  { id: 'never', score: 10, effect: 'score', reason: 'Never fires', when: 'max_kw < 0', reads: ['max_kw'] },
 ];
+
+/** The RuleInfo JSON of each rule, written out by hand: defaults (an empty reason, a 0 score, the "score" effect) left out. */
+const RULE_INFO_JSON = {
+  night: { id: 'night', reason: 'Most of the energy at night', score: 50, when: 'night_share > 0.4' },
+  park: { id: 'park', effect: 'exempt', when: 'zone == industrial_park' },
+  big: { id: 'big', reason: 'A "big" mean load', score: 30.3, when: 'mean_kw > 3 * capacity_kw' },
+  never: { id: 'never', reason: 'Never fires', score: 10, when: 'max_kw < 0' },
+};
 
 const ruleSet: CompiledRuleSet = {
   id: 'test',
@@ -110,6 +119,8 @@ describe('the ScoreBatchResponse of scored blocks', () => {
       ],
       // Rules in file order; a rule that never fired is left out; zero counts too.
       summary: { total: 5, green: 2, yellow: 1, red: 1, gray: 1, ruleHits: { night: 3, park: 1, big: 1 } },
+      // The rules the reasons name, once each, in file order (not reason order: park is named first in d's reasons).
+      rules: [RULE_INFO_JSON.night, RULE_INFO_JSON.park, RULE_INFO_JSON.big],
     });
     expect(Object.keys(response.summary!.ruleHits!)).toEqual(['night', 'park', 'big']);
   });
@@ -118,6 +129,29 @@ describe('the ScoreBatchResponse of scored blocks', () => {
     const response = buildScoreBatchResponse(ruleSet, blocks(), { flaggedOnly: true });
     expect(response.results.map((result) => result.id ?? '')).toEqual(['a', 'b', '']);
     expect(response.summary).toMatchObject({ total: 5, green: 2 });
+    // park fired only for d, which is GREEN and left out: the response names it nowhere.
+    expect(response.summary!.ruleHits).toMatchObject({ park: 1 });
+    expect(json(response).rules).toEqual([RULE_INFO_JSON.night, RULE_INFO_JSON.big]);
+  });
+
+  it('describes each named rule in the binary form too, its score as a float32', () => {
+    const decoded = gridcode.v1.ScoreBatchResponse.decode(encodeResponse(buildScoreBatchResponse(ruleSet, blocks())));
+    expect(decoded.rules.map((rule) => gridcode.v1.RuleInfo.toObject(rule as gridcode.v1.RuleInfo, { defaults: true }))).toEqual([
+      { id: 'night', reason: 'Most of the energy at night', score: 50, effect: '', when: 'night_share > 0.4' },
+      { id: 'park', reason: '', score: 0, effect: 'exempt', when: 'zone == industrial_park' },
+      { id: 'big', reason: 'A "big" mean load', score: Math.fround(30.3), effect: '', when: 'mean_kw > 3 * capacity_kw' },
+    ]);
+  });
+
+  it('names no rules when no result has reasons', () => {
+    const quiet = [{ scored: block(0, [{ code: 1, score: 0, fired: [] }, { code: 4, score: 0, fired: [], note: 'no readings' }]), ids: ['x', 'y'] }];
+    const response = buildScoreBatchResponse(ruleSet, quiet);
+    expect(json(response)).not.toHaveProperty('rules');
+    expect(gridcode.v1.ScoreBatchResponse.decode(encodeResponse(response)).rules).toEqual([]);
+    // Nor when the only results with reasons are GREEN ones left out.
+    const exempt = [{ scored: block(0, [{ code: 1, score: 50, fired: [0, 1] }]), ids: ['z'] }];
+    expect(json(buildScoreBatchResponse(ruleSet, exempt, { flaggedOnly: true }))).not.toHaveProperty('rules');
+    expect(json(buildScoreBatchResponse(ruleSet, exempt)).rules).toEqual([RULE_INFO_JSON.night, RULE_INFO_JSON.park]);
   });
 
   it('gives the feature names and each result\'s values in their order, as float32, NaN for a GRAY consumer', () => {
@@ -170,7 +204,8 @@ describe('the ScoreBatchResponse of scored blocks', () => {
     const chunks = [...responseJsonChunks(response, 2)];
     expect(chunks).toHaveLength(1 + 3 + 1);
     expect(chunks.join('')).toBe(responseJson(response));
-    expect(responseJson(response).split('\n')).toHaveLength(1 + 5 + 1 + 1);
+    // The head; 5 results; the summary up to the rules; 3 rules; the end; the final newline.
+    expect(responseJson(response).split('\n')).toHaveLength(1 + 5 + 1 + 3 + 1 + 1);
   });
 
   it('writes an empty batch as its rule set and an empty summary', () => {

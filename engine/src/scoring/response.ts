@@ -9,7 +9,11 @@
 import { gridcode } from '#gen/scoring.js';
 import { featureNames } from '../catalogue.js';
 import type { CompiledRuleSet } from '../rules/program.js';
+import { float32Json } from './float32-json.js';
+import { ruleInfoJson, ruleInfos } from './rule-info.js';
 import { Code, type ScoredBatch } from './scored-batch.js';
+
+export { float32Json };
 
 export interface ResponseOptions {
   /** Every consumer's feature values, aligned with the response's feature_names. */
@@ -37,6 +41,8 @@ export class ResponseBuilder {
   private readonly counts = { total: 0, green: 0, yellow: 0, red: 0, gray: 0 };
   /** Consumers each rule fired for, by rule id, in file order. */
   private readonly ruleHits = new Map<string, number>();
+  /** named[r] is 1 once rule r is among the reasons of a result in the response (GREEN ones left out by flaggedOnly are not). */
+  private readonly named: Uint8Array;
 
   constructor(
     readonly ruleSet: CompiledRuleSet,
@@ -44,6 +50,7 @@ export class ResponseBuilder {
   ) {
     this.featureNames = options.includeFeatures ? featureNames(ruleSet.templates.names) : [];
     for (const rule of ruleSet.rules) this.ruleHits.set(rule.id, 0);
+    this.named = new Uint8Array(ruleSet.rules.length);
   }
 
   /** Consumers added so far. */
@@ -80,7 +87,10 @@ export class ResponseBuilder {
       const score = Math.fround(scored.scores[c]!);
       if (!Object.is(score, 0)) result.score = score;
       const reasons = scored.reasons(c);
-      if (reasons.length > 0) result.reasons = reasons;
+      if (reasons.length > 0) {
+        result.reasons = reasons;
+        for (let r = 0; r < this.named.length; r++) if (scored.fired[r * count + c]) this.named[r] = 1;
+      }
       if (values) {
         const features = new Array<number>(columns.length);
         for (let f = 0; f < columns.length; f++) features[f] = Math.fround(values[columns[f]! + c]!);
@@ -113,6 +123,8 @@ export class ResponseBuilder {
       summary,
     };
     if (this.featureNames.length > 0) response.featureNames = [...this.featureNames];
+    const rules = ruleInfos(this.ruleSet.rules, this.named);
+    if (rules.length > 0) response.rules = rules;
     return new gridcode.v1.ScoreBatchResponse(response);
   }
 }
@@ -143,7 +155,7 @@ export function encodeResponse(response: gridcode.v1.ScoreBatchResponse.$Propert
  * results, for writing with backpressure: lowerCamelCase names, enums by name,
  * default values left out, floats as the shortest decimal that reads back as
  * the same float32, non-finite ones as "NaN", "Infinity", "-Infinity". One
- * result per line; ends with a newline.
+ * result per line, and one rule per line; ends with a newline.
  */
 export function* responseJsonChunks(response: gridcode.v1.ScoreBatchResponse.$Properties, resultsPerChunk = 1000): Generator<string> {
   const head: string[] = [];
@@ -152,6 +164,8 @@ export function* responseJsonChunks(response: gridcode.v1.ScoreBatchResponse.$Pr
   const tail: string[] = [];
   if (response.summary) tail.push(`"summary":${summaryJson(response.summary)}`);
   if (response.featureNames?.length) tail.push(`"featureNames":${JSON.stringify(response.featureNames)}`);
+  // One rule a line too: a reader finds a code's reasons explained below the results.
+  if (response.rules?.length) tail.push(`"rules":[\n${response.rules.map(ruleInfoJson).join(',\n')}\n]`);
   const results = response.results ?? [];
   if (results.length === 0) {
     yield `{${[...head, ...tail].join(',')}}\n`;
@@ -209,28 +223,6 @@ function enumJson(values: object, value: number): string {
   const name = (values as Record<number, string | undefined>)[value];
   return typeof name === 'string' ? JSON.stringify(name) : String(value);
 }
-
-/**
- * A float field's proto3 JSON: the shortest decimal that reads back as the
- * same float32 (0.3, not 0.30000001192092896), or "NaN", "Infinity", "-Infinity".
- */
-export function float32Json(value: number): string {
-  if (!Number.isFinite(value)) return Number.isNaN(value) ? '"NaN"' : value > 0 ? '"Infinity"' : '"-Infinity"';
-  const f = Math.fround(value);
-  if (Object.is(f, -0)) return '-0';
-  const exact = String(f);
-  if (exact.length <= 8) return exact; // already short: an integer or a value like 0.5
-  // A normal float32 is within 2^-24 (relative) of its shortest decimal, so a
-  // decimal of up to 6 digits that reads back as f is the shortest padded with
-  // zeros; past that, try each length. Subnormals are coarser: try them all.
-  for (let digits = Math.abs(f) < MIN_NORMAL_FLOAT32 ? 1 : 6; digits < 9; digits++) {
-    const candidate = Number(f.toPrecision(digits));
-    if (Math.fround(candidate) === f) return String(candidate);
-  }
-  return String(Number(f.toPrecision(9)));
-}
-
-const MIN_NORMAL_FLOAT32 = 2 ** -126;
 
 function ref(ruleSet: Pick<CompiledRuleSet, 'id' | 'version'>): string {
   return `${ruleSet.id}@${ruleSet.version}`;
