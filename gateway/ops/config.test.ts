@@ -83,6 +83,7 @@ describe('precedence: file < environment < flags', () => {
         GRIDCODE_SHUTDOWN_TIMEOUT_MS: '500',
         GRIDCODE_DRAIN_DELAY_MS: '200',
         GRIDCODE_BODY_IDLE_TIMEOUT_MS: '7000',
+        GRIDCODE_CORS_ORIGINS: 'https://app.example.com',
       },
     });
     expect(config).toEqual({
@@ -104,6 +105,7 @@ describe('precedence: file < environment < flags', () => {
       shutdownTimeoutMs: 500,
       drainDelayMs: 200,
       bodyIdleTimeoutMs: 7000,
+      corsOrigins: ['https://app.example.com'],
     });
   });
 
@@ -217,5 +219,50 @@ describe('loadConfig', () => {
 
   it('answers --help without reading anything', async () => {
     expect((await loadConfig({ argv: ['--help', '--config', '/nonexistent'], env: {} })).help).toBe(true);
+  });
+});
+
+describe('corsOrigins', () => {
+  it('is off by default', () => {
+    expect(resolveConfig({ env: {} }).corsOrigins).toEqual([]);
+  });
+
+  it('takes a comma-separated flag or environment variable, and a list or a string in the file', () => {
+    const flags = parseCommandLine(['--cors-origins', 'https://app.example.com, http://localhost:5173']).values;
+    expect(resolveConfig({ env: {}, flags }).corsOrigins).toEqual(['https://app.example.com', 'http://localhost:5173']);
+    expect(resolveConfig({ env: { GRIDCODE_CORS_ORIGINS: 'https://a.example.org' } }).corsOrigins).toEqual(['https://a.example.org']);
+    const file = { path: '/etc/gridcode/gateway.yaml', values: { cors_origins: ['https://b.example.org', 'https://c.example.org:8443'] } };
+    expect(resolveConfig({ file, env: {} }).corsOrigins).toEqual(['https://b.example.org', 'https://c.example.org:8443']);
+    expect(resolveConfig({ file: { path: '/g.yaml', values: { corsOrigins: '*' } }, env: {} }).corsOrigins).toEqual(['*']);
+    // A flag with nothing in it turns CORS off again.
+    expect(resolveConfig({ env: { GRIDCODE_CORS_ORIGINS: '*' }, flags: parseCommandLine(['--cors-origins', '']).values }).corsOrigins).toEqual([]);
+  });
+
+  it('writes origins as browsers send them: lower case, no default port, once', () => {
+    const flags = parseCommandLine(['--cors-origins', 'HTTPS://App.Example.COM:443,https://app.example.com,http://x.example:80']).values;
+    expect(resolveConfig({ env: {}, flags }).corsOrigins).toEqual(['https://app.example.com', 'http://x.example']);
+  });
+
+  it.each([
+    ['https://app.example.com/', /"https:\/\/app\.example\.com\/" is not an origin: .*no path or trailing slash/],
+    ['https://app.example.com/page', /is not an origin/],
+    ['app.example.com', /is not an origin: give scheme:\/\/host\[:port\]/],
+    ['ftp://files.example.com', /is not an origin/],
+    ['https://user@app.example.com', /is not an origin/],
+    ['null', /is not an origin/],
+    ['https://app.example.com:99999', /is not an origin/],
+    ['*,https://app.example.com', /"\*" allows every origin; give it alone/],
+  ])('refuses %j, naming the setting', (value, message) => {
+    const text = errorOf(() => resolveConfig({ env: {}, flags: parseCommandLine(['--cors-origins', value]).values }));
+    expect(text).toMatch(/^corsOrigins \(--cors-origins\): /);
+    expect(text).toMatch(message);
+  });
+
+  it('refuses a file value that is neither a string nor a list of strings', () => {
+    expect(errorOf(() => resolveConfig({ file: { path: '/g.yaml', values: { corsOrigins: [1] } }, env: {} }))).toMatch(/corsOrigins in \/g\.yaml: expected origins/);
+  });
+
+  it('is in the usage text', () => {
+    expect(USAGE).toMatch(/--cors-origins VALUE\s+.*\[corsOrigins; GRIDCODE_CORS_ORIGINS\]/);
   });
 });

@@ -47,6 +47,8 @@ export interface GatewayConfig {
   readonly drainDelayMs: number;
   /** A request body that stalls this long is deadline_exceeded (0 = never): it would hold its share of maxInflightBytes. */
   readonly bodyIdleTimeoutMs: number;
+  /** Web-page origins (`https://host[:port]`) allowed to call from a browser (CORS), or `['*']`; empty = CORS off. */
+  readonly corsOrigins: readonly string[];
 }
 
 /** A configuration that cannot be used; the message is for the operator, ready to print. */
@@ -55,7 +57,7 @@ export class ConfigError extends Error {
 }
 
 type Key = keyof GatewayConfig;
-type Kind = 'host' | 'port' | 'path' | 'id' | 'count' | 'bytes' | 'boolean' | 'logLevel' | 'ms';
+type Kind = 'host' | 'port' | 'path' | 'id' | 'count' | 'bytes' | 'boolean' | 'logLevel' | 'ms' | 'origins';
 
 interface Option {
   readonly key: Key;
@@ -85,6 +87,7 @@ export const OPTIONS: readonly Option[] = [
   { key: 'shutdownTimeoutMs', kind: 'ms', flag: 'shutdown-timeout-ms', env: ['GRIDCODE_SHUTDOWN_TIMEOUT_MS'], help: 'SIGTERM waits this long for accepted requests' },
   { key: 'bodyIdleTimeoutMs', kind: 'ms', flag: 'body-idle-timeout-ms', env: ['GRIDCODE_BODY_IDLE_TIMEOUT_MS'], help: 'a request body that sends nothing for this long is deadline_exceeded (0 = never)' },
   { key: 'drainDelayMs', kind: 'ms', flag: 'drain-delay-ms', env: ['GRIDCODE_DRAIN_DELAY_MS'], help: 'on SIGTERM, /readyz says 503 this long while requests are still served (less than shutdownTimeoutMs)' },
+  { key: 'corsOrigins', kind: 'origins', flag: 'cors-origins', env: ['GRIDCODE_CORS_ORIGINS'], help: 'web-page origins that may call from a browser (CORS), comma-separated (e.g. https://app.example.com), or * for any; none = CORS off' },
 ];
 
 /** 400 days of 288 readings: the longest curve the engine scores. */
@@ -110,6 +113,7 @@ export function defaultConfig(): GatewayConfig {
     shutdownTimeoutMs: 30_000,
     drainDelayMs: 0,
     bodyIdleTimeoutMs: 15_000,
+    corsOrigins: [],
   };
 }
 
@@ -306,6 +310,39 @@ function convert(option: Option, raw: unknown, where: string, base: string): unk
       if (n === undefined || n < 0 || n > 24 * 3600 * 1000) throw new ConfigError(`${where}: ${show(raw)} is not a number of milliseconds (0 to 86400000)`);
       return n;
     }
+    case 'origins':
+      return origins(text, where);
+  }
+}
+
+/**
+ * CORS origins: a comma-separated string (flag, environment) or a list (file)
+ * of exact origins, or `*` alone. Each is checked and written as browsers
+ * send the Origin header (lower case, no default port), since it is
+ * compared byte for byte; a path, even a lone `/`, is a mistake worth saying.
+ */
+function origins(value: unknown, where: string): string[] {
+  const items = typeof value === 'string' ? value.split(',') : Array.isArray(value) ? value : undefined;
+  if (!items || items.some((item) => typeof item !== 'string')) throw new ConfigError(`${where}: expected origins, comma-separated or a list, got ${show(value)}`);
+  const given = (items as string[]).map((item) => item.trim()).filter((item) => item !== '');
+  if (given.includes('*')) {
+    if (given.some((item) => item !== '*')) throw new ConfigError(`${where}: "*" allows every origin; give it alone, or list the origins without it`);
+    return ['*'];
+  }
+  const out = new Set<string>();
+  for (const item of given) {
+    const url = /^https?:\/\/[^/?#@\s\\]+$/i.test(item) ? parseUrl(item) : undefined;
+    if (!url) throw new ConfigError(`${where}: ${show(item)} is not an origin: give scheme://host[:port] with http or https and no path or trailing slash, e.g. https://app.example.com`);
+    out.add(url.origin);
+  }
+  return [...out];
+}
+
+function parseUrl(text: string): URL | undefined {
+  try {
+    return new URL(text);
+  } catch {
+    return undefined;
   }
 }
 

@@ -2,13 +2,19 @@
 import type { Protocol } from '../service/types.js';
 import type { ProtocolAdapter } from './adapter.js';
 import { connectProtocol } from './connect.js';
-import { grpcWebProtocol } from './grpc-web.js';
+import { grpcWebProtocol, grpcWebTextProtocol } from './grpc-web.js';
 import { grpcProtocol } from './grpc.js';
+import type { Negotiated } from './negotiate.js';
 
 export const PROTOCOLS: Readonly<Record<Protocol, ProtocolAdapter>> = {
   connect: connectProtocol,
   'grpc-web': grpcWebProtocol,
   grpc: grpcProtocol,
 };
+
+/** The adapter for a negotiated Content-Type: gRPC-Web text mode has its own, under the same protocol name. */
+export function adapterOf(negotiated: Negotiated): ProtocolAdapter {
+  return negotiated.text ? grpcWebTextProtocol : PROTOCOLS[negotiated.protocol];
+}
 
 export const SERVICE_NAME = 'gridcode.v1.ScoringService';

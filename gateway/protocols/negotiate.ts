@@ -4,7 +4,16 @@ import type { Protocol, Serialization } from '../service/types.js';
 export interface Negotiated {
   readonly protocol: Protocol;
   readonly serialization: Serialization;
+  /**
+   * gRPC-Web text mode: request and response bodies are base64 (the default
+   * of the `grpc-web` npm client). Still protocol `grpc-web` everywhere else
+   * (metrics, logs, the service): only the adapter's body coding differs.
+   */
+  readonly text?: true;
 }
+
+/** What a gRPC-Web text-mode request is answered with (the type gRPC-Web clients and Envoy use). */
+export const GRPC_WEB_TEXT_CONTENT_TYPE = 'application/grpc-web-text+proto';
 
 const BY_MEDIA_TYPE: Readonly<Record<string, Negotiated>> = {
   'application/proto': { protocol: 'connect', serialization: 'proto' },
@@ -12,6 +21,9 @@ const BY_MEDIA_TYPE: Readonly<Record<string, Negotiated>> = {
   'application/grpc-web': { protocol: 'grpc-web', serialization: 'proto' },
   'application/grpc-web+proto': { protocol: 'grpc-web', serialization: 'proto' },
   'application/grpc-web+json': { protocol: 'grpc-web', serialization: 'json' },
+  // Text mode for protobuf only: PROTOCOL-WEB.md names +proto (and +thrift), no client sends +json.
+  'application/grpc-web-text': { protocol: 'grpc-web', serialization: 'proto', text: true },
+  'application/grpc-web-text+proto': { protocol: 'grpc-web', serialization: 'proto', text: true },
   'application/grpc': { protocol: 'grpc', serialization: 'proto' },
   'application/grpc+proto': { protocol: 'grpc', serialization: 'proto' },
   'application/grpc+json': { protocol: 'grpc', serialization: 'json' },
