@@ -1,12 +1,14 @@
 // The part of autocannon's API the gateway benchmark uses (the package ships no types).
 declare module 'autocannon' {
-  interface Request {
+  export interface Request {
     method?: string;
     path?: string;
     headers?: Record<string, string>;
     body?: Buffer | string;
+    /** Called with each answer to this request; the body is the response bytes as a UTF-8 string. */
+    onResponse?: (status: number, body: string, context: Record<string, unknown>, headers: Record<string, string>) => void;
   }
-  interface Options {
+  export interface Options {
     url: string;
     method?: string;
     headers?: Record<string, string>;
@@ -18,7 +20,7 @@ declare module 'autocannon' {
     timeout?: number;
     pipelining?: number;
   }
-  interface Histogram {
+  export interface Histogram {
     average: number;
     mean: number;
     stddev: number;
@@ -30,11 +32,12 @@ declare module 'autocannon' {
     p99: number;
     total: number;
   }
-  interface Result {
+  export interface Result {
     duration: number;
     latency: Histogram;
     requests: Histogram;
     throughput: Histogram;
+    /** Connection errors and timeouts (timeouts are counted in both). */
     errors: number;
     timeouts: number;
     non2xx: number;

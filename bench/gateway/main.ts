@@ -7,17 +7,23 @@
 // in this process, stage by stage, so the gateway's efficiency (gateway
 // consumers/s ÷ single-thread engine consumers/s) and where the time goes
 // are measured on the same population, minutes apart at most.
+// Each row is sized to the server's limits (fewer connections where their
+// bodies would exceed its byte budget or queue, said in the output), so any
+// answer but ok is unexpected: it is reported by code and, for refusals, by
+// the server's reason, and the exit code is 1 after all rows are printed.
 import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from './target-args.js';
-import autocannon from 'autocannon';
-import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
+import { loadConfig } from '../../gateway/ops/config.js';
+import { formatCounts } from './answers.js';
 import { collect } from './population.js';
 import { InProcessScorer, STAGES, totalSeconds, type StageTimes } from './in-process.js';
-import { loadNow, machineInfo, mib, postBatch, readSummary, RssSampler, SCORE_PATH, startGateway, thousands, type StartedGateway } from './server.js';
+import { loadRow, type LoadTarget } from './load.js';
+import { printReport, unexpectedLines, type Row, type Skipped } from './report.js';
+import { loadNow, machineInfo, mib, RssSampler, startGateway, thousands, type StartedGateway } from './server.js';
 
 const USAGE = `usage: npm run bench:gateway -- [options]
   --batch LIST        consumers per request, comma-separated (default 100,1000,10000)
-  --connections N     concurrent connections (default 4)
+  --connections N     concurrent connections (default 4; fewer for a size whose bodies would exceed the server's limits)
   --duration S        seconds of load per batch size (default 10)
   --days D            days per curve (default 30)
   --points P          readings per day (default 96)
@@ -27,7 +33,8 @@ const USAGE = `usage: npm run bench:gateway -- [options]
   --url URL           use the gateway running at URL (http://host:port) instead of starting one
   --token T           bearer token for --url
   --pid PID           with --url on this machine: sample that process's memory
-  --json              one JSON object on stdout (progress on stderr)`;
+  --json              one JSON object on stdout (progress on stderr)
+exit code: 0; 1 when any answer was not ok (or never came), the row saying which; 2 when the benchmark could not run`;
 
 interface Args extends TargetArgs {
   batches: number[];
@@ -64,27 +71,6 @@ function bodiesFor(size: number): number {
   return Math.max(1, Math.min(20, Math.floor(4000 / size)));
 }
 
-interface Row {
-  batch: number;
-  distinct_bodies: number;
-  body_bytes: number;
-  requests: number;
-  requests_per_s: number;
-  consumers_per_s: number;
-  latency_p50_ms: number;
-  latency_p99_ms: number;
-  latency_max_ms: number;
-  errors: number;
-  non_2xx: number;
-  timeouts: number;
-  engine_consumers_per_s: number;
-  efficiency: number;
-  stage_ms_per_1000: Record<string, number>;
-  response_bytes: number;
-  peak_rss_bytes: number | null;
-  loadavg_after: number[];
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const args = parse(argv);
   if (args === 'help') {
@@ -111,42 +97,39 @@ async function main(argv: readonly string[]): Promise<number> {
   let gateway: StartedGateway | undefined;
   let sampler: RssSampler | undefined;
   const largest = Math.max(...[...populations.values()].map((bodies) => Math.max(...bodies.map((b) => b.length))));
+  let queue: LoadTarget['queue'];
+  let bodyLimit: number | undefined;
   if (args.url === undefined) {
     const extra = ['--max-body-bytes', String(Math.max(64 * 2 ** 20, 2 ** Math.ceil(Math.log2(largest + 1))))];
     if (args.workers !== undefined) extra.push('--workers', String(args.workers));
+    // The limits the gateway will run with, resolved as it resolves them (defaults, GRIDCODE_* variables, these flags): maxQueue and the body limit are not in /metrics.
+    const config = await loadConfig({ argv: extra, env: process.env });
+    queue = { maxQueue: config.maxQueue, splitThresholdBytes: config.splitThresholdBytes };
+    bodyLimit = config.maxBodyBytes;
     gateway = await startGateway(extra);
     log(gateway.readyLine);
+    const raised = config.maxBodyBytes > 64 * 2 ** 20 ? ' (raised by the benchmark from the default 64 MiB to fit its largest body)' : '';
+    log(`its limits: maxInflightBytes ${mib(config.maxInflightBytes)}, maxBodyBytes ${mib(config.maxBodyBytes)}${raised}, maxQueue ${config.maxQueue}; each size is run with as many connections as they allow, up to ${args.connections}`);
   } else if (largest > 64 * 2 ** 20) {
     log(`note: the largest body is ${mib(largest)}; the gateway's maxBodyBytes must allow it (the default is 64 MiB)`);
   }
   const pid = gateway?.pid ?? args.pid;
   if (pid !== undefined) sampler = new RssSampler(pid).start();
-  const url = new URL(gateway?.url ?? args.url!);
-  const headers: Record<string, string> = { 'content-type': 'application/proto' };
-  if (args.token) headers['authorization'] = `Bearer ${args.token}`;
+  const target: LoadTarget = { url: new URL(gateway?.url ?? args.url!), token: args.token, connections: args.connections, duration: args.duration, bodyLimit, queue, log };
 
   const scorer = await InProcessScorer.load();
   const rows: Row[] = [];
+  const skipped: Skipped[] = [];
   try {
     for (const size of args.batches) {
       const bodies = populations.get(size)!;
-      // One request first, checked: every consumer comes back with a code.
-      // A fresh connection: a kept-alive one may have been closed by the server while this process was busy timing the engine.
-      const agent = new Agent({ keepAlive: false });
-      const check = await postBatch(agent, url, bodies[0]!, args.token);
-      agent.destroy();
-      if (check.status !== 200) throw new Error(`the gateway answered ${check.status}: ${check.body.toString('utf8').slice(0, 300)}`);
-      const summary = readSummary(check.body);
-      if (summary.total !== size) throw new Error(`the response counts ${summary.total} consumers of ${size}`);
-
-      const result = await autocannon({
-        url: url.origin,
-        connections: args.connections,
-        duration: args.duration,
-        timeout: 120,
-        requests: bodies.map((body) => ({ method: 'POST', path: SCORE_PATH, headers, body: Buffer.from(body.buffer, body.byteOffset, body.byteLength) })),
-      });
-      const ok = result['2xx'];
+      const load = await loadRow(target, size, bodies);
+      if (load.kind === 'skipped') {
+        skipped.push({ batch: size, body_bytes: Math.max(...bodies.map((b) => b.length)), reason: load.reason, unexpected: load.unexpected });
+        continue;
+      }
+      const { result, answers } = load;
+      const ok = answers.ok;
       const consumersPerS = (ok * size) / result.duration;
 
       // The engine alone on the same bytes, single thread, in this process.
@@ -158,6 +141,8 @@ async function main(argv: readonly string[]): Promise<number> {
       sampler?.sample();
       const row: Row = {
         batch: size,
+        connections: load.connections,
+        sizing: [...load.sizing],
         distinct_bodies: bodies.length,
         body_bytes: bodies[0]!.length,
         requests: ok,
@@ -169,6 +154,10 @@ async function main(argv: readonly string[]): Promise<number> {
         errors: result.errors,
         non_2xx: result.non2xx,
         timeouts: result.timeouts,
+        answers: answers.toJSON(),
+        refused_by_reason: load.refused ?? null,
+        server_codes: load.serverCodes ?? null,
+        unexpected: [...load.unexpected],
         engine_consumers_per_s: Math.round(engineRate),
         efficiency: round(consumersPerS / engineRate, 2),
         stage_ms_per_1000: stageMs,
@@ -178,10 +167,12 @@ async function main(argv: readonly string[]): Promise<number> {
       };
       rows.push(row);
       log(
-        `batch ${size}: ${thousands(row.consumers_per_s)} consumers/s, ${row.requests_per_s} req/s, p50 ${row.latency_p50_ms} ms, p99 ${row.latency_p99_ms} ms, ` +
-          `errors ${row.errors + row.non_2xx + row.timeouts}; engine alone ${thousands(row.engine_consumers_per_s)}/s, efficiency ${row.efficiency}` +
+        `batch ${size}: ${thousands(row.consumers_per_s)} consumers/s, ${row.requests_per_s} req/s over ${row.connections} connection${row.connections === 1 ? '' : 's'}, p50 ${row.latency_p50_ms} ms, p99 ${row.latency_p99_ms} ms; ` +
+          `answers ${formatCounts(row.answers)}${row.errors > 0 ? `, ${row.errors} without an answer (${row.timeouts} timed out)` : ''}; refused by the server: ${row.refused_by_reason ? formatCounts(row.refused_by_reason) : 'not read'}; ` +
+          `engine alone ${thousands(row.engine_consumers_per_s)}/s, efficiency ${row.efficiency}` +
           (row.peak_rss_bytes ? `; server peak RSS so far ${mib(row.peak_rss_bytes)}` : ''),
       );
+      for (const u of row.unexpected) log(`batch ${size}: UNEXPECTED: ${u}`);
     }
   } finally {
     sampler?.stop();
@@ -192,6 +183,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
 
   const peak = sampler ? sampler.peak : null;
+  const unexpected = unexpectedLines(rows, skipped);
   const output = {
     bench: 'gateway',
     date: new Date().toISOString(),
@@ -205,50 +197,20 @@ async function main(argv: readonly string[]): Promise<number> {
     points_per_day: args.points,
     peak_rss_bytes: peak,
     rows,
+    skipped,
+    unexpected,
   };
-  if (args.json) {
-    process.stdout.write(JSON.stringify(output) + '\n');
-    return 0;
-  }
-  const table: string[][] = [
-    ['batch', 'consumers/s', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'engine 1 thread/s', 'efficiency'],
-    ...rows.map((r) => [
-      thousands(r.batch),
-      thousands(r.consumers_per_s),
-      String(r.requests_per_s),
-      String(r.latency_p50_ms),
-      String(r.latency_p99_ms),
-      String(r.errors + r.non_2xx + r.timeouts),
-      thousands(r.engine_consumers_per_s),
-      r.efficiency.toFixed(2),
-    ]),
-  ];
-  log('');
-  log(formatTable(table));
-  log(`\nserver peak RSS: ${peak === null ? 'not measured (no pid)' : mib(peak)} (VmHWM of the gateway process, workers included)`);
-  log(`load: ${args.connections} connections × ${args.duration} s per size, HTTP/1.1 keep-alive, Connect proto; autocannon runs in this process on the same machine`);
-  log('efficiency = gateway consumers/s ÷ single-thread engine consumers/s (the whole worker job in one thread: scan, features, rules, results, encode)');
-  log('\nwhere one thread spends its time, ms per 1,000 consumers (in-process, same bytes):');
-  const stageTable = [
-    ['batch', ...STAGES, 'total', '(wire scan, part of features)', 'gateway p50 per 1,000'],
-    ...rows.map((r) => {
-      const total = STAGES.reduce((sum, s) => sum + (r.stage_ms_per_1000[s] ?? 0), 0);
-      return [thousands(r.batch), ...STAGES.map((s) => (r.stage_ms_per_1000[s] ?? 0).toFixed(1)), total.toFixed(1), (r.stage_ms_per_1000['wire_scan_in_features'] ?? 0).toFixed(1), ((r.latency_p50_ms / r.batch) * 1000).toFixed(1)];
-    }),
-  ];
-  log(formatTable(stageTable));
-  log(`\nload average at the end: ${output.loadavg_end.join(' ')}`);
-  return 0;
+  if (args.json) process.stdout.write(JSON.stringify(output) + '\n');
+  else printReport(log, rows, skipped, peak, { connections: args.connections, duration: args.duration }, output.loadavg_end);
+  if (unexpected.length === 0) return 0;
+  // Last, after every row: the verdict a script or CI reads with the exit code.
+  process.stderr.write(`\nbench:gateway: ${unexpected.length} unexpected outcome${unexpected.length === 1 ? '' : 's'} (the load was sized to the server's limits, so every answer should be ok):\n${unexpected.map((u) => `  ${u}`).join('\n')}\n`);
+  return 1;
 }
 
 function round(x: number, digits: number): number {
   const f = 10 ** digits;
   return Math.round(x * f) / f;
-}
-
-export function formatTable(rows: readonly (readonly string[])[]): string {
-  const widths = rows[0]!.map((_, i) => Math.max(...rows.map((r) => (r[i] ?? '').length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? cell.padEnd(widths[i]!) : cell.padStart(widths[i]!))).join('  ')).join('\n');
 }
 
 main(process.argv.slice(2)).then(
