@@ -215,8 +215,9 @@ describe('body limits', () => {
   it('refuses a Content-Length over the limit at once', async () => {
     const { app, calls } = setup({ limits: { maxBodyBytes: 100 } });
     const res = await post(app, new Uint8Array(101), { 'content-type': 'application/proto', 'content-length': '101' });
-    expect(res.status).toBe(429);
-    expect(await res.json()).toMatchObject({ code: 'resource_exhausted' });
+    // invalid_argument, not the retryable resource_exhausted: the same request can never succeed.
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'invalid_argument', message: expect.stringContaining('limit of 100 bytes') });
     expect(calls).toHaveLength(0);
   });
 
@@ -236,17 +237,17 @@ describe('body limits', () => {
       headers: { 'content-type': 'application/proto', authorization: 'Bearer good' },
       duplex: 'half',
     } as RequestInit);
-    expect(res.status).toBe(429);
+    expect(res.status).toBe(400);
     expect(pulled).toBeLessThan(10);
   });
 
-  it('limits the decompressed size (zip bomb → resource_exhausted)', async () => {
+  it('limits the decompressed size (zip bomb → invalid_argument naming the limit)', async () => {
     const { app } = setup({ limits: { maxBodyBytes: 64 * 1024 } });
     const bomb = gzipSync(new Uint8Array(10 * 1024 * 1024));
     expect(bomb.byteLength).toBeLessThan(64 * 1024);
     const res = await post(app, bomb, { 'content-type': 'application/proto', 'content-encoding': 'gzip' });
-    expect(res.status).toBe(429);
-    expect(await res.json()).toMatchObject({ code: 'resource_exhausted' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'invalid_argument', message: expect.stringContaining(`limit of ${64 * 1024} bytes`) });
   });
 
   it('reads into buffers from the injected allocate', async () => {

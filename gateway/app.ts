@@ -1,11 +1,14 @@
 // The HTTP app: a small core that receives its parts as options. Serves the
 // RPCs at POST /gridcode.v1.ScoringService/<Method> in Connect and gRPC-Web
 // (and gRPC when served over HTTP/2 by grpc-server.ts), plus /healthz,
-// /readyz and /metrics.
+// /readyz and /metrics, and on gRPC the standard health and reflection
+// services (grpc-services/).
 import { Hono, type MiddlewareHandler } from 'hono';
 import { admission, type RefusalReason } from './middleware/admission/index.js';
+import { mountGrpcServices, type GrpcServicesOptions } from './grpc-services/index.js';
 import { auth, type Authenticate } from './middleware/auth/index.js';
 import { bodyLimit } from './middleware/body-limit/index.js';
+import { cors, type CorsOptions } from './middleware/cors/index.js';
 import { deadline } from './middleware/deadline/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { rpc } from './middleware/rpc/index.js';
@@ -51,8 +54,15 @@ export interface AppOptions {
   readonly allocate?: Allocate;
   /** Request bytes accepted requests may hold; without it only the body limit and the pool's queue bound them. */
   readonly admission?: { readonly budget: ByteBudget; readonly onRefuse?: (reason: RefusalReason) => void };
+  /**
+   * grpc.health.v1.Health and server reflection, over gRPC on HTTP/2 only and
+   * without authentication (gateway/grpc-services/); without it they are not mounted.
+   */
+  readonly grpcServices?: Omit<GrpcServicesOptions, 'logger'>;
   /** More routes, mounted before the RPC routes. */
   readonly extraRoutes?: (app: Hono<GatewayEnv>) => void;
+  /** CORS for web pages on these origins (or `*`); without it (or with none) no CORS headers and preflights get 405. */
+  readonly cors?: CorsOptions;
 }
 
 export const consoleLogger: GatewayLogger = {
@@ -79,14 +89,18 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
       return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), 200, { 'content-type': contentType });
     });
   }
+  if (options.grpcServices) mountGrpcServices(app, { ...options.grpcServices, logger });
   options.extraRoutes?.(app);
 
+  // Before the RPC route and the 405 below: a preflight is answered here.
+  if (options.cors && options.cors.origins.length > 0) app.use('/:service/:method', cors(options.cors));
   app.post(
     '/:service/:method',
     rpc({ observe: options.observe, logger }),
     deadline(),
-    bodyLimit({ maxBytes: options.limits?.maxBodyBytes }),
+    // Authentication first: only an authenticated caller's early answer is worth reading its body for (protocols/unread-body.ts).
     auth({ authenticate: options.authenticate }),
+    bodyLimit({ maxBytes: options.limits?.maxBodyBytes }),
     options.admission ? admission(options.admission) : passThrough,
     unaryHandler({
       service: options.service,

@@ -22,12 +22,14 @@ import { compressionGzip, createConnectTransport, createGrpcTransport, createGrp
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../engine/src/package-root.js';
+import { namedRules, ruleInfoFields, yamlRuleInfos, type RuleInfoFields } from '../tests/support/rule-info.js';
 import { hashToken } from './ops/tenants.js';
 import { loadRegistry } from './protocols/fake-service.fixture.js';
 import { CLI, isBuilt, startGatewayProcess, type GatewayProcess } from './e2e/process.js';
 import { CATEGORY, knownConsumers, populationConsumers, requestInit, requestJson, ZONE, type BatchOptions, type ConsumerData } from './e2e/population.js';
 import { samples, valueOf } from './e2e/prometheus.js';
 import { closeSessions, CONNECT_HTTP_STATUS, connectCall, GRPC_CODE_NAMES, grpcCall, grpcWebCall, type WireOutcome } from './e2e/wire.js';
+import { grpcWebBinaryBody, grpcWebTextCall } from './e2e/grpc-web-text.js';
 
 const built = isBuilt();
 if (!built) console.warn('e2e.test: dist/ is not built, skipping (npm run build)');
@@ -75,6 +77,7 @@ interface ScoreResponse {
   results: ConsumerResult[];
   summary?: Summary;
   featureNames: string[];
+  rules: RuleInfoFields[];
 }
 interface RuleSetInfo {
   id: string;
@@ -84,6 +87,7 @@ interface RuleSetInfo {
   featureNames: string[];
   isDefault: boolean;
   description: string;
+  rules: RuleInfoFields[];
 }
 interface RuleSetError {
   rule: string;
@@ -389,6 +393,9 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
       expect([r.id, r.evidence.map((e) => e.rule)]).toEqual([r.id, r.reasons]);
     }
     expect(reference.results.some((r) => r.features.some((f) => Number.isNaN(f)))).toBe(true); // undefined features travel as NaN
+    // Each rule the results name, once, in file order, as rules/default.yaml says.
+    expect(reference.rules.map(ruleInfoFields)).toEqual(namedRules(yamlRuleInfos(sources.defaultSource), reference.results));
+    expect(reference.rules.length).toBeGreaterThan(3);
 
     for (const [name, response] of Object.entries(responses)) {
       expect({ name, response }).toEqual({ name, response: reference });
@@ -411,9 +418,12 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
     const ruleHits: Record<string, number> = {};
     for (const part of parts) for (const [rule, n] of Object.entries(part.summary!.ruleHits)) ruleHits[rule] = (ruleHits[rule] ?? 0) + n;
     const sum = (key: 'total' | 'green' | 'yellow' | 'red' | 'gray') => parts.reduce((n, p) => n + p.summary![key], 0);
+    // Each rule any part names, once, in file order.
+    const described = new Map(parts.flatMap((p) => p.rules.map((rule) => [rule.id, rule] as const)));
     const merged = {
       ...parts[0]!,
       results: parts.flatMap((p) => p.results),
+      rules: yamlRuleInfos(sources.defaultSource).flatMap((rule) => described.get(rule.id) ?? []),
       summary: { ...parts[0]!.summary!, total: sum('total'), green: sum('green'), yellow: sum('yellow'), red: sum('red'), gray: sum('gray'), ruleHits },
     };
     expect(merged.summary.total).toBe(split.length);
@@ -475,6 +485,8 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
       expect(info.ruleIds).toContain('licensed-park-enterprise');
       expect(info.featureNames).toContain('mean_kw');
       expect(info.description).toMatch(/Baseline criteria/);
+      // Every rule, in file order, as the rule file says.
+      expect(info.rules.map(ruleInfoFields)).toEqual(yamlRuleInfos(sources.defaultSource));
     });
 
     it.each(CLIENT_NAMES)('%s: ValidateRuleSet reports the three mistakes of a draft with line and column', async (name) => {
@@ -538,13 +550,15 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
       expect(gzipped.code).toBe('ok');
     });
 
-    it.each(CLIENT_NAMES)('%s: resource_exhausted for a body over the limit, raw or inflated', async (name) => {
+    it.each(CLIENT_NAMES)('%s: invalid_argument naming the limit for a body over it, raw or inflated', async (name) => {
       // Each on new connections: see 'HTTP/2 connections' below for what an early answer does to a gRPC connection.
       const outcome = await call(name, 'ValidateRuleSet', { source: `# ${'x'.repeat(MAX_BODY)}` }, { headers: AUTH_A }, {});
-      expect([name, outcome.code]).toEqual([name, 'resource_exhausted']);
+      expect([name, outcome.code]).toEqual([name, 'invalid_argument']);
+      expect(outcome.message).toContain(`limit of ${MAX_BODY} bytes`);
       // A gzip body far under the limit that inflates beyond it.
       const bomb = await call(name, 'ScoreBatch', zeroBatch(), { headers: AUTH_A }, { sendCompression: compressionGzip, compressMinBytes: 0 });
-      expect([name, bomb.code]).toEqual([name, 'resource_exhausted']);
+      expect([name, bomb.code]).toEqual([name, 'invalid_argument']);
+      expect(bomb.message).toContain(`limit of ${MAX_BODY} bytes`);
     });
 
     it.each(CLIENT_NAMES)('%s: deadline_exceeded with timeoutMs 1 on a big batch', async (name) => {
@@ -632,14 +646,15 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
         countScored(decodeJsonResponse(ok.body));
       });
 
-      it('resource_exhausted for a body over the limit, in every protocol', async () => {
+      it('invalid_argument (never the retryable resource_exhausted) for a body over the limit, in every protocol', async () => {
         closeSessions(); // each on a new HTTP/2 connection: see 'HTTP/2 connections'
         const over = overLimitBody();
         const connect = await wire('ScoreBatch', 'connect', connectCall(gw.base, 'ScoreBatch', over, { 'content-type': 'application/proto', ...AUTH_A }));
         const grpcWeb = await wire('ScoreBatch', 'grpc-web', grpcWebCall(gw.base, 'ScoreBatch', over, AUTH_A));
         const grpc = await wire('ScoreBatch', 'grpc', grpcCall(gw.h2, 'ScoreBatch', over, AUTH_A));
-        expect([connect.httpStatus, connect.code]).toEqual([429, 'resource_exhausted']);
-        expect([grpcWeb.code, grpc.code]).toEqual(['resource_exhausted', 'resource_exhausted']);
+        expect([connect.httpStatus, connect.code]).toEqual([400, 'invalid_argument']);
+        expect([grpcWeb.code, grpc.code]).toEqual(['invalid_argument', 'invalid_argument']);
+        for (const outcome of [connect, grpcWeb, grpc]) expect(outcome.message).toMatch(/larger than the limit of \d+ bytes/);
       });
 
       it('deadline_exceeded from the server for a deadline that passes while a big batch is read or scored', async () => {
@@ -660,6 +675,31 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
 
   // An HTTP/2 request that the server answers before reading its whole body, or
   // that the client gives up mid-upload (see gateway/protocols/http2-upload.ts).
+  describe('gRPC-Web text mode, as the grpc-web npm client sends it', () => {
+    it('answers a batch sent in padded base64 chunks with the binary gRPC-Web answer, base64', async () => {
+      const proto = requestBytes(scoreOptions, realistic);
+      // Chunks of 1000 bytes: each ends in "==" padding, inside the body.
+      const text = await grpcWebTextCall(gw.base, 'ScoreBatch', proto, AUTH_A, 1000);
+      count('ScoreBatch', 'grpc-web', text.code);
+      const binary = await grpcWebBinaryBody(gw.base, 'ScoreBatch', proto, AUTH_A);
+      count('ScoreBatch', 'grpc-web', 'ok');
+      expect([text.httpStatus, text.code, text.contentType]).toEqual([200, 'ok', 'application/grpc-web-text+proto']);
+      expect(text.decoded).toEqual(binary);
+      const response = decodeResponse(text.body);
+      expect(response.results.map((r) => r.id)).toEqual(realistic.map((c) => c.id));
+      countScored(response);
+      countScored(response); // and the binary call's
+    });
+
+    it('sends errors in base64 too: a rule set that does not exist, and a body that is not base64', async () => {
+      const unknown = await grpcWebTextCall(gw.base, 'ScoreBatch', requestBytes({ ...scoreOptions, ruleSet: 'nope' }, tinyConsumers), AUTH_A);
+      count('ScoreBatch', 'grpc-web', unknown.code);
+      expect([unknown.httpStatus, unknown.code, unknown.contentType]).toEqual([200, 'not_found', 'application/grpc-web-text+proto']);
+      const garbled = await wire('ScoreBatch', 'grpc-web', grpcWebTextCall(gw.base, 'ScoreBatch', 'AAAA*AAA', AUTH_A));
+      expect([garbled.code, garbled.message]).toEqual(['invalid_argument', expect.stringMatching(/not valid base64/)]);
+    });
+  });
+
   describe('HTTP/2 connections', () => {
     // Node's http2 client refuses an answer (ENHANCE_YOUR_CALM) while over 10 MB
     // of its upload is queued, and never un-counts what a destroyed stream had
@@ -679,10 +719,10 @@ describe.skipIf(!built)('the built gateway with real clients', () => {
         }
       }
       // What the server may have counted (a stream it refused never reached the app).
-      count('ScoreBatch', 'grpc', 'resource_exhausted', false);
-      count('ScoreBatch', 'grpc', 'resource_exhausted', false);
+      count('ScoreBatch', 'grpc', 'invalid_argument', false);
+      count('ScoreBatch', 'grpc', 'invalid_argument', false);
       count('ListRuleSets', 'grpc', 'ok', false);
-      expect(outcomes).toEqual(['resource_exhausted', 'resource_exhausted', 'ok']);
+      expect(outcomes).toEqual(['invalid_argument', 'invalid_argument', 'ok']);
     });
 
     // stream.close(NGHTTP2_CANCEL) ends the body (END_STREAM) before it resets the

@@ -144,10 +144,11 @@ describe.each(Object.keys(transports))('%s client', (name) => {
     await vi.waitFor(() => expect(calls.slice(before).find((c) => c.abortReason)?.abortReason).toBeDefined());
   });
 
-  it('gets resource_exhausted for a body over the limit', async () => {
+  it('gets invalid_argument for a body over the limit', async () => {
     const err = await connectError(client(make).validateRuleSet!({ source: 'y'.repeat(MAX_BODY + 10) }, auth));
     // gzip senders squeeze the repeated text under the limit on the wire; the decompressed size is still limited.
-    expect(err.code).toBe(Code.ResourceExhausted);
+    expect(err.code).toBe(Code.InvalidArgument);
+    expect(err.rawMessage).toContain(`limit of ${MAX_BODY} bytes`);
   });
 });
 
@@ -239,7 +240,7 @@ describe('HTTP/1.1 server', () => {
       headers: { 'content-type': 'application/proto', authorization: 'Bearer good' },
       body: new Uint8Array(MAX_BODY + 1),
     });
-    expect(res.status).toBe(429);
-    expect(await res.json()).toMatchObject({ code: 'resource_exhausted' });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({ code: 'invalid_argument' });
   });
 });

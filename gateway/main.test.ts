@@ -156,6 +156,23 @@ describe.skipIf(!built)('node dist/gateway/main.js', () => {
     }
   });
 
+  it('with --cors-origins: pages on those origins may call from a browser, others get no CORS headers', async () => {
+    const page = 'http://localhost:5173';
+    const gw = await start(['--cors-origins', `${page}, https://inspect.example.org`, '--log-level', 'warn']);
+    const preflight = await fetch(gw.base + SCORE, { method: 'OPTIONS', headers: { origin: page, 'access-control-request-method': 'POST', 'access-control-request-headers': 'content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(preflight.headers.get('access-control-allow-origin')).toBe(page);
+    const allowed = await score(gw.base, { origin: page });
+    expect([allowed.status, allowed.headers.get('access-control-allow-origin')]).toEqual([200, page]);
+    const other = await score(gw.base, { origin: 'https://elsewhere.example.com' });
+    expect([other.status, other.headers.get('access-control-allow-origin')]).toEqual([200, null]);
+    gw.child.kill('SIGTERM');
+    expect(await gw.exit).toBe(0);
+    const bad = spawnSync(process.execPath, [MAIN, '--cors-origins', 'https://inspect.example.org/'], { encoding: 'utf8' });
+    expect(bad.status).toBe(2);
+    expect(bad.stderr).toContain('corsOrigins (--cors-origins): "https://inspect.example.org/" is not an origin');
+  });
+
   it('refuses a bad configuration with a clear message and status 2', () => {
     const port = spawnSync(process.execPath, [MAIN, '--port', '70000'], { encoding: 'utf8' });
     expect(port.status).toBe(2);

@@ -4,19 +4,22 @@
 // and gRPC over h2c on `grpcPort`. Prints one line on stdout when ready;
 // everything else is JSON log lines on stderr.
 //
-// SIGTERM (or SIGINT): /readyz turns 503 first; after drainDelayMs (during
-// which requests are still served, so that load balancers that poll /readyz
-// stop sending before anything is refused) the servers stop accepting
-// connections, HTTP/2 clients get GOAWAY and HTTP/1.1 keep-alive connections
-// are closed as they go idle, so no new request starts (one that races in on
-// an open HTTP/1.1 connection gets 503 unavailable); every accepted request
-// completes; then the pool and the registry close and the process exits 0.
+// SIGTERM (or SIGINT): /readyz turns 503 (and grpc.health.v1.Health
+// NOT_SERVING) first; after drainDelayMs (during which requests are still
+// served, so that load balancers that poll /readyz stop sending before
+// anything is refused) the servers stop accepting connections, HTTP/2 clients
+// get GOAWAY, open health Watch and reflection calls end (unavailable), and
+// HTTP/1.1 keep-alive connections are closed as they go idle, so no new
+// request starts (one that races in on an open HTTP/1.1 connection gets 503
+// unavailable); every accepted request completes; then the pool and the
+// registry close and the process exits 0.
 // After shutdownTimeoutMs it gives up on what is left and exits 1. SIGHUP
 // rereads the rule-set directory and the tokens file.
 import { realpathSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { compileEngine, RuleSetRegistry, ruleSetRef } from '../engine/src/index.js';
 import { createApp } from './app.js';
+import { HealthStatus } from './grpc-services/index.js';
 import { openListeners, type ServingPhase } from './listeners.js';
 import { ConfigError, USAGE, loadConfig, type GatewayConfig } from './ops/config.js';
 import { createLogger, logRequest, registryLogger, type Logger } from './ops/logger.js';
@@ -46,6 +49,9 @@ export interface Gateway {
   /** SIGTERM: drains and closes everything; resolves to the exit status (0, or 1 after the hard timeout). */
   shutdown(reason?: string): Promise<number>;
 }
+
+/** How often grpc.health.v1.Health rereads readiness (it also follows each shutdown phase at once). */
+const HEALTH_POLL_MS = 250;
 
 export interface StartOptions {
   readonly logger?: Logger;
@@ -109,6 +115,14 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       admission: () => ({ inFlight: budget.inFlight, limit: budget.limit, peak: budget.peak }),
     });
 
+    // grpc.health.v1.Health follows readiness: polled, since readiness has several sources (the rule-set registry
+    // among them), and set at once on each shutdown phase; `stopped` ends open Watch calls so they never hold the drain.
+    const health = new HealthStatus();
+    const refreshHealth = () => health.set(phase === 'draining' ? 'stopped' : isReady() ? 'serving' : 'not-serving');
+    const healthPoll = setInterval(refreshHealth, HEALTH_POLL_MS);
+    healthPoll.unref();
+    closers.push(async () => clearInterval(healthPoll));
+
     const appLogger = logger.child({ component: 'http' });
     const app = createApp({
       service,
@@ -124,12 +138,16 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
       allocate: (length) => service.allocateBody(length),
       admission: { budget, onRefuse: (reason) => metrics.observeRefusal(reason) },
+      grpcServices: { health },
+      ...(config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
     });
+    if (config.corsOrigins.length > 0) logger.info('CORS: web pages on these origins may call from a browser', { origins: config.corsOrigins });
 
     const listeners = await openListeners(app, { host: config.host, port: config.port, grpcPort: config.grpcPort, phase: () => phase });
     closers.push(() => listeners.drain());
     const { port, grpcPort } = listeners;
     listening = true;
+    refreshHealth();
 
     const addresses: GatewayAddresses = { host: config.host, port, grpcPort };
     const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
@@ -162,12 +180,15 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       shutdown(reason = 'shutdown') {
         shutdownPromise ??= (async () => {
           phase = 'not-ready';
+          refreshHealth();
           const started = performance.now();
           if (config.drainDelayMs > 0) {
             logger.info('not ready: still serving until the drain delay ends', { reason, drainDelayMs: config.drainDelayMs });
             await new Promise((resolve) => setTimeout(resolve, config.drainDelayMs));
           }
           phase = 'draining';
+          clearInterval(healthPoll);
+          refreshHealth();
           logger.info('draining: not ready, no new requests', { reason, ...listeners.counts() });
           let timedOut = false;
           let giveUp: () => void = () => {};

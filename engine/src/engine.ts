@@ -184,7 +184,7 @@ export class FeatureEngine {
     if (needed > this.maxMemoryBytes || !wasm.layoutBatch(count, readings, water, T, points, header.startWeekday)) {
       // Rounded up, so that the need never reads as equal to the cap.
       const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
-      throw new BatchError('resource_exhausted', `batch of ${count} consumers and ${readings} readings needs ${mib(needed)} MiB of engine memory; the cap is ${Math.floor(this.maxMemoryBytes / 2 ** 20)} MiB: send fewer consumers per batch`);
+      throw new BatchError('invalid_argument', `batch of ${count} consumers and ${readings} readings needs ${mib(needed)} MiB of engine memory; the cap is ${Math.floor(this.maxMemoryBytes / 2 ** 20)} MiB: send fewer consumers per batch`);
     }
     const buffer = wasm.memory.buffer;
     new Int32Array(buffer, wasm.readingOffsets(), count).set(readingOffset);

@@ -1,7 +1,7 @@
 // Errors that fail a whole batch. A bad consumer never throws: it becomes an
 // unusable consumer with a note (GRAY later). Codes are the closed set of
 // ../shared/spec/api.md; the gateway maps them to HTTP and gRPC status.
-export type BatchErrorCode = 'invalid_argument' | 'resource_exhausted' | 'not_found' | 'internal';
+export type BatchErrorCode = 'invalid_argument' | 'not_found' | 'internal';
 
 export class BatchError extends Error {
   override readonly name = 'BatchError';

@@ -34,7 +34,7 @@ describe('readBody', () => {
   it('refuses a Content-Length over the limit before reading', async () => {
     const allocate = vi.fn((n: number) => new ArrayBuffer(n));
     const source = web([bytes(1)]);
-    await expect(readBody(source, { contentLength: 11, maxBytes: 10, allocate })).rejects.toMatchObject({ code: 'resource_exhausted' });
+    await expect(readBody(source, { contentLength: 11, maxBytes: 10, allocate })).rejects.toMatchObject({ code: 'invalid_argument' });
     expect(allocate).not.toHaveBeenCalled();
   });
 
@@ -47,7 +47,7 @@ describe('readBody', () => {
         this.push(Buffer.alloc(100));
       },
     });
-    await expect(readBody(stream, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'resource_exhausted' });
+    await expect(readBody(stream, { maxBytes: 1000 })).rejects.toMatchObject({ code: 'invalid_argument' });
     expect(stream.destroyed).toBe(false);
     expect(stream.isPaused()).toBe(true);
     expect(produced).toBeLessThan(50);
@@ -91,7 +91,7 @@ describe('readBody', () => {
     await expect(readBody(stalled, { maxBytes: 100, idleTimeoutMs: 30 })).rejects.toMatchObject({ code: 'deadline_exceeded', message: 'no part of the request body arrived for 30 ms' });
     vi.useFakeTimers();
     try {
-      await expect(readBody(web([bytes(1)]), { contentLength: 200, maxBytes: 100, idleTimeoutMs: 60_000 })).rejects.toMatchObject({ code: 'resource_exhausted' });
+      await expect(readBody(web([bytes(1)]), { contentLength: 200, maxBytes: 100, idleTimeoutMs: 60_000 })).rejects.toMatchObject({ code: 'invalid_argument' });
       expect(vi.getTimerCount()).toBe(0);
     } finally {
       vi.useRealTimers();

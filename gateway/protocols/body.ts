@@ -43,10 +43,14 @@ export interface Body {
   readonly bytes: Uint8Array;
 }
 
-/** A body over the size limit: the one refusal an HTTP/2 upload is read to its end for (see pumpNode). */
+/**
+ * A body over the size limit: the one refusal an HTTP/2 upload is read to its
+ * end for (see pumpNode). `invalid_argument`, not the retryable
+ * `resource_exhausted`: the same request can never succeed (api.md, Errors).
+ */
 export class BodyTooLargeError extends ServiceError {
   constructor(readonly maxBytes: number) {
-    super('resource_exhausted', `the request body is larger than the limit of ${maxBytes} bytes`);
+    super('invalid_argument', `the request body is larger than the limit of ${maxBytes} bytes (maxBodyBytes); send fewer consumers per request, or use gzip`);
   }
 }
 
@@ -221,7 +225,7 @@ async function pumpWeb(stream: ReadableStream<Uint8Array>, sink: Sink, signal: A
   }
 }
 
-/** Reads a whole request body within `maxBytes` (`resource_exhausted` beyond it). */
+/** Reads a whole request body within `maxBytes` (`invalid_argument` beyond it). */
 export async function readBody(source: BodySource, options: ReadBodyOptions): Promise<Body> {
   let idle: ReturnType<typeof idleSignal> | undefined;
   const { reserve } = options;

@@ -1,6 +1,6 @@
 // Compression of messages: gzip (and identity) only, through node:zlib's
 // asynchronous API so inflating runs on the thread pool, never the event
-// loop. Inflated output is bounded: a zip bomb is `resource_exhausted`.
+// loop. Inflated output is bounded: a zip bomb is `invalid_argument` (over maxBodyBytes).
 import { promisify } from 'node:util';
 import { createGunzip, gzip as gzipCb } from 'node:zlib';
 import { ServiceError } from '../service/codes.js';
@@ -35,7 +35,7 @@ export function acceptsGzip(value: string | null | undefined): boolean {
 
 /**
  * Inflates gzip data into one buffer from `options.allocate`, at most
- * `options.maxBytes` of it (more is `resource_exhausted`; corrupt data is
+ * `options.maxBytes` of it (more is `invalid_argument`; corrupt data is
  * `invalid_argument`). Each inflated chunk is charged as it comes
  * (`options.charge`, the admission budget, may throw to stop): charged only
  * once whole, many small bombs would each inflate to the limit at once.
@@ -56,7 +56,7 @@ export function inflateInto(input: Uint8Array, options: DecodeOptions): Promise<
     };
     inflater.on('data', (chunk: Buffer) => {
       total += chunk.byteLength;
-      if (total > maxBytes) return fail(new ServiceError('resource_exhausted', `the decompressed message is larger than the limit of ${maxBytes} bytes`));
+      if (total > maxBytes) return fail(new ServiceError('invalid_argument', `the decompressed message is larger than the limit of ${maxBytes} bytes (maxBodyBytes)`));
       try {
         charge?.(chunk.byteLength);
       } catch (error) {

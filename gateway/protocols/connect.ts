@@ -51,7 +51,12 @@ export const connectProtocol: ProtocolAdapter = {
     return {
       code: error.code,
       status: options.unknownProcedure ? UNKNOWN_PROCEDURE_STATUS : httpStatus(error.code),
-      headers: { 'content-type': 'application/json', 'accept-encoding': 'gzip' },
+      headers: {
+        'content-type': 'application/json',
+        'accept-encoding': 'gzip',
+        // RFC 9110 §10.2.3: whole seconds.
+        ...(error.retryAfterMs === undefined ? {} : { 'retry-after': String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))) }),
+      },
       body: new TextEncoder().encode(json),
     };
   },

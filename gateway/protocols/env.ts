@@ -4,6 +4,7 @@ import type { HttpBindings, Http2Bindings } from '@hono/node-server';
 import type { ErrorCode } from '../service/codes.js';
 import type { MethodName, Protocol, Serialization, Tenant } from '../service/types.js';
 import type { ProtocolAdapter } from './adapter.js';
+import type { Delivery } from './http2-reply.js';
 
 /** pino-style: fields first, then the message. */
 export interface GatewayLogger {
@@ -38,6 +39,8 @@ export interface RpcState {
   requestBytes: number;
   /** Set when the reply is written. */
   outcome?: { readonly code: ErrorCode | 'ok'; readonly responseBytes: number };
+  /** Over HTTP/2: settles once the reply is sent whole, or the client reset the stream first. */
+  delivery?: Promise<Delivery>;
 }
 
 /** Set by the admission middleware: charges request bytes to the server's byte budget. */

@@ -66,6 +66,17 @@ export function statusTrailers(code: ErrorCode | 'ok', message?: string): Record
   return trailers;
 }
 
+/**
+ * The status of an error reply, with `grpc-retry-pushback-ms` when the server
+ * asks the client to wait before retrying (gRPC's retry design, A6: clients
+ * with a retry policy honour it).
+ */
+export function errorTrailers(error: ServiceError): Record<string, string> {
+  const trailers = statusTrailers(error.code, error.message);
+  if (error.retryAfterMs !== undefined) trailers['grpc-retry-pushback-ms'] = String(Math.max(0, Math.round(error.retryAfterMs)));
+  return trailers;
+}
+
 /** The message frame of a successful gRPC or gRPC-Web reply and its headers; the two protocols differ only in how the trailers travel. */
 export async function grpcMessageReply(protocol: 'grpc' | 'grpc-web', response: UnaryResponse, headers: Headers, compressMinBytes: number): Promise<{ frame: Uint8Array; headers: Record<string, string> }> {
   const { frame, encoding } = await encodeGrpcMessage(response, headers, compressMinBytes);

@@ -1,8 +1,9 @@
 // gRPC over HTTP/2: the message frame in DATA, grpc-status in real HTTP/2
-// trailers; errors are Trailers-Only (status in the one HEADERS frame).
+// trailers; errors are Trailers-Only (status in the one HEADERS frame, with
+// END_STREAM: see http2-reply.ts).
 import type { ServiceError } from '../service/codes.js';
 import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from './adapter.js';
-import { checkGrpcHeaders, decodeGrpcRequest, grpcMessageReply, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
+import { checkGrpcHeaders, decodeGrpcRequest, errorTrailers, grpcMessageReply, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
 import { contentTypeOf } from './negotiate.js';
 
 export const grpcProtocol: ProtocolAdapter = {
@@ -23,7 +24,7 @@ export const grpcProtocol: ProtocolAdapter = {
       headers: {
         'content-type': contentTypeOf('grpc', options.serialization),
         'grpc-accept-encoding': 'gzip',
-        ...statusTrailers(error.code, error.message),
+        ...errorTrailers(error),
       },
       body: null,
     };

@@ -97,7 +97,7 @@ describe('an h2c server, uploads that end early', () => {
     const over = encodeFrame(0, validateRequest('y'.repeat(UPLOAD)));
     const results = [await grpc(session, over), await grpc(session, over), await grpc(session, over), await grpc(session, encodeFrame(0, validateRequest('ok')))];
     session.destroy();
-    expect(results.map((r) => [r.grpc, r.rst])).toEqual([['8', 0], ['8', 0], ['8', 0], ['0', 0]]);
+    expect(results.map((r) => [r.grpc, r.rst])).toEqual([['3', 0], ['3', 0], ['3', 0], ['0', 0]]);
   });
 
   it('keeps the connection usable after Connect uploads refused on their Content-Length', async () => {
@@ -110,7 +110,7 @@ describe('an h2c server, uploads that end early', () => {
     };
     const results = [await connectCall(), await connectCall(), await connectCall(), await grpc(session, encodeFrame(0, validateRequest('ok')))];
     session.destroy();
-    expect(results.map((r) => [r.http, r.rst])).toEqual([[429, 0], [429, 0], [429, 0], [200, 0]]);
+    expect(results.map((r) => [r.http, r.rst])).toEqual([[400, 0], [400, 0], [400, 0], [200, 0]]);
     expect(results[3]!.grpc).toBe('0');
   });
 

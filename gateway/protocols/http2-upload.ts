@@ -50,8 +50,20 @@ const abandoned = new WeakMap<Http2Session, number>();
  */
 export function abandonUpload(stream: Http2ServerRequest, unread: number): void {
   const session = stream.stream.session;
-  if (!session || session.closed || session.destroyed || unread <= 0) return;
-  const total = (abandoned.get(session) ?? 0) + unread;
+  if (session) noteAbandonedBytes(session, unread);
+}
+
+/**
+ * Counts bytes that Node's HTTP/2 layer keeps counted against a session's
+ * maxSessionMemory although they will never move: the unread rest of a reset
+ * upload (counted by the client) or the unsent part of a reply the client
+ * reset (counted by this server, see http2-reply.ts). Closes the session
+ * gracefully (GOAWAY) once they reach ABANDONED_BYTES_PER_SESSION, before
+ * either side starts refusing streams with ENHANCE_YOUR_CALM.
+ */
+export function noteAbandonedBytes(session: Http2Session, bytes: number): void {
+  if (session.closed || session.destroyed || bytes <= 0) return;
+  const total = (abandoned.get(session) ?? 0) + bytes;
   abandoned.set(session, total);
   if (total >= ABANDONED_BYTES_PER_SESSION) session.close();
 }

@@ -1,12 +1,14 @@
-// Writing an RpcReply: a fetch Response for Connect and gRPC-Web; for gRPC,
-// straight onto the Node Http2ServerResponse so trailers are real HTTP/2
-// trailers (then RESPONSE_ALREADY_SENT tells @hono/node-server to keep out).
+// Writing an RpcReply: over HTTP/2 straight onto the stream (http2-reply.ts:
+// real trailers, Trailers-Only errors, slices a client may abandon), then
+// RESPONSE_ALREADY_SENT tells @hono/node-server to keep out; over HTTP/1.1 a
+// fetch Response.
 import { Http2ServerResponse } from 'node:http2';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import { ServiceError } from '../service/codes.js';
 import type { RpcReply } from './adapter.js';
 import type { GatewayEnv, GatewayLogger } from './env.js';
+import { writeHttp2Reply } from './http2-reply.js';
 
 /** The HTTP/2 response object when the request came over HTTP/2 through @hono/node-server. */
 export function http2Response(c: Context<GatewayEnv>): Http2ServerResponse | undefined {
@@ -18,16 +20,13 @@ export function sendReply(c: Context<GatewayEnv>, reply: RpcReply): Response {
   const rpc = c.get('rpc');
   if (rpc) rpc.outcome = { code: reply.code, responseBytes: reply.body?.byteLength ?? 0 };
   const headers: Record<string, string> = { ...reply.headers, 'x-request-id': c.get('requestId') };
-  if (rpc?.protocol === 'grpc') {
-    const outgoing = http2Response(c);
-    if (!outgoing) throw new Error('gRPC reply without an HTTP/2 response object');
-    if (outgoing.headersSent || outgoing.destroyed || outgoing.stream.closed) return RESPONSE_ALREADY_SENT;
-    outgoing.writeHead(reply.status, headers);
-    if (reply.body) outgoing.write(reply.body);
-    if (reply.trailers) outgoing.addTrailers(reply.trailers);
-    outgoing.end();
+  const outgoing = http2Response(c);
+  if (outgoing) {
+    const delivery = writeHttp2Reply(outgoing, { status: reply.status, headers, body: reply.body, trailers: reply.trailers });
+    if (rpc) rpc.delivery = delivery;
     return RESPONSE_ALREADY_SENT;
   }
+  if (rpc?.protocol === 'grpc') throw new Error('gRPC reply without an HTTP/2 response object');
   const status = reply.status as 200;
   return reply.body ? c.body(reply.body as Uint8Array<ArrayBuffer>, status, headers) : c.body(null, status, headers);
 }

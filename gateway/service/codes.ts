@@ -24,12 +24,37 @@ export type ErrorCode = keyof typeof ERROR_CODES;
  */
 export class ServiceError extends Error {
   override readonly name = 'ServiceError';
+  /**
+   * For a retryable refusal (a full server): how long the client should wait
+   * before it tries again, sent as Retry-After (Connect, seconds) and
+   * grpc-retry-pushback-ms (gRPC, gRPC-Web).
+   */
+  readonly retryAfterMs: number | undefined;
   constructor(
     readonly code: ErrorCode,
     message: string,
+    options: { readonly retryAfterMs?: number } = {},
   ) {
     super(message);
+    this.retryAfterMs = options.retryAfterMs;
   }
+}
+
+/**
+ * Which codes a client should retry: the server was full, shutting down, or
+ * the call was cut off before it ran. Everything else fails the same way
+ * again (a size limit is invalid_argument, never resource_exhausted).
+ */
+export const RETRYABLE_CODES: readonly ErrorCode[] = ['resource_exhausted', 'unavailable'];
+
+/** How long a client refused by a full server is asked to wait (Retry-After, grpc-retry-pushback-ms). */
+export const BUSY_RETRY_AFTER_MS = 1_000;
+
+/** The refusal of a full server: retryable, with a pushback. */
+export function serverBusy(what: string): ServiceError {
+  return new ServiceError('resource_exhausted', `the server is busy: ${what}; retry after ${BUSY_RETRY_AFTER_MS / 1000} s with backoff`, {
+    retryAfterMs: BUSY_RETRY_AFTER_MS,
+  });
 }
 
 export function grpcStatus(code: ErrorCode | 'ok'): number {

@@ -236,12 +236,12 @@ describe('ScoreBatch', () => {
     );
   });
 
-  it('answers resource_exhausted when the engine memory cap is too small', async () => {
+  it('answers invalid_argument (a size limit) when the engine memory cap is too small for the batch', async () => {
     const small = await createScoringPool({ threads: 1, module, engineMemoryBytes: 1 << 20 });
     try {
       const capped = createScoringService({ pool: small, registry });
       const error = await rejection(capped.ScoreBatch(unary('proto', encode(batch(200))), context()));
-      expect(error.code).toBe('resource_exhausted');
+      expect(error.code).toBe('invalid_argument');
       expect(error.message).toContain('engine memory');
     } finally {
       await small.close();

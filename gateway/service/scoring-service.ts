@@ -8,6 +8,7 @@
 // the parts' encoded results are concatenated here in request order.
 import { gridcode } from '#gen/scoring.js';
 import type { RuleSetRegistry } from '../../engine/src/index.js';
+import { ruleInfo } from '../../engine/src/scoring/rule-info.js';
 import { PoolClosedError, PoolFullError, type PoolStats, type ScoringPool } from '../pool/pool.js';
 import { assembleResponse, statsOf } from '../worker/assemble.js';
 import type {
@@ -25,7 +26,7 @@ import type {
 } from '../worker/protocol.js';
 import { mayUse, findEntry } from '../worker/rule-sets.js';
 import { allocateBody } from './body.js';
-import { ServiceError } from './codes.js';
+import { serverBusy, ServiceError } from './codes.js';
 import { resolveLimits, type ServiceLimits } from './limits.js';
 import { catalogOf } from './rule-set-sources.js';
 import type { CallContext, ScoringService, Tenant, UnaryRequest, UnaryResponse } from './types.js';
@@ -171,6 +172,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
         if (ruleSet.featureNames.length > 0) info.featureNames = [...ruleSet.featureNames];
         if (defaultEntry && defaultEntry.digest === ruleSet.digest && defaultEntry.id === ruleSet.id && defaultEntry.version === ruleSet.version) info.isDefault = true;
         if (ruleSet.description) info.description = ruleSet.description;
+        if (ruleSet.rules.length > 0) info.rules = ruleSet.rules.map(ruleInfo);
         return info;
       });
     const response = gridcode.v1.ListRuleSetsResponse.fromObject(ruleSets.length > 0 ? { ruleSets } : {});
@@ -197,7 +199,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
   }
 
   function poolError(error: unknown, context: CallContext): unknown {
-    if (error instanceof PoolFullError) return new ServiceError('resource_exhausted', 'the server is busy: too many requests are waiting; retry later');
+    if (error instanceof PoolFullError) return serverBusy('too many requests are waiting for a worker');
     if (error instanceof PoolClosedError) return new ServiceError('unavailable', 'the server is shutting down; retry on another instance');
     if (error instanceof Error && error.name === 'AbortError') {
       const reason: unknown = context.signal.reason;

@@ -14,7 +14,7 @@ export function runRules(wasm: EngineExports, ruleSet: CompiledRuleSet, matrix: 
   const { program, rules } = ruleSet;
   const count = matrix.consumerCount;
   if (!wasm.layoutRules(program.code.length, program.constants.length, rules.length, program.maxDepth)) {
-    throw new BatchError('resource_exhausted', `batch of ${count} consumers does not fit in engine memory with rule set ${ruleSet.id}@${ruleSet.version}: send fewer consumers per batch`);
+    throw new BatchError('invalid_argument', `batch of ${count} consumers does not fit in engine memory with rule set ${ruleSet.id}@${ruleSet.version}: send fewer consumers per batch`);
   }
   const buffer = wasm.memory.buffer;
   new Int32Array(buffer, wasm.rulesProgram(), program.code.length).set(program.code);

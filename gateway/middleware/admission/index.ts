@@ -13,7 +13,7 @@ import { EnvelopePrefix, FLAG_COMPRESSED } from '../../protocols/framing.js';
 import { abandonUpload, isOpenHttp2Upload } from '../../protocols/http2-upload.js';
 import type { Admission, GatewayEnv } from '../../protocols/env.js';
 import type { ByteBudget } from '../../service/byte-budget.js';
-import { ServiceError } from '../../service/codes.js';
+import { serverBusy, type ServiceError } from '../../service/codes.js';
 
 /**
  * Budget bytes per JSON body byte: the text, plus the protobuf copy decoded
@@ -31,7 +31,7 @@ export interface AdmissionOptions {
 }
 
 export function busy(): ServiceError {
-  return new ServiceError('resource_exhausted', 'the server is busy: too many request bytes are being processed; retry later');
+  return serverBusy('too many request bytes are being processed');
 }
 
 export function admission(options: AdmissionOptions): MiddlewareHandler<GatewayEnv> {

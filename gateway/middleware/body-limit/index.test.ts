@@ -17,9 +17,9 @@ describe('bodyLimit', () => {
     expect(await (await app(10).request('/', { method: 'POST', body: 'x', headers: { 'content-length': '10' } })).text()).toBe('10');
   });
 
-  it('refuses a Content-Length over the limit at once with resource_exhausted', async () => {
+  it('refuses a Content-Length over the limit at once with invalid_argument (a size limit is not retryable)', async () => {
     const res = await app(10).request('/', { method: 'POST', body: 'x'.repeat(11), headers: { 'content-length': '11' } });
-    expect(await res.text()).toBe('resource_exhausted');
+    expect(await res.text()).toBe('invalid_argument');
   });
 
   it('refuses a malformed Content-Length with invalid_argument', async () => {

@@ -1,5 +1,5 @@
 // body-limit: refuses a Content-Length above the limit at once
-// (`resource_exhausted`) and sets `maxBodyBytes`, which the body reader
+// (`invalid_argument`, naming the limit) and sets `maxBodyBytes`, which the body reader
 // enforces while reading bodies without a Content-Length.
 import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_MAX_BODY_BYTES, parseContentLength, tooLarge } from '../../protocols/body.js';

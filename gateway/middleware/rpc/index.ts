@@ -6,9 +6,10 @@
 import type { MiddlewareHandler } from 'hono';
 import { METHODS, type MethodName } from '../../service/types.js';
 import type { GatewayEnv, GatewayLogger, Observe, RpcState } from '../../protocols/env.js';
-import { PROTOCOLS, SERVICE_NAME } from '../../protocols/index.js';
+import { adapterOf, SERVICE_NAME } from '../../protocols/index.js';
 import { negotiate } from '../../protocols/negotiate.js';
 import { http2Response, sendError } from '../../protocols/respond.js';
+import { dropUnreadBody } from '../../protocols/unread-body.js';
 import { ServiceError } from '../../service/codes.js';
 
 export interface RpcOptions {
@@ -27,12 +28,12 @@ export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
     const started = performance.now();
     const negotiated = negotiate(c.req.header('content-type'));
     if (!negotiated || (negotiated.protocol === 'grpc' && !http2Response(c))) {
-      return c.body(null, 415, { 'accept-post': 'application/proto, application/json, application/grpc-web+proto, application/grpc+proto' });
+      return c.body(null, 415, { 'accept-post': 'application/proto, application/json, application/grpc-web+proto, application/grpc-web-text+proto, application/grpc+proto' });
     }
     const state: RpcState = {
       protocol: negotiated.protocol,
       serialization: negotiated.serialization,
-      adapter: PROTOCOLS[negotiated.protocol],
+      adapter: adapterOf(negotiated),
       method: methodOf(c.req.path),
       requestBytes: 0,
     };
@@ -45,7 +46,12 @@ export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
       // Errors of this middleware itself, and non-Error throws from below.
       c.res = sendError(c, err, options.logger);
     }
-    const outcome = state.outcome ?? { code: 'internal' as const, responseBytes: 0 };
+    // An early answer to an authenticated caller over HTTP/1.1 (the body not read) waits for the body: see
+    // unread-body.ts. Others get @hono/node-server's short drain: a caller without a token gets no bandwidth.
+    if (c.get('tenant')) await dropUnreadBody(c.env?.incoming, c.req.raw.signal);
+    let outcome = state.outcome ?? { code: 'internal' as const, responseBytes: 0 };
+    // A reply the client reset before it was sent whole (over its receive limit, canceled) is counted as canceled.
+    if (state.delivery && (await state.delivery) === 'abandoned') outcome = { code: 'canceled', responseBytes: outcome.responseBytes };
     const tenant = c.get('tenant') as { id: string } | undefined;
     try {
       options.observe?.({
