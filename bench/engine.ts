@@ -9,7 +9,7 @@ import { FeatureEngine, TemplateSet, parseBatchHeader, type BatchHeader, type Co
 import { packageRoot } from '../engine/src/package-root.js';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../engine/src/rules/format.js';
-import { caseRuleSet } from '../tests/rules/cases.js';
+import { caseRuleSet } from '../lib/expression-cases.js';
 import { parseBenchArgs, USAGE, type BenchArgs } from './args.js';
 import { compareBatch, describe, dumpCurve, type Mismatch } from './check.js';
 import { JsFeatures } from './js-features.js';

@@ -2,8 +2,8 @@
 // every consumer of a batch file, as JSON lines in request order.
 import { parseArgs } from 'node:util';
 import { BatchError, FeatureEngine, type TemplateSet } from '../engine/src/index.js';
-import { openBatch } from './batch-file.js';
 import { CommandError, UsageError } from './errors.js';
+import { openBatch } from './open-batch.js';
 import { featureLines, openOutput, OutputClosed } from './output.js';
 import { defaultTemplates, readTemplates } from './templates-file.js';
 
@@ -50,7 +50,7 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
         let lines: string;
         try {
           // The matrix views engine memory: turned into text before the next block.
-          const matrix = engine.computeWire(batch.header, block.wire, { templates });
+          const matrix = engine.computeWire(batch.header, block, { templates });
           lines = featureLines(matrix, matrix.ids);
         } catch (error) {
           if (error instanceof BatchError) throw batch.blockError(block, error);

@@ -3,8 +3,12 @@
 // pass, then read the consumers block by block into one reused buffer, so a
 // batch of any size is processed in bounded memory.
 import { readSync } from 'node:fs';
+import { WireReader } from '../engine/src/wire/reader.js';
 
-/** A growable list of byte ranges [start, end) of a file, kept as float64 so that files past 2 GiB work. */
+/**
+ * A growable list of byte ranges [start, end) of a file, kept as float64 so
+ * that files past 2 GiB work. The engine's blocksOf cuts it into blocks.
+ */
 export class RangeList {
   private data = new Float64Array(2048);
   length = 0;
@@ -26,29 +30,6 @@ export class RangeList {
 
   end(i: number): number {
     return this.data[2 * i + 1]!;
-  }
-}
-
-/** Limits of one block: it holds at most `maxCount` ranges and, unless one range alone is larger, `maxBytes` bytes. */
-export interface BlockLimits {
-  readonly maxCount: number;
-  readonly maxBytes: number;
-}
-
-/** Splits ranges 0 … length-1 into consecutive blocks [first, last) within the limits (a block has at least one range). */
-export function* blocksOf(ranges: RangeList, limits: BlockLimits): Generator<[first: number, last: number]> {
-  let first = 0;
-  while (first < ranges.length) {
-    let last = first + 1;
-    let bytes = ranges.end(first) - ranges.start(first);
-    while (last < ranges.length && last - first < limits.maxCount) {
-      const size = ranges.end(last) - ranges.start(last);
-      if (bytes + size > limits.maxBytes) break;
-      bytes += size;
-      last++;
-    }
-    yield [first, last];
-    first = last;
   }
 }
 
@@ -111,12 +92,14 @@ export class BlockReader {
 }
 
 /**
- * Reads single bytes at any position through a small window: the first pass
- * over a protobuf batch reads only tags and lengths, skipping message bodies,
- * so each consumer costs one small read instead of its whole body.
+ * Reads bytes at any position through a small window: the first pass over a
+ * protobuf batch reads only tags and lengths, skipping message bodies, so each
+ * consumer costs one small read instead of its whole body.
  */
 export class ByteWindow {
   private readonly buffer: Uint8Array;
+  /** Reads the window's bytes; its positions are the buffer's. */
+  private readonly reader: WireReader;
   private start = 0;
   private length = 0;
 
@@ -126,17 +109,43 @@ export class ByteWindow {
     windowBytes = 512,
   ) {
     this.buffer = new Uint8Array(windowBytes);
+    this.reader = new WireReader(this.buffer, 0, 0);
   }
 
   /** The byte at `position`, or -1 past the end of the file. */
   at(position: number): number {
-    if (position < this.start || position >= this.start + this.length) {
-      if (position >= this.fileSize) return -1;
-      this.start = position;
-      this.length = readSync(this.fd, this.buffer, 0, Math.min(this.buffer.length, this.fileSize - position), position);
-      if (this.length === 0) return -1;
-    }
+    if (!this.holds(position, 1) && !this.fill(position)) return -1;
     return this.buffer[position - this.start]!;
+  }
+
+  /**
+   * A WireReader at `position` with the next `length` bytes of the file in
+   * reach (fewer at its end): its positions count from `wireOrigin`, so the
+   * file position of `reader.pos` is `wireOrigin + reader.pos`. Valid until
+   * the window moves.
+   */
+  wire(position: number, length: number): WireReader {
+    const inFile = Math.max(0, Math.min(length, this.fileSize - position));
+    if (!this.holds(position, inFile)) this.fill(position);
+    this.reader.pos = position - this.start;
+    this.reader.end = this.reader.pos + Math.min(inFile, this.length - this.reader.pos);
+    return this.reader;
+  }
+
+  /** The file position of the window's first byte (see `wire`). */
+  get wireOrigin(): number {
+    return this.start;
+  }
+
+  private holds(position: number, length: number): boolean {
+    return position >= this.start && position + length <= this.start + this.length;
+  }
+
+  /** Moves the window to start at `position`; false past the end of the file. */
+  private fill(position: number): boolean {
+    this.start = position;
+    this.length = position < this.fileSize ? readSync(this.fd, this.buffer, 0, Math.min(this.buffer.length, this.fileSize - position), position) : 0;
+    return this.length > 0;
   }
 
   /** `length` bytes from `position` (a copy); the caller has checked they lie inside the file. */

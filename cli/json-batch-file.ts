@@ -8,13 +8,12 @@
 import { closeSync, readSync } from 'node:fs';
 import protobuf from 'protobufjs/minimal.js';
 import { gridcode } from '#gen/scoring.js';
-import { BatchError, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
-import { BLOCK_LIMITS, type BatchFile, type BatchOptions, type ConsumerBlock } from './batch-file.js';
+import { consumerFromJson, consumerScratch, JsonValueError, jsonNames, REQUEST_JSON_FIELDS, requestHeader, type FieldValue } from '../engine/src/codec/index.js';
+import { BatchError, blocksOf, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
+import type { BatchFile, BatchOptions, ConsumerBlock } from './batch-file.js';
 import { InputError } from './errors.js';
-import { BlockReader, blocksOf, ByteWindow, RangeList } from './file-ranges.js';
-import { consumerFromJson, REQUEST_FIELDS, requestHeader, type ConsumerScratch, type FieldValue } from './json-request.js';
+import { BlockReader, ByteWindow, RangeList } from './file-ranges.js';
 import { describeByte, JsonScanner, JsonSyntaxError } from './json-stream.js';
-import { JsonValueError, jsonNames } from './json-values.js';
 
 const SCAN_CHUNK_BYTES = 1 << 20;
 /** A header member longer than this is not a date, a number or a flag. */
@@ -36,9 +35,9 @@ export function openJsonBatch(path: string, fd: number, size: number): BatchFile
     *blocks(): Generator<ConsumerBlock> {
       const reader = new BlockReader(fd, size);
       const writer = protobuf.Writer.create();
-      const scratch: ConsumerScratch = { loadKw: { buffer: new Float32Array(4096) }, waterM3: { buffer: new Float32Array(512) } };
+      const scratch = consumerScratch();
       const decoder = new TextDecoder('utf-8', { fatal: true });
-      for (const [first, last] of blocksOf(consumers, BLOCK_LIMITS)) {
+      for (const [first, last] of blocksOf(consumers)) {
         const text = reader.read(consumers, first, last);
         const spans = new Int32Array(2 * (last - first));
         writer.reset();
@@ -62,11 +61,11 @@ export function openJsonBatch(path: string, fd: number, size: number): BatchFile
           gridcode.v1.Consumer.encode(consumer, writer);
           spans[2 * k + 1] = writer.len;
         }
-        yield { first, count: last - first, wire: { bytes: writer.finish(true), spans } };
+        yield { bytes: writer.finish(true), spans, first };
       }
     },
     // The engine reads bytes this reader encoded itself: an error there is a bug, not a bad file.
-    blockError: (block, error) => new InputError(path, `consumers[${block.first}..${block.first + block.count - 1}]: ${error.message}`),
+    blockError: (block, error) => new InputError(path, `consumers[${block.first}..${block.first + (block.spans.length >> 1) - 1}]: ${error.message}`),
     close: () => closeSync(fd),
   };
 }
@@ -78,8 +77,8 @@ function scanRequest(path: string, fd: number, size: number): { header: BatchHea
   const window = new ByteWindow(fd, size);
   const scanner = new JsonScanner({
     member(jsonName, start, end) {
-      const field = REQUEST_FIELDS.get(jsonName);
-      if (field === undefined) throw new InputError(path, `unknown field ${JSON.stringify(jsonName)} in the request; a ScoreBatchRequest has ${jsonNames(REQUEST_FIELDS)}`);
+      const field = REQUEST_JSON_FIELDS.get(jsonName);
+      if (field === undefined) throw new InputError(path, `unknown field ${JSON.stringify(jsonName)} in the request; a ScoreBatchRequest has ${jsonNames(REQUEST_JSON_FIELDS)}`);
       const earlier = members.get(field);
       if (earlier) throw new InputError(path, `the request gives ${field} twice (as ${JSON.stringify(earlier.jsonName)} and ${JSON.stringify(jsonName)})`);
       members.set(field, { jsonName, start, end });
@@ -89,7 +88,7 @@ function scanRequest(path: string, fd: number, size: number): { header: BatchHea
       }
     },
     element(jsonName, index, start, end, first) {
-      if (REQUEST_FIELDS.get(jsonName) !== 'consumers') return;
+      if (REQUEST_JSON_FIELDS.get(jsonName) !== 'consumers') return;
       if (members.has('consumers')) throw new InputError(path, `the request gives consumers twice`);
       if (first !== 0x7b) throw new InputError(path, `${jsonName}[${index}]: expected a consumer object, got ${describeByte(first)}`);
       consumers.push(start, end);

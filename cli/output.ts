@@ -33,8 +33,8 @@ export function featureLines(matrix: FeatureMatrix, ids: readonly string[]): str
 
 /** Where the lines go. */
 export interface LineSink {
-  /** Resolves when the destination can take more. */
-  write(text: string): Promise<void>;
+  /** Resolves when the destination can take more. Bytes are UTF-8 text already encoded. */
+  write(text: string | Uint8Array): Promise<void>;
   /** All written: for a file, it now has its name. */
   close(): Promise<void>;
   /** Gives up: a file being written is removed, so no partial output is left under its name. */

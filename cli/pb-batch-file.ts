@@ -3,14 +3,17 @@
 // whatever order the fields come in); pass 2 reads the consumer messages
 // block by block and hands their bytes to the engine as they are.
 import { closeSync } from 'node:fs';
-import { BatchError, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
+import { BatchError, blocksOf, MalformedProtobuf, parseBatchHeader, type BatchHeader } from '../engine/src/index.js';
 import { REQUEST_FIELDS, RequestField } from '../engine/src/wire/request.js';
-import { BLOCK_LIMITS, type BatchFile, type BatchOptions, type ConsumerBlock } from './batch-file.js';
+import { WireType } from '../engine/src/wire/reader.js';
+import type { BatchFile, BatchOptions, ConsumerBlock } from './batch-file.js';
 import { InputError } from './errors.js';
-import { BlockReader, blocksOf, ByteWindow, RangeList } from './file-ranges.js';
+import { BlockReader, ByteWindow, RangeList } from './file-ranges.js';
 
 const { ruleSet: RULE_SET, startDate: START_DATE, pointsPerDay: POINTS_PER_DAY, consumers: CONSUMERS, includeFeatures: INCLUDE_FEATURES, flaggedOnly: FLAGGED_ONLY, includeEvidence: INCLUDE_EVIDENCE } = RequestField;
 const WIRE_TYPE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit'];
+/** The longest varint protobuf allows. */
+const MAX_VARINT_BYTES = 10;
 /** Longer start_date strings are not dates anyway: read this much of them for the message. */
 const START_DATE_READ_LIMIT = 64;
 /** A rule_set longer than this is not an `id@version` (as for a JSON header member). */
@@ -18,18 +21,15 @@ const MAX_RULE_SET_BYTES = 1 << 16;
 
 export function openProtobufBatch(path: string, fd: number, size: number): BatchFile {
   const { header, options, consumers } = indexRequest(path, fd, size);
-  /** The engine counts byte offsets in the block's buffer: count them in the file, and name the consumer. */
+  /** The engine counts byte offsets in the block's buffer: count them in the file. */
   const blockError = (block: ConsumerBlock, error: BatchError): InputError => {
-    const { spans } = block.wire;
-    const m = /^malformed protobuf in (?:request|consumer \d+) at byte (\d+): ([^]*)$/.exec(error.message);
-    const at = Number(m?.[1]);
-    for (let k = 0; m && k < spans.length >> 1; k++) {
-      if (at < spans[2 * k]! || at > spans[2 * k + 1]!) continue;
-      const index = block.first + k;
-      return new InputError(path, `malformed protobuf in consumers[${index}] at byte ${consumers.start(index) + at - spans[2 * k]!}: ${m[2]}`);
+    const { first, spans } = block;
+    if (error instanceof MalformedProtobuf && error.consumer !== undefined) {
+      const k = error.consumer - first;
+      return new InputError(path, error.atByte(consumers.start(error.consumer) + error.byte - spans[2 * k]!).message);
     }
-    const last = block.first + (spans.length >> 1) - 1;
-    return new InputError(path, `consumers[${block.first}..${last}] (bytes ${consumers.start(block.first)}..${consumers.end(last)}): ${error.message}`);
+    const last = first + (spans.length >> 1) - 1;
+    return new InputError(path, `consumers[${first}..${last}] (bytes ${consumers.start(first)}..${consumers.end(last)}): ${error.message}`);
   };
   return {
     path,
@@ -38,9 +38,7 @@ export function openProtobufBatch(path: string, fd: number, size: number): Batch
     consumerCount: consumers.length,
     *blocks(): Generator<ConsumerBlock> {
       const reader = new BlockReader(fd, size);
-      for (const [first, last] of blocksOf(consumers, BLOCK_LIMITS)) {
-        yield { first, count: last - first, wire: reader.read(consumers, first, last) };
-      }
+      for (const [first, last] of blocksOf(consumers)) yield { ...reader.read(consumers, first, last), first };
     },
     blockError,
     close: () => closeSync(fd),
@@ -60,18 +58,18 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
    * fields take the low 32 bits, exact at any width, as protobuf parsers do.
    */
   const varint = (at: number, what: string): [number, number, number] => {
-    let value = 0;
-    let scale = 1;
-    let low = 0;
-    for (let i = 0; i < 10; i++) {
-      const b = window.at(at + i);
-      if (b < 0) fail(at, `the file ends inside the ${what}`);
-      value += (b & 0x7f) * scale;
-      if (i < 5) low |= (b & 0x7f) << (7 * i);
-      if (b < 0x80) return [value, at + i + 1, low >>> 0];
-      scale *= 128;
+    const reader = window.wire(at, MAX_VARINT_BYTES);
+    const start = reader.pos;
+    try {
+      const value = reader.varint();
+      const next = window.wireOrigin + reader.pos;
+      reader.pos = start;
+      return [value, next, reader.low32()];
+    } catch (error) {
+      if (!(error instanceof BatchError)) throw error;
+      // The reader holds the longest varint there is, unless the file ends first.
+      return fail(at, reader.end - start < MAX_VARINT_BYTES ? `the file ends inside the ${what}` : `the ${what} is a varint longer than ${MAX_VARINT_BYTES} bytes`);
     }
-    return fail(at, `the ${what} is a varint longer than 10 bytes`);
   };
 
   let startDate = '';
@@ -95,7 +93,7 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
     }
     pos = afterTag;
     switch (wireType) {
-      case 0: {
+      case WireType.varint: {
         const [value, next, low32] = varint(pos, `value of field ${field}`);
         if (field === POINTS_PER_DAY) pointsPerDay = low32; // uint32: a longer varint is truncated, as every protobuf parser does
         else if (field === INCLUDE_FEATURES) includeFeatures = value !== 0;
@@ -104,14 +102,14 @@ function indexRequest(path: string, fd: number, size: number): { header: BatchHe
         pos = next;
         break;
       }
-      case 1:
-      case 5: {
-        const width = wireType === 1 ? 8 : 4;
+      case WireType.fixed64:
+      case WireType.fixed32: {
+        const width = wireType === WireType.fixed64 ? 8 : 4;
         if (pos + width > size) fail(tagAt, `the ${width * 8}-bit value of field ${field} runs past the end of the file`);
         pos += width;
         break;
       }
-      case 2: {
+      case WireType.bytes: {
         const [length, body] = varint(pos, `length of field ${field}`);
         if (body + length > size) fail(tagAt, `field ${field}${REQUEST_FIELDS[field] ? ` (${REQUEST_FIELDS[field]!.name})` : ''} has length ${length}, which runs past the end of the file (${size} bytes)`);
         if (field === CONSUMERS) consumers.push(body, body + length);

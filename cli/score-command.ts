@@ -4,16 +4,16 @@
 import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { BatchError, FeatureEngine, type CompiledRuleSet } from '../engine/src/index.js';
+import { batchFields, responsePieces, type ResponseOptions, type Serialization } from '../engine/src/codec/index.js';
+import { BatchError, BlockScorer, FeatureEngine, type CompiledRuleSet } from '../engine/src/index.js';
 import { packageRoot } from '../engine/src/package-root.js';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../engine/src/rules/format.js';
 import { MAX_RULE_SET_BYTES, NoDefaultRuleSet, RuleSetRegistry, ruleSetRef } from '../engine/src/rules/registry/index.js';
-import { encodeResponse, ResponseBuilder, responseJsonChunks, type ResponseOptions } from '../engine/src/scoring/response.js';
-import type { gridcode } from '#gen/scoring.js';
-import { openBatch } from './batch-file.js';
 import { CommandError, describeFsError, InputError, UsageError } from './errors.js';
+import { openBatch } from './open-batch.js';
 import { openOutput, OutputClosed } from './output.js';
+import { scoreRemote } from './score-remote.js';
 
 /** The rule set that a request without one, and no --rule-set, is scored with. */
 export const DEFAULT_RULE_SET_ID = 'default';
@@ -21,6 +21,7 @@ const RULE_SET_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export const SCORE_USAGE = `Usage: gridcode score --input BATCH [--rule-set ID|FILE] [--rules-dir DIR] [--output FILE]
                       [--flagged-only] [--include-features] [--include-evidence]
+                      [--server URL [--token T]]
 
 Scores every consumer of a batch with one rule set and writes the
 ScoreBatchResponse (proto/gridcode/v1/scoring.proto): each consumer's code,
@@ -42,6 +43,11 @@ Options:
       --include-features   give each result's feature values, in the order of
                            the response's featureNames
       --include-evidence   give, for each fired rule, the values it read
+      --server URL         score with a running gateway instead of here: the
+                           file goes to its gRPC port (e.g. http://127.0.0.1:8081)
+                           in one ScoreStream call, block by block, whatever
+                           its size; the output is the same
+      --token T            bearer token for --server (or GRIDCODE_TOKEN)
   -h, --help               show this help
 
 A flag is on when it is given here or set in the request. The JSON is
@@ -66,24 +72,39 @@ export async function scoreCommand(args: readonly string[]): Promise<number> {
       flaggedOnly: options['flagged-only'] === true || request.flaggedOnly,
       includeEvidence: options['include-evidence'] === true || request.includeEvidence,
     };
+    const serialization: Serialization = options.output !== undefined && extname(options.output).toLowerCase() === '.pb' ? 'proto' : 'json';
+    if (options.server !== undefined) {
+      const flag = options['rule-set'];
+      if (flag !== undefined && isRuleSetPath(flag)) throw new UsageError('with --server, --rule-set names a rule set the gateway serves (ID or ID@VERSION), not a file', 'score');
+      if (options['rules-dir'] !== undefined) throw new UsageError('--rules-dir is for scoring here; with --server the gateway uses its own rule sets', 'score');
+      const token = options.token ?? process.env['GRIDCODE_TOKEN'];
+      const remote = await scoreRemote(
+        batch,
+        { server: options.server, token, ruleSet: flag ?? request.ruleSet, includeFeatures: flags.includeFeatures === true, flaggedOnly: flags.flaggedOnly === true, includeEvidence: flags.includeEvidence === true },
+        serialization,
+      );
+      const pieces = responsePieces(remote.fields, [remote], serialization);
+      if (serialization === 'proto') writeBinary(options.output!, Buffer.concat(pieces));
+      else return await writeJson(pieces, options.output);
+      return 0;
+    }
     const ruleSet = await resolveRuleSet(options['rule-set'], request.ruleSet, options['rules-dir']);
     const engine = await FeatureEngine.load().catch((error: Error) => {
       throw new CommandError(`cannot load the feature engine: ${error.message}`);
     });
-    const builder = new ResponseBuilder(ruleSet, flags);
+    const scorer = new BlockScorer(engine, batch.header, ruleSet, flags, serialization);
     for (const block of batch.blocks()) {
       try {
-        // The scored block's matrix views engine memory: the builder copies what it needs now.
-        const scored = engine.scoreWire(batch.header, block.wire, ruleSet, { allFeatures: flags.includeFeatures ?? false });
-        builder.add(scored, scored.matrix.ids);
+        scorer.add(block);
       } catch (error) {
         if (error instanceof BatchError) throw batch.blockError(block, error);
         throw error;
       }
     }
-    const response = builder.build();
-    if (options.output !== undefined && extname(options.output).toLowerCase() === '.pb') writeBinary(options.output, encodeResponse(response));
-    else return await writeJson(response, options.output);
+    const part = scorer.part();
+    const pieces = responsePieces(batchFields([part]), [part], serialization);
+    if (serialization === 'proto') writeBinary(options.output!, Buffer.concat(pieces));
+    else return await writeJson(pieces, options.output);
   } finally {
     batch.close();
   }
@@ -175,11 +196,11 @@ function unknownRuleSet(dir: string, what: string, loaded: readonly CompiledRule
   return new InputError(dir, `no ${what}; loaded: ${refs.join(', ') || 'none'}${failed}`);
 }
 
-/** The JSON response to stdout or a file, a chunk of results at a time with backpressure. */
-async function writeJson(response: gridcode.v1.ScoreBatchResponse, path: string | undefined): Promise<number> {
+/** The JSON response to stdout or a file, a piece at a time with backpressure. */
+async function writeJson(pieces: readonly Uint8Array[], path: string | undefined): Promise<number> {
   const output = openOutput(path);
   try {
-    for (const chunk of responseJsonChunks(response)) await output.write(chunk);
+    for (const piece of pieces) await output.write(piece);
     await output.close();
   } catch (error) {
     output.abort();
@@ -219,6 +240,8 @@ function parseScoreArgs(args: readonly string[]) {
         'flagged-only': { type: 'boolean' },
         'include-features': { type: 'boolean' },
         'include-evidence': { type: 'boolean' },
+        server: { type: 'string' },
+        token: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,

@@ -5,7 +5,8 @@ import { TemplateError, TemplateSet } from '../engine/src/index.js';
 import { packageRoot } from '../engine/src/package-root.js';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../engine/src/rules/format.js';
-import { describeFsError, describeValue, InputError } from './errors.js';
+import { describeValue } from '../engine/src/codec/index.js';
+import { describeFsError, InputError } from './errors.js';
 import { JsonScanner, JsonSyntaxError } from './json-stream.js';
 
 /** A templates file is a few kB; this guards against being handed a batch by mistake. */

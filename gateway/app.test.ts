@@ -7,10 +7,10 @@ import {
   decodeValidateResponse,
   fakeAuthenticate,
   fakeService,
-  loadRegistry,
   SECRET,
   validateRequest,
-} from './protocols/fake-service.fixture.js';
+} from '../tests/support/gateway/fake-service.js';
+import { loadRegistry } from '../lib/proto-registry.js';
 import { ERROR_CODES, type ErrorCode } from './service/codes.js';
 
 const URL = 'http://gw/gridcode.v1.ScoringService/ValidateRuleSet';

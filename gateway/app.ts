@@ -12,13 +12,16 @@ import { cors, type CorsOptions } from './middleware/cors/index.js';
 import { deadline } from './middleware/deadline/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { rpc } from './middleware/rpc/index.js';
-import type { Allocate } from './protocols/body.js';
+import { DEFAULT_MAX_BODY_BYTES, type Allocate } from './protocols/body.js';
 import type { GatewayEnv, GatewayLogger, Observe } from './protocols/env.js';
 import { SERVICE_NAME } from './protocols/index.js';
 import { sendError } from './protocols/respond.js';
 import { unaryHandler } from './protocols/unary.js';
 import type { ByteBudget } from './service/byte-budget.js';
 import type { ScoringService } from './service/types.js';
+import { scoreStreamHandler } from './stream/handler.js';
+import type { OpenStreams } from './stream/open-streams.js';
+import type { ScoreStreamPart } from './stream/pipeline.js';
 
 export type { Authenticate } from './middleware/auth/index.js';
 export type { Allocate } from './protocols/body.js';
@@ -59,6 +62,8 @@ export interface AppOptions {
    * without authentication (gateway/grpc-services/); without it they are not mounted.
    */
   readonly grpcServices?: Omit<GrpcServicesOptions, 'logger'>;
+  /** ScoreStream (gRPC and Connect streaming on the HTTP/2 port); without it the method is unimplemented. */
+  readonly scoreStream?: { readonly score: ScoreStreamPart; readonly maxInFlight: number; readonly openStreams: OpenStreams };
   /** More routes, mounted before the RPC routes. */
   readonly extraRoutes?: (app: Hono<GatewayEnv>) => void;
   /** CORS for web pages on these origins (or `*`); without it (or with none) no CORS headers and preflights get 405. */
@@ -94,6 +99,20 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
 
   // Before the RPC route and the 405 below: a preflight is answered here.
   if (options.cors && options.cors.origins.length > 0) app.use('/:service/:method', cors(options.cors));
+  if (options.scoreStream) {
+    app.post(
+      `/${SERVICE_NAME}/ScoreStream`,
+      rpc({ observe: options.observe, logger }),
+      deadline(),
+      auth({ authenticate: options.authenticate }),
+      scoreStreamHandler({
+        ...options.scoreStream,
+        maxMessageBytes: options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
+        budget: options.admission?.budget,
+        logger,
+      }),
+    );
+  }
   app.post(
     '/:service/:method',
     rpc({ observe: options.observe, logger }),

@@ -7,7 +7,8 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { createApp, type AppOptions, type RpcObservation } from './app.js';
 import { decodeGrpcMessageText } from './protocols/grpc-common.js';
 import { concatBytes, encodeFrame, FLAG_COMPRESSED, FLAG_TRAILER } from './protocols/framing.js';
-import { decodeValidateResponse, fakeAuthenticate, fakeService, loadRegistry, validateRequest } from './protocols/fake-service.fixture.js';
+import { decodeValidateResponse, fakeAuthenticate, fakeService, validateRequest } from '../tests/support/gateway/fake-service.js';
+import { loadRegistry } from '../lib/proto-registry.js';
 import { ByteBudget } from './service/byte-budget.js';
 
 const PATH = '/gridcode.v1.ScoringService/ValidateRuleSet';

@@ -5,21 +5,17 @@
 // afterwards; a full server adds grpc-retry-pushback-ms; a response the
 // client abandons half-read leaves the connection usable. Standard clients
 // (grpc-js, grpcio, grpc-go) report "no status" for anything else. Needs the
-// build; skips with a message without it.
+// build (npm run build): without dist/ the run stops at once.
 import { connect, constants, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
 import { gridcode } from '#gen/scoring.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { isBuilt, startGatewayProcess, type GatewayProcess } from './e2e/process.js';
-import { frame, SERVICE_PATH } from './e2e/wire.js';
-
-const built = isBuilt();
-if (!built) console.warn('grpc-frames.e2e.test: dist/ is not built, skipping (npm run build)');
+import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.js';
+import { frame, SERVICE_PATH } from '../lib/wire-calls.js';
 
 const MAX_BODY = 8 * 1024 * 1024;
 let gw: GatewayProcess;
 
 beforeAll(async () => {
-  if (!built) return;
   gw = await startGatewayProcess(['--workers', '1', '--log-level', 'warn', '--max-body-bytes', String(MAX_BODY), '--max-inflight-bytes', String(MAX_BODY)]);
 }, 60_000);
 
@@ -68,7 +64,7 @@ function bigBatch(n: number): Uint8Array {
   return request({ startDate: '2026-03-02', consumers: Array.from({ length: n }, (_, i) => ({ id: `c${i}`, category: 1, loadKw })) });
 }
 
-describe.skipIf(!built)('the frames of gRPC errors (raw node:http2)', () => {
+describe('the frames of gRPC errors (raw node:http2)', () => {
   let session: ClientHttp2Session;
   beforeAll(() => {
     session = connect(gw.h2);

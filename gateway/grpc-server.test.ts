@@ -13,7 +13,8 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from './app.js';
 import { createGrpcServer } from './grpc-server.js';
 import { encodeFrame, FLAG_COMPRESSED } from './protocols/framing.js';
-import { fakeAuthenticate, fakeService, loadRegistry, validateRequest, type FakeCall } from './protocols/fake-service.fixture.js';
+import { fakeAuthenticate, fakeService, validateRequest, type FakeCall } from '../tests/support/gateway/fake-service.js';
+import { loadRegistry } from '../lib/proto-registry.js';
 import type { RpcObservation } from './protocols/env.js';
 import { ERROR_CODES, type ErrorCode } from './service/codes.js';
 

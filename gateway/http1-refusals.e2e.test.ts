@@ -6,15 +6,11 @@
 // answer (protocols/unread-body.ts). Each upload on its own connection, as
 // `Connection: close` clients and load balancers send them, from a client
 // whose thread is busy for a moment (the answer waits unread in its kernel
-// when the reset would come). Needs the build;
-// skips with a message without it.
+// when the reset would come). Needs the build (npm run build): without dist/ the run stops at once.
 import { request } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { batchBytes } from './e2e/load.js';
-import { isBuilt, startGatewayProcess, type GatewayProcess } from './e2e/process.js';
-
-const built = isBuilt();
-if (!built) console.warn('http1-refusals.e2e.test: dist/ is not built, skipping (npm run build)');
+import { batchBytes } from '../tests/support/gateway/load.js';
+import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.js';
 
 const UPLOADS = 24;
 /** How long the client's thread is busy elsewhere after it starts the uploads, as a loaded upstream platform's is. */
@@ -24,7 +20,6 @@ let gw: GatewayProcess;
 let body: Buffer;
 
 beforeAll(async () => {
-  if (!built) return;
   body = Buffer.from(batchBytes(CONSUMERS));
   // The defaults (64 MiB bodies, a 256 MiB byte budget: room for four of these at once), as the failure was first seen.
   gw = await startGatewayProcess(['--workers', '2', '--log-level', 'warn']);
@@ -56,7 +51,7 @@ function upload(): Promise<string> {
   });
 }
 
-describe.skipIf(!built)('large concurrent uploads to a full server over HTTP/1.1', () => {
+describe('large concurrent uploads to a full server over HTTP/1.1', () => {
   it('answers every upload, 200 or a refusal with its code; none is reset', async () => {
     const uploads = Array.from({ length: UPLOADS }, upload);
     // Meanwhile the kernel goes on sending what the client queued, and takes in what comes back, unread:

@@ -8,8 +8,8 @@
 // answer, so that no client holds an idle keep-alive connection when
 // draining closes them; while `draining` no new request starts.
 import { createServer as createHttpServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import type { Http2Server, ServerHttp2Session } from 'node:http2';
-import type { AddressInfo } from 'node:net';
+import type { Http2Server, Http2Session, ServerHttp2Session, ServerHttp2Stream } from 'node:http2';
+import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createGrpcServer } from './grpc-server.js';
@@ -29,7 +29,7 @@ export interface Listeners {
   readonly port: number;
   readonly grpcPort: number;
   /** HTTP/1.1 requests not yet answered, and open HTTP/2 sessions (for the logs). */
-  counts(): { readonly inFlight: number; readonly http2Sessions: number };
+  counts(): { readonly inFlight: number; readonly http2Sessions: number; readonly http2Streams: number };
   /**
    * Stops accepting connections, sends GOAWAY to HTTP/2 clients and closes
    * HTTP/1.1 connections as they go idle; resolves once every accepted request
@@ -39,6 +39,9 @@ export interface Listeners {
   /** Ends every connection now (the shutdown timeout). */
   destroyAll(): void;
 }
+
+/** How long an HTTP/2 session with no stream left may wait, after draining begins, for its client to close it. */
+const SESSION_LINGER_MS = 1_000;
 
 /** How long a request refused while draining may take to finish sending its body before it is answered anyway. */
 const REFUSED_BODY_WAIT_MS = 1_000;
@@ -56,12 +59,27 @@ export async function openListeners(app: Hono<GatewayEnv>, options: ListenOption
   });
   const grpc: Http2Server = createGrpcServer({ app });
   const sessions = new Set<ServerHttp2Session>();
+  /** The h2c server's TCP connections, for the end of a drain (below). */
+  const sockets = new Set<Socket>();
+  grpc.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
+  /** Streams not yet closed, per session: a session with none left may be ended after its GOAWAY. */
+  const openStreams = new WeakMap<Http2Session, number>();
+  grpc.on('stream', (stream: ServerHttp2Stream) => {
+    const session = stream.session;
+    if (!session) return;
+    openStreams.set(session, (openStreams.get(session) ?? 0) + 1);
+    stream.once('close', () => openStreams.set(session, (openStreams.get(session) ?? 1) - 1));
+  });
   grpc.on('session', (session: ServerHttp2Session) => {
     if (options.phase() === 'draining') {
       session.close();
       return;
     }
     sessions.add(session);
+    openStreams.set(session, 0);
     session.on('close', () => sessions.delete(session));
   });
 
@@ -77,11 +95,23 @@ export async function openListeners(app: Hono<GatewayEnv>, options: ListenOption
   return {
     port,
     grpcPort,
-    counts: () => ({ inFlight: inFlight.size, http2Sessions: sessions.size }),
+    counts: () => ({ inFlight: inFlight.size, http2Sessions: sessions.size, http2Streams: [...sessions].reduce((n, session) => n + (openStreams.get(session) ?? 0), 0) }),
     async drain() {
       const closed = Promise.all([closeServer(http), closeServer(grpc)]);
       for (const session of sessions) session.close();
-      const idle = setInterval(() => http.closeIdleConnections(), 25);
+      // After GOAWAY, Node ends a session's socket once its streams are done, but the session closes only when
+      // the client closes its side too; a client that keeps an idle connection open would hold the drain until
+      // the shutdown timeout. So a session with no stream left gets SESSION_LINGER_MS, then is destroyed.
+      const lingerSince = Date.now();
+      const idle = setInterval(() => {
+        http.closeIdleConnections();
+        if (Date.now() - lingerSince < SESSION_LINGER_MS) return;
+        for (const session of sessions) if ((openStreams.get(session) ?? 0) === 0) session.destroy();
+        // A destroyed session still waits for its client to close the TCP connection: past twice the linger,
+        // when no stream is left anywhere, the sockets are closed from this side.
+        const streamsLeft = [...sessions].some((session) => (openStreams.get(session) ?? 0) > 0);
+        if (!streamsLeft && Date.now() - lingerSince >= 2 * SESSION_LINGER_MS) for (const socket of sockets) socket.destroy();
+      }, 25);
       http.closeIdleConnections();
       try {
         await closed;

@@ -21,6 +21,8 @@ import { compileEngine, RuleSetRegistry, ruleSetRef } from '../engine/src/index.
 import { createApp } from './app.js';
 import { HealthStatus } from './grpc-services/index.js';
 import { openListeners, type ServingPhase } from './listeners.js';
+import { ServiceError } from './service/codes.js';
+import { OpenStreams } from './stream/open-streams.js';
 import { ConfigError, USAGE, loadConfig, type GatewayConfig } from './ops/config.js';
 import { createLogger, logRequest, registryLogger, type Logger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
@@ -49,6 +51,9 @@ export interface Gateway {
   /** SIGTERM: drains and closes everything; resolves to the exit status (0, or 1 after the hard timeout). */
   shutdown(reason?: string): Promise<number>;
 }
+
+/** How long streams cut at the shutdown timeout get to send their status before the connections close. */
+const STREAM_STATUS_GRACE_MS = 200;
 
 /** How often grpc.health.v1.Health rereads readiness (it also follows each shutdown phase at once). */
 const HEALTH_POLL_MS = 250;
@@ -124,6 +129,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     closers.push(async () => clearInterval(healthPoll));
 
     const appLogger = logger.child({ component: 'http' });
+    const openStreams = new OpenStreams();
     const app = createApp({
       service,
       authenticate: authenticator.authenticate,
@@ -139,6 +145,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       allocate: (length) => service.allocateBody(length),
       admission: { budget, onRefuse: (reason) => metrics.observeRefusal(reason) },
       grpcServices: { health },
+      scoreStream: { score: (request, header, context) => service.scoreStreamPart(request, header, context), maxInFlight: 2 * Math.max(1, config.workers), openStreams },
       ...(config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
     });
     if (config.corsOrigins.length > 0) logger.info('CORS: web pages on these origins may call from a browser', { origins: config.corsOrigins });
@@ -196,9 +203,13 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           const hardStop = new Promise<void>((resolve) => (giveUp = resolve));
           const timer = setTimeout(() => {
             timedOut = true;
-            logger.error('shutdown timeout: closing the connections left', { timeoutMs: config.shutdownTimeoutMs, ...listeners.counts() });
-            listeners.destroyAll();
-            giveUp();
+            logger.error('shutdown timeout: closing the connections left', { timeoutMs: config.shutdownTimeoutMs, ...listeners.counts(), scoreStreams: openStreams.size });
+            // Streams still open end with their status first, so that their clients know where they were cut.
+            const cut = openStreams.abortAll(new ServiceError('unavailable', 'the server is shutting down and the shutdown timeout passed: this stream ended before all its consumers were answered; send the rest again to another instance'));
+            setTimeout(() => {
+              listeners.destroyAll();
+              giveUp();
+            }, cut > 0 ? STREAM_STATUS_GRACE_MS : 0);
           }, Math.max(0, config.shutdownTimeoutMs - config.drainDelayMs));
           await Promise.race([listeners.drain(), hardStop]);
           if (!timedOut) logger.info('requests drained', { ms: Math.round(performance.now() - started) });

@@ -13,10 +13,10 @@
 import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from '../gateway/target-args.js';
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
-import { Worker } from 'node:worker_threads';
-import { collect, type EncodedBatch } from '../gateway/population.js';
 import { addSummary, emptySummary, loadNow, machineInfo, mib, postBatch, readSummary, RssSampler, startGateway, thousands, type StartedGateway } from '../gateway/server.js';
-import type { GeneratedBatch, GeneratorInit } from './generator.js';
+import { distinctFeed, poolFeed, type Args, type BatchFeed } from './feeds.js';
+import { clock, Progress } from './progress.js';
+import { cityStream } from './stream.js';
 
 const USAGE = `usage: npm run bench:city -- [options]
   --consumers N     population (default 5800000, Guangzhou)
@@ -32,16 +32,9 @@ const USAGE = `usage: npm run bench:city -- [options]
   --url URL         use the gateway running at URL instead of starting one
   --token T         bearer token for --url
   --pid PID         with --url on this machine: sample that process's memory
+  --mode M          batch (ScoreBatch requests), stream (one ScoreStream of every batch), or both, one after the other (default)
+  --h2 URL          with --url: the gateway's gRPC port (http://host:8081), for the stream
   --json            one JSON object on stdout (progress still on stderr)`;
-
-interface Args extends TargetArgs {
-  consumers: number;
-  batch: number;
-  inFlight: number;
-  pool: number;
-  distinct: boolean;
-  generators: number;
-}
 
 function parse(argv: readonly string[]): Args | 'help' {
   const { values } = parseArgs({
@@ -54,11 +47,15 @@ function parse(argv: readonly string[]): Args | 'help' {
       pool: { type: 'string' },
       distinct: { type: 'boolean' },
       generators: { type: 'string' },
+      mode: { type: 'string' },
+      h2: { type: 'string' },
       ...TARGET_OPTIONS,
     },
   });
   if (values.help) return 'help';
   const consumers = intOption('consumers', values.consumers, 5_800_000, 1, 100_000_000);
+  const mode = values.mode ?? 'both';
+  if (mode !== 'batch' && mode !== 'stream' && mode !== 'both') throw new Error(`--mode must be batch, stream or both, not ${mode}`);
   return {
     consumers,
     batch: Math.min(consumers, intOption('batch', values.batch, 1000, 1, 100_000)),
@@ -66,138 +63,10 @@ function parse(argv: readonly string[]): Args | 'help' {
     pool: intOption('pool', values.pool, 32, 1, 10_000),
     distinct: values.distinct ?? false,
     generators: intOption('generators', values.generators, 1, 1, 64),
+    mode,
+    h2: values.h2,
     ...targetArgs(values),
   };
-}
-
-/** Batches to send, one at a time; `next()` resolves to undefined at the end. */
-interface BatchFeed {
-  next(): Promise<{ count: number; bytes: Uint8Array; done(): void } | undefined>;
-  close(): Promise<void>;
-  /** Consumers per second of one generating thread (measured). */
-  readonly generationRate: () => number;
-  readonly description: string;
-}
-
-/** A pool of distinct batches, cycled; a last, shorter batch made separately when the population is not a multiple of --batch. */
-async function poolFeed(args: Args, log: (line: string) => void): Promise<BatchFeed & { generator: string }> {
-  const spec = { days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed, batchSize: args.batch };
-  const full = Math.floor(args.consumers / args.batch);
-  const poolSize = Math.max(1, Math.min(args.pool, full));
-  const started = performance.now();
-  const { generator, batches } = await collect({ ...spec, consumers: poolSize * args.batch });
-  const seconds = (performance.now() - started) / 1000;
-  const rest = args.consumers - full * args.batch;
-  let tail: EncodedBatch | undefined;
-  if (rest > 0) tail = (await collect({ ...spec, consumers: rest, batchSize: rest, seed: args.seed + 1 })).batches[0];
-  const rate = (poolSize * args.batch) / seconds;
-  log(`client: generated a pool of ${poolSize} distinct batches of ${args.batch} consumers (${mib(batches[0]?.bytes.length ?? 0)} each) in ${seconds.toFixed(1)} s: ${thousands(rate)} consumers/s on one thread [${generator}]`);
-  let sent = 0;
-  const total = full + (tail ? 1 : 0);
-  return {
-    generator,
-    generationRate: () => rate,
-    description: `pool of ${poolSize} distinct batches (${thousands(poolSize * args.batch)} distinct consumers) cycled ${(total / poolSize).toFixed(1)} times; consumer ids repeat`,
-    next: async () => {
-      if (sent >= total) return undefined;
-      const i = sent++;
-      const batch = i < full ? batches[i % poolSize]! : tail!;
-      return { count: batch.count, bytes: batch.bytes, done: () => undefined };
-    },
-    close: async () => undefined,
-  };
-}
-
-/** Every batch generated afresh in generator threads, at most a few ahead of the requests. */
-function distinctFeed(args: Args): BatchFeed {
-  const spec = { consumers: args.consumers, batchSize: args.batch, days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed };
-  const ahead = Math.max(2, args.inFlight);
-  const queue: { batch: GeneratedBatch; worker: Worker }[] = [];
-  let waiting: (() => void) | undefined;
-  let running = args.generators;
-  let threadSeconds = 0;
-  let generated = 0;
-  let failure: Error | undefined;
-  const workers = Array.from({ length: args.generators }, (_, index) => {
-    const init: GeneratorInit = { spec, index, threads: args.generators, ahead };
-    const worker = new Worker(new URL('./generator.js', import.meta.url), { workerData: init });
-    worker.on('message', (message: GeneratedBatch | 'done') => {
-      if (message === 'done') running--;
-      else {
-        threadSeconds += message.seconds;
-        generated += message.count;
-        queue.push({ batch: message, worker });
-      }
-      waiting?.();
-    });
-    worker.on('error', (error) => {
-      failure = error;
-      waiting?.();
-    });
-    return worker;
-  });
-  return {
-    generationRate: () => generated / threadSeconds,
-    description: `every batch distinct, generated during the run in ${args.generators} generator thread${args.generators === 1 ? '' : 's'}`,
-    next: async () => {
-      for (;;) {
-        if (failure) throw failure;
-        const item = queue.shift();
-        if (item) return { count: item.batch.count, bytes: item.batch.bytes, done: () => item.worker.postMessage('more') };
-        if (running === 0) return undefined;
-        await new Promise<void>((resolve) => (waiting = resolve));
-      }
-    },
-    close: async () => {
-      await Promise.all(workers.map((worker) => worker.terminate()));
-    },
-  };
-}
-
-/** A progress bar on stderr: redrawn in place on a terminal, a line every 5 % otherwise. */
-class Progress {
-  private readonly tty = process.stderr.isTTY === true;
-  private lastDraw = 0;
-  private lastStep = -1;
-  constructor(
-    private readonly total: number,
-    private readonly started: number,
-  ) {}
-
-  update(done: number, force = false): void {
-    const now = performance.now();
-    const fraction = done / this.total;
-    if (this.tty) {
-      if (!force && now - this.lastDraw < 200) return;
-      this.lastDraw = now;
-      process.stderr.write(`\r${this.line(done, now)}\x1b[K`);
-    } else {
-      const step = Math.floor(fraction * 20);
-      if (step === this.lastStep && !force) return;
-      this.lastStep = step;
-      process.stderr.write(`${this.line(done, now)}\n`);
-    }
-  }
-
-  finish(done: number): void {
-    this.update(done, true);
-    if (this.tty) process.stderr.write('\n');
-  }
-
-  private line(done: number, now: number): string {
-    const seconds = (now - this.started) / 1000;
-    const rate = done / Math.max(seconds, 1e-9);
-    const fraction = done / this.total;
-    const width = 30;
-    const filled = Math.round(fraction * width);
-    const eta = rate > 0 ? (this.total - done) / rate : Infinity;
-    return `[${'#'.repeat(filled)}${'-'.repeat(width - filled)}] ${(fraction * 100).toFixed(1).padStart(5)}% ${thousands(done)}/${thousands(this.total)}  ${thousands(rate)}/s  elapsed ${clock(seconds)}  ETA ${Number.isFinite(eta) ? clock(eta) : '?'}`;
-  }
-}
-
-function clock(seconds: number): string {
-  const s = Math.round(seconds);
-  return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -275,7 +144,7 @@ async function main(argv: readonly string[]): Promise<number> {
     };
 
     const inFlight = new Set<Promise<void>>();
-    for (;;) {
+    for (; args.mode !== 'stream'; ) {
       const batch = await feed.next();
       if (!batch) break;
       const p: Promise<void> = sendOne(batch).finally(() => inFlight.delete(p));
@@ -285,7 +154,7 @@ async function main(argv: readonly string[]): Promise<number> {
     }
     await Promise.all(inFlight);
     const seconds = (performance.now() - started) / 1000;
-    progress.finish(done);
+    if (args.mode !== 'stream') progress.finish(done);
     clearInterval(loadTimer);
     loadSamples.push(loadNow()[0]!);
     agent.destroy();
@@ -337,7 +206,15 @@ async function main(argv: readonly string[]): Promise<number> {
       log(`load average: ${machine.loadavgStart.join(' ')} at the start, ${output.loadavg_end.join(' ')} at the end (1-min ${output.loadavg_1m_during.min}–${output.loadavg_1m_during.max} during the run)`);
     }
     for (const error of errors.slice(0, 5)) process.stderr.write(`error: ${error}\n`);
-    return errors.length > 0 ? 1 : 0;
+    let streamFailed = false;
+    if (args.mode !== 'batch') {
+      const h2 = gateway?.h2 ?? args.h2;
+      if (!h2) throw new Error('--mode stream or both with --url needs --h2 (the gateway\'s gRPC port)');
+      const run = await cityStream(args, h2, sampler, log);
+      streamFailed = run.failed;
+      if (args.json) process.stdout.write(JSON.stringify({ bench: 'city-stream', ...run.output }) + '\n');
+    }
+    return errors.length > 0 || streamFailed ? 1 : 0;
   } finally {
     sampler?.stop();
     if (gateway) {

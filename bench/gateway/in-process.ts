@@ -1,21 +1,20 @@
 // The engine alone, single-threaded, on the same request bytes the gateway
 // gets: what one worker does for a batch, stage by stage, timed in-process.
-// The stages are those of gateway/worker/score.ts (blocks of at most 2000
-// consumers) and gateway/worker/assemble.ts:
-//   scan     scanRequest (locate the consumers in the bytes)
+// A worker's job is the engine's block-scoring use case (scoreBatchRequest,
+// blocks within BLOCK_LIMITS) and the assembly of its response
+// (assembleResponse); the use case times its own stages:
+//   scan     scanRequest (locate the consumers in the bytes) and the header
 //   features FeatureEngine.computeWire (wire scan of each consumer, copy of the readings into WASM memory, the feature sweeps)
 //   rules    FeatureEngine.rescore (the compiled rule set over the feature columns)
-//   results  ResponseBuilder.add/build (codes, scores, reasons as result objects)
+//   results  ResponseBuilder.add (codes, scores, reasons as result objects)
 //   encode   protobuf encoding of the results and the response (protobufjs)
 // `wireScan` times scanConsumers alone (the part of `features` that walks the consumer messages), once more, for the breakdown.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { FeatureEngine, parseBatchHeader, scanConsumers, scanRequest, type CompiledRuleSet } from '../../engine/src/index.js';
+import { assembleResponse } from '../../engine/src/codec/index.js';
+import { blocksOf, FeatureEngine, scanConsumers, scanRequest, scoreBatchRequest, spanRanges, type CompiledRuleSet } from '../../engine/src/index.js';
 import { packageRoot } from '../../engine/src/package-root.js';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
-import { ResponseBuilder } from '../../engine/src/scoring/response.js';
-import { assembleResponse, protoResults } from '../../gateway/worker/assemble.js';
-import type { ScorePart } from '../../gateway/worker/protocol.js';
 
 export const STAGES = ['scan', 'features', 'rules', 'results', 'encode'] as const;
 export type Stage = (typeof STAGES)[number];
@@ -28,8 +27,6 @@ export interface StageTimes {
   readonly consumers: number;
   readonly responseBytes: number;
 }
-
-const BLOCK = 2000;
 
 export class InProcessScorer {
   private constructor(
@@ -46,54 +43,21 @@ export class InProcessScorer {
 
   /** Scores one serialized ScoreBatchRequest as a worker does, adding each stage's time to `into`. */
   score(bytes: Uint8Array, into: { seconds: Record<Stage, number>; wireScanSeconds: number; consumers: number; responseBytes: number }): Uint8Array {
-    const now = () => process.hrtime.bigint();
-    const s = (t: bigint) => Number(t) / 1e9;
-    let t0 = now();
-    const request = scanRequest(bytes);
-    const header = parseBatchHeader(request.pointsPerDay, request.startDate);
-    const n = request.consumers.spans.length >> 1;
-    into.seconds.scan += s(now() - t0);
     const ruleSet = this.ruleSet;
-    const builder = new ResponseBuilder(ruleSet, {});
-    const options = { templates: ruleSet.templates, groups: ruleSet.groups };
-    for (let first = 0; first < n; first += BLOCK) {
-      const last = Math.min(n, first + BLOCK);
-      const spans = request.consumers.spans.subarray(2 * first, 2 * last);
-      const source = { bytes, spans };
-      // computeWire scans the consumers (ids included) itself; timed apart to show its share.
-      t0 = now();
-      scanConsumers(bytes, spans);
-      into.wireScanSeconds += s(now() - t0);
-      t0 = now();
-      this.engine.computeWire(header, source, options);
-      into.seconds.features += s(now() - t0);
-      t0 = now();
-      const scored = this.engine.rescore(ruleSet);
-      into.seconds.rules += s(now() - t0);
-      t0 = now();
-      builder.add(scored, scored.matrix.ids);
-      into.seconds.results += s(now() - t0);
-    }
-    t0 = now();
-    const response = builder.build();
-    into.seconds.results += s(now() - t0);
-    t0 = now();
-    const summary = response.summary!;
-    const part: ScorePart = {
-      kind: 'part',
-      ruleSet: response.ruleSet,
-      digest: response.ruleSetDigest,
-      featureNames: response.featureNames,
-      ruleIds: ruleSet.rules.map((rule) => rule.id),
-      counts: [summary.total ?? 0, summary.green ?? 0, summary.yellow ?? 0, summary.red ?? 0, summary.gray ?? 0],
-      hits: ruleSet.rules.map((rule) => summary.ruleHits?.[rule.id] ?? 0),
-      engineSeconds: 0,
-      results: protoResults(response.results),
-      resultCount: response.results.length,
-    };
+    const { part, seconds } = scoreBatchRequest(this.engine, bytes, { resolveRuleSet: () => ruleSet, serialization: 'proto' });
+    const started = performance.now();
     const out = assembleResponse([part], 'proto');
-    into.seconds.encode += s(now() - t0);
-    into.consumers += n;
+    for (const stage of STAGES) into.seconds[stage] += seconds[stage];
+    into.seconds.encode += (performance.now() - started) / 1000;
+    // computeWire scans the consumers (ids included) itself; timed apart, block by block, to show its share.
+    const { consumers } = scanRequest(bytes);
+    for (const [first, last] of blocksOf(spanRanges(consumers.spans))) {
+      const spans = consumers.spans.subarray(2 * first, 2 * last);
+      const t0 = performance.now();
+      scanConsumers(bytes, spans, first);
+      into.wireScanSeconds += (performance.now() - t0) / 1000;
+    }
+    into.consumers += consumers.spans.length >> 1;
     into.responseBytes += out.length;
     return out;
   }

@@ -20,6 +20,7 @@ import { InProcessScorer, STAGES, totalSeconds, type StageTimes } from './in-pro
 import { loadRow, type LoadTarget } from './load.js';
 import { printReport, unexpectedLines, type Row, type Skipped } from './report.js';
 import { loadNow, machineInfo, mib, RssSampler, startGateway, thousands, type StartedGateway } from './server.js';
+import { streamRow } from './stream-row.js';
 
 const USAGE = `usage: npm run bench:gateway -- [options]
   --batch LIST        consumers per request, comma-separated (default 100,1000,10000)
@@ -33,10 +34,12 @@ const USAGE = `usage: npm run bench:gateway -- [options]
   --url URL           use the gateway running at URL (http://host:port) instead of starting one
   --token T           bearer token for --url
   --pid PID           with --url on this machine: sample that process's memory
+  --h2 URL            with --url: the gateway's gRPC port (http://host:8081), to measure ScoreStream too
   --json              one JSON object on stdout (progress on stderr)
 exit code: 0; 1 when any answer was not ok (or never came), the row saying which; 2 when the benchmark could not run`;
 
 interface Args extends TargetArgs {
+  h2: string | undefined;
   batches: number[];
   connections: number;
   duration: number;
@@ -52,6 +55,7 @@ function parse(argv: readonly string[]): Args | 'help' {
       connections: { type: 'string' },
       duration: { type: 'string' },
       'engine-seconds': { type: 'string' },
+      h2: { type: 'string' },
       ...TARGET_OPTIONS,
     },
   });
@@ -63,6 +67,7 @@ function parse(argv: readonly string[]): Args | 'help' {
     duration: intOption('duration', values.duration, 10, 1, 3600),
     ...targetArgs(values),
     engineSeconds: intOption('engine-seconds', values['engine-seconds'], 3, 1, 600),
+    h2: values.h2,
   };
 }
 
@@ -173,6 +178,13 @@ async function main(argv: readonly string[]): Promise<number> {
           (row.peak_rss_bytes ? `; server peak RSS so far ${mib(row.peak_rss_bytes)}` : ''),
       );
       for (const u of row.unexpected) log(`batch ${size}: UNEXPECTED: ${u}`);
+      const h2 = gateway?.h2 ?? args.h2;
+      if (h2) {
+        const stream = await streamRow(h2, bodies, size, args.duration, args.token);
+        row.stream = stream;
+        log(`batch ${size} as ScoreStream messages (one call, ${stream.seconds} s): ${thousands(stream.consumers_per_s)} consumers/s, ${stream.messages} messages, status ${stream.status}${stream.message ? ` (${stream.message})` : ''}`);
+        if (stream.status !== '0') row.unexpected.push(`ScoreStream ended with status ${stream.status}: ${stream.message}`);
+      }
     }
   } finally {
     sampler?.stop();

@@ -5,6 +5,7 @@ import { formatCounts } from './answers.js';
 import { STAGES } from './in-process.js';
 import { mib, thousands } from './server.js';
 import { mib as bodyMib } from './sizing.js';
+import type { StreamRow } from './stream-row.js';
 
 export interface Row {
   batch: number;
@@ -31,6 +32,8 @@ export interface Row {
   server_codes: Record<string, number> | null;
   /** What a load sized to the server's limits should never get; empty when nothing. */
   unexpected: string[];
+  /** The same bodies as the messages of one ScoreStream call, for the same duration. */
+  stream?: StreamRow;
   engine_consumers_per_s: number;
   efficiency: number;
   stage_ms_per_1000: Record<string, number>;
@@ -59,7 +62,7 @@ export function printReport(log: (line: string) => void, rows: readonly Row[], s
     return;
   }
   const table: string[][] = [
-    ['batch', 'connections', 'consumers/s', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'engine 1 thread/s', 'efficiency'],
+    ['batch', 'connections', 'consumers/s', 'req/s', 'p50 ms', 'p99 ms', 'errors', 'engine 1 thread/s', 'efficiency', 'ScoreStream consumers/s'],
     ...rows.map((r) => [
       thousands(r.batch),
       String(r.connections),
@@ -70,6 +73,7 @@ export function printReport(log: (line: string) => void, rows: readonly Row[], s
       String(errorCount(r)),
       thousands(r.engine_consumers_per_s),
       r.efficiency.toFixed(2),
+      r.stream ? thousands(r.stream.consumers_per_s) : '-',
     ]),
   ];
   log('');

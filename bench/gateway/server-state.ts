@@ -4,7 +4,7 @@
 // whether the byte budget or the queue refused; the server's counter does).
 // The same for a gateway the bench started and for one at --url; for the
 // latter the counters are server-wide, other clients included.
-import { samples } from '../../gateway/e2e/prometheus.js';
+import { samples } from '../../lib/prometheus-text.js';
 
 export interface ServerState {
   /** gridcode_inflight_request_bytes_limit (maxInflightBytes); undefined when absent or 0 (no budget bound). */

@@ -14,6 +14,8 @@ export const SCORE_PATH = '/gridcode.v1.ScoringService/ScoreBatch';
 export interface StartedGateway {
   /** http://host:port of the HTTP/1.1 server. */
   readonly url: string;
+  /** http://host:grpcPort of the h2c server (gRPC, ScoreStream). */
+  readonly h2: string;
   readonly pid: number;
   readonly readyLine: string;
   /** SIGTERM, then waits for the exit; resolves to the exit code. */
@@ -46,8 +48,10 @@ export function startGateway(extra: readonly string[] = []): Promise<StartedGate
       const match = line?.match(/http:\/\/(\S+?),/);
       if (!line || !match) return;
       clearTimeout(timer);
+      const grpcPort = line.match(/grpc h2c \S+?:(\d+)/)?.[1];
       resolve({
         url: `http://${match[1]}`,
+        h2: `http://${match[1]!.replace(/:\d+$/, '')}:${grpcPort}`,
         pid: child.pid!,
         readyLine: line,
         stderrTail: () => tail.join('\n'),

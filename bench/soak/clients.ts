@@ -1,12 +1,12 @@
 // The soak's clients, one per protocol, as integrators use them:
 // @connectrpc/connect-node's Connect (binary and JSON) and gRPC-Web transports
 // over HTTP/1.1 keep-alive, its gRPC transport over h2c; plus the hand-made
-// calls of gateway/e2e/wire.ts for what a generated client never sends.
+// calls of lib/wire-calls.ts for what a generated client never sends.
 import { Agent } from 'node:http';
 import type { Message } from '@bufbuild/protobuf';
 import { ConnectError, createClient, type Transport } from '@connectrpc/connect';
 import { createConnectTransport, createGrpcTransport, createGrpcWebTransport, Http2SessionManager } from '@connectrpc/connect-node';
-import { closeSessions, connectCall, GRPC_CODE_NAMES, grpcCall, grpcWebCall, type WireOutcome } from '../../gateway/e2e/wire.js';
+import { closeSessions, connectCall, GRPC_CODE_NAMES, grpcCall, grpcWebCall, type WireOutcome } from '../../lib/wire-calls.js';
 import type { Protocol } from './expectations.js';
 import type { Schemas } from './traffic.js';
 

@@ -35,7 +35,7 @@ export const KINDS: readonly KindSpec[] = [
   { kind: 'bad-date', what: 'ScoreBatch with an impossible or mis-formatted start_date', weight: 4, expected: ['invalid_argument'], protocols: ALL },
   { kind: 'bad-points-per-day', what: 'ScoreBatch with points_per_day 50', weight: 3, expected: ['invalid_argument'], protocols: ALL },
   { kind: 'unknown-rule-set', what: 'ScoreBatch naming a rule set that does not exist', weight: 3, expected: ['not_found'], protocols: ALL },
-  { kind: 'oversized', what: 'ValidateRuleSet body just over --max-body-bytes', weight: 1, expected: ['resource_exhausted'], protocols: ALL },
+  { kind: 'oversized', what: 'ValidateRuleSet body just over --max-body-bytes', weight: 1, expected: ['invalid_argument'], protocols: ALL },
   // Over a shared h2c connection a few of these, uploads cut short, leave the
   // server's session refusing every later stream with NGHTTP2_ENHANCE_YOUR_CALM
   // (server bug, README.md): gRPC gets a connection per request here.

@@ -7,7 +7,7 @@
 // and a flat RSS; 1 otherwise; 2 when it could not run.
 import { writeFile } from 'node:fs/promises';
 import { loadavg } from 'node:os';
-import { startGatewayProcess, type GatewayProcess } from '../../gateway/e2e/process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../lib/gateway-process.js';
 import { Clients } from './clients.js';
 import { mix } from './expectations.js';
 import { flatness } from './flatness.js';

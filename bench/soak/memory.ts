@@ -2,7 +2,7 @@
 // soak started the gateway itself (the whole process: main thread and
 // workers), else the gateway's own process_resident_memory_bytes from
 // /metrics; the main thread's V8 heap in use from /metrics either way.
-import { valueOf } from '../../gateway/e2e/prometheus.js';
+import { valueOf } from '../../lib/prometheus-text.js';
 import { RssSampler } from '../gateway/server.js';
 import type { MemorySample } from './flatness.js';
 

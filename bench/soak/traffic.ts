@@ -5,8 +5,8 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { create, fromBinary, type DescMessage, type DescService, type Message } from '@bufbuild/protobuf';
 import { packageRoot } from '../../engine/src/package-root.js';
-import { knownConsumers, requestInit } from '../../gateway/e2e/population.js';
-import { loadRegistry } from '../../gateway/protocols/fake-service.fixture.js';
+import { knownConsumers, requestInit } from '../../lib/score-requests.js';
+import { loadRegistry } from '../../lib/proto-registry.js';
 import { populationBatches } from '../population/index.js';
 import { Prng } from '../population/prng.js';
 

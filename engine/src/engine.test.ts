@@ -353,7 +353,8 @@ describe('computeWire equals computeConsumers bit for bit', () => {
       const bytes = Uint8Array.from([...encodeRequest({ startDate: header24.startDate, pointsPerDay: 24 }, good), key(4, BYTES), body.length, ...body]);
       const error = batchError(() => viaWire(engine, bytes));
       expect(error.code).toBe('invalid_argument');
-      expect(error.message).toMatch(/^malformed protobuf in consumer 2 at byte \d+: /);
+      expect(error.consumer).toBe(2);
+      expect(error.message).toMatch(/^malformed protobuf in consumers\[2\] at byte \d+: /);
     }
     expectSameMatrix(viaWire(engine, encodeRequest({ startDate: header24.startDate, pointsPerDay: 24 }, good)), before);
   });
@@ -686,7 +687,7 @@ describe('malformed bytes never escape as anything but a BatchError', () => {
     } catch (error) {
       if (!(error instanceof BatchError)) throw error;
       expect(error.code, error.message).toBe('invalid_argument');
-      if (error.code === 'invalid_argument') expect(error.message).toMatch(/(malformed protobuf in (request|consumer \d+) at byte \d+: .+)|start_date|points_per_day/);
+      if (error.code === 'invalid_argument') expect(error.message).toMatch(/(malformed protobuf in (request|consumers\[\d+\]) at byte \d+: .+)|start_date|points_per_day/);
       if (error.code === 'invalid_argument') outcomes.invalid++;
       else outcomes.exhausted++;
     }

@@ -27,12 +27,16 @@ export interface ConsumerInput {
 export interface WireConsumers {
   readonly bytes: Uint8Array;
   readonly spans: Int32Array;
+  /** The index in the batch of the first of them (a block's place), which errors name consumers by; 0 by default. */
+  readonly first?: number;
 }
 
 export interface ComputeOptions {
   readonly templates?: TemplateSet;
   /** FeatureGroup bits to compute; features of groups left out are NaN. Default: all. */
   readonly groups?: number;
+  /** A consumer with more readings is unusable, its note saying so (see unusableReason). Default: only the engine's MAX_DAYS. */
+  readonly maxReadingsPerConsumer?: number;
 }
 
 export interface EngineOptions {
@@ -49,11 +53,16 @@ const CHUNK_CONSUMERS = 64;
 export interface ScoreOptions {
   /** Compute every feature, not only those the rule set reads (for include_features). */
   readonly allFeatures?: boolean;
+  /** See ComputeOptions. */
+  readonly maxReadingsPerConsumer?: number;
 }
 
-/** Only the feature groups the rule set reads are computed, unless all are asked for. */
-function scoreCompute(ruleSet: CompiledRuleSet, options: ScoreOptions): ComputeOptions {
-  return { templates: ruleSet.templates, groups: options.allFeatures ? FeatureGroup.all : ruleSet.groups };
+/**
+ * What to compute for scoring with a rule set (scoreWire, or computeWire then
+ * rescore): only the feature groups the rule set reads, unless all are asked for.
+ */
+export function scoringComputeOptions(ruleSet: CompiledRuleSet, options: ScoreOptions): ComputeOptions {
+  return { templates: ruleSet.templates, groups: options.allFeatures ? FeatureGroup.all : ruleSet.groups, maxReadingsPerConsumer: options.maxReadingsPerConsumer };
 }
 
 /** proto3 enums are open; a value this build does not know is treated as unspecified (0). */
@@ -107,7 +116,7 @@ export class FeatureEngine {
 
   /** Computes features straight from serialized Consumer messages: readings are copied as bytes, never decoded to numbers. */
   computeWire(header: BatchHeader, source: WireConsumers, options: ComputeOptions = {}): FeatureMatrix {
-    const index: ConsumerIndex = scanConsumers(source.bytes, source.spans);
+    const index: ConsumerIndex = scanConsumers(source.bytes, source.spans, source.first);
     return this.run(header, index.readingCount, index.waterCount, index.ids, options, (place, from, to) => {
       const u8 = new Uint8Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(index.count);
@@ -124,13 +133,13 @@ export class FeatureEngine {
 
   /** Features then codes for consumers given as JS values. */
   scoreConsumers(header: BatchHeader, consumers: readonly ConsumerInput[], ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
-    this.computeConsumers(header, consumers, scoreCompute(ruleSet, options));
+    this.computeConsumers(header, consumers, scoringComputeOptions(ruleSet, options));
     return this.rescore(ruleSet);
   }
 
   /** Features then codes straight from serialized Consumer messages. */
   scoreWire(header: BatchHeader, source: WireConsumers, ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
-    this.computeWire(header, source, scoreCompute(ruleSet, options));
+    this.computeWire(header, source, scoringComputeOptions(ruleSet, options));
     return this.rescore(ruleSet);
   }
 
@@ -168,7 +177,7 @@ export class FeatureEngine {
     let readings = 0;
     let water = 0;
     for (let i = 0; i < count; i++) {
-      const reason = unusableReason(readingCount[i]!, waterCount[i]!, points);
+      const reason = unusableReason(readingCount[i]!, waterCount[i]!, points, options.maxReadingsPerConsumer);
       if (reason) {
         notes.set(i, reason);
         readingOffset[i] = -1;

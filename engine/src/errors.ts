@@ -8,8 +8,32 @@ export class BatchError extends Error {
   constructor(
     readonly code: BatchErrorCode,
     message: string,
+    /** The consumer at fault, by its index in the batch, when the error is one consumer's. */
+    readonly consumer?: number,
   ) {
     super(message);
+  }
+}
+
+/**
+ * Bytes that are not a valid ScoreBatchRequest: where the fault lies and what
+ * it is. The message is made from these fields here and nowhere else; a
+ * caller that counts bytes from another origin (a file rather than the block
+ * read from it) asks for the same fault at its own byte with `atByte`.
+ */
+export class MalformedProtobuf extends BatchError {
+  constructor(
+    /** Byte offset of the fault, counted from the start of the request. */
+    readonly byte: number,
+    /** What is wrong there. */
+    readonly detail: string,
+    consumer?: number,
+  ) {
+    super('invalid_argument', `malformed protobuf in ${consumer === undefined ? 'request' : `consumers[${consumer}]`} at byte ${byte}: ${detail}`, consumer);
+  }
+
+  atByte(byte: number): MalformedProtobuf {
+    return new MalformedProtobuf(byte, this.detail, this.consumer);
   }
 }
 

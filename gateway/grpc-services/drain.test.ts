@@ -6,9 +6,9 @@ import * as grpc from '@grpc/grpc-js';
 import { expect, it, onTestFinished, vi } from 'vitest';
 import { createApp } from '../app.js';
 import { openListeners, type ServingPhase } from '../listeners.js';
-import { fakeAuthenticate, fakeService } from '../protocols/fake-service.fixture.js';
+import { fakeAuthenticate, fakeService } from '../../tests/support/gateway/fake-service.js';
 import { HealthStatus } from './health-status.js';
-import { grpcClients, insecure } from './test-server.fixture.js';
+import { grpcClients, insecure } from '../../tests/support/gateway/test-server.js';
 
 type Stream = grpc.ClientReadableStream<{ status?: string; messageResponse?: string }>;
 type Clients = {

@@ -12,7 +12,7 @@ import type { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 
 import { ServiceError, type ErrorCode } from '../service/codes.js';
 import { statusTrailers } from '../protocols/grpc-common.js';
 import { encodeFrame } from '../protocols/framing.js';
-import { MessageReader } from './message-reader.js';
+import { MessageReader } from '../protocols/message-reader.js';
 
 const RESPONSE_HEADERS = { ':status': 200, 'content-type': 'application/grpc', 'grpc-accept-encoding': 'identity' } as const;
 

@@ -3,7 +3,7 @@
 import { connect as http2Connect } from 'node:http2';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { grpcClients, insecure, startTestServer, type TestServer } from './test-server.fixture.js';
+import { grpcClients, insecure, startTestServer, type TestServer } from '../../tests/support/gateway/test-server.js';
 
 type HealthClient = grpc.Client & {
   Check(request: { service: string }, callback: (err: grpc.ServiceError | null, response?: { status: string }) => void): void;

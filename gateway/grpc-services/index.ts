@@ -18,6 +18,9 @@ import { check, watch } from './health.js';
 import type { HealthSource } from './health-status.js';
 import { reflect } from './reflection.js';
 
+/** How long a call that starts after the stop may take to send its request (see route). */
+const LATE_CALL_GRACE_MS = 1_000;
+
 export { HealthStatus, type HealthSource, type ServingState } from './health-status.js';
 
 /** Health and reflection messages are small; a larger one is refused (invalid_argument) before it is buffered. */
@@ -39,8 +42,11 @@ export function mountGrpcServices(app: Hono<GatewayEnv>, options: GrpcServicesOp
 
   /**
    * A route serving one method. `refuseAfterStop`: a call that starts once the
-   * server has stopped is answered unavailable at once (reflection); otherwise
-   * it is served (Check and Watch answer NOT_SERVING).
+   * server has stopped is answered unavailable at once (reflection);
+   * otherwise it is served (Check and Watch answer NOT_SERVING), and ended
+   * unavailable if its request has not come within LATE_CALL_GRACE_MS: a
+   * call that never sends its request would hold the drain until the
+   * shutdown timeout.
    */
   const route =
     (serve: (call: GrpcServerCall) => void, refuseAfterStop = false): MiddlewareHandler<GatewayEnv> =>
@@ -71,7 +77,10 @@ export function mountGrpcServices(app: Hono<GatewayEnv>, options: GrpcServicesOp
       const unsubscribe = options.health.subscribe((state) => {
         if (state === 'stopped') call.onServerStop();
       });
-      if (refuseAfterStop && options.health.state() === 'stopped') call.onServerStop();
+      if (options.health.state() === 'stopped') {
+        if (refuseAfterStop) call.onServerStop();
+        else setTimeout(() => call.onServerStop(), LATE_CALL_GRACE_MS).unref();
+      }
       // Only once the call is over: @hono/node-server resets an HTTP/2 stream whose request is still open when the handler returns.
       await call.done;
       unsubscribe();

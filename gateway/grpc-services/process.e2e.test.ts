@@ -3,7 +3,7 @@
 // `buf curl` with server reflection and no proto file (listing the methods,
 // a health check, a ScoreBatch with a bearer token), and @grpc/grpc-js
 // Watch calls through SIGTERM, which must end them so that the process exits
-// 0 well before its shutdown timeout. Needs the build; skips without it.
+// 0 well before its shutdown timeout. Needs the build (npm run build): without dist/ the run stops at once.
 import { execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -13,12 +13,9 @@ import { promisify } from 'node:util';
 import * as grpc from '@grpc/grpc-js';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { packageRoot } from '../../engine/src/package-root.js';
-import { isBuilt, startGatewayProcess, type GatewayProcess } from '../e2e/process.js';
+import { startGatewayProcess, type GatewayProcess } from '../../lib/gateway-process.js';
 import { hashToken } from '../ops/tenants.js';
-import { grpcClients, insecure } from './test-server.fixture.js';
-
-const built = isBuilt();
-if (!built) console.warn('grpc-services/process.e2e.test: dist/ is not built, skipping (npm run build)');
+import { grpcClients, insecure } from '../../tests/support/gateway/test-server.js';
 
 const execFileAsync = promisify(execFile);
 const BUF = join(packageRoot, 'node_modules', '.bin', 'buf');
@@ -40,7 +37,7 @@ async function bufCurl(args: string[]): Promise<{ code: number; stdout: string; 
   }
 }
 
-describe.skipIf(!built)('the built gateway', () => {
+describe('the built gateway', () => {
   beforeAll(async () => {
     tmp = await mkdtemp(join(tmpdir(), 'gridcode-grpc-services-'));
     const tokens = join(tmp, 'tokens.yaml');

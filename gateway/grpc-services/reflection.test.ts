@@ -5,7 +5,7 @@ import * as grpc from '@grpc/grpc-js';
 import { fromBinary } from '@bufbuild/protobuf';
 import { FileDescriptorProtoSchema, type FileDescriptorProto } from '@bufbuild/protobuf/wkt';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { grpcClients, insecure, startTestServer, type TestServer } from './test-server.fixture.js';
+import { grpcClients, insecure, startTestServer, type TestServer } from '../../tests/support/gateway/test-server.js';
 
 interface ReflectionResponse {
   messageResponse: string;

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpc } from '#gen/grpc-services.js';
 import { concatBytes, encodeFrame } from '../protocols/framing.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './index.js';
-import { startTestServer, type TestServer } from './test-server.fixture.js';
+import { startTestServer, type TestServer } from '../../tests/support/gateway/test-server.js';
 
 const { HealthCheckRequest, HealthCheckResponse, } = grpc.health.v1;
 const { ServerReflectionRequest, ServerReflectionResponse } = grpc.reflection.v1;

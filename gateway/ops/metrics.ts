@@ -8,7 +8,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CompiledRuleSet, RegistryEvent } from '../../engine/src/index.js';
 import { ERROR_CODES } from '../service/codes.js';
-import { METHODS } from '../service/types.js';
+import { METHODS, STREAM_METHODS } from '../service/types.js';
 
 /** What the pool reports (a subset of gateway/pool's PoolStats); read when /metrics is scraped. */
 export interface PoolStats {
@@ -200,7 +200,7 @@ export class GatewayMetrics {
   }
 
   observeRequest(request: RequestObservation): void {
-    const method = (METHODS as readonly string[]).includes(request.method) ? request.method : 'other';
+    const method = (METHODS as readonly string[]).includes(request.method) || (STREAM_METHODS as readonly string[]).includes(request.method) ? request.method : 'other';
     const protocol = (PROTOCOLS as readonly string[]).includes(request.protocol) ? request.protocol : 'other';
     const code = request.code === 'ok' || Object.hasOwn(ERROR_CODES, request.code) ? request.code : 'unknown';
     this.requests.inc({ method, protocol, code });

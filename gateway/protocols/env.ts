@@ -2,7 +2,7 @@
 // handlers: Node bindings (absent under app.request()) and per-request values.
 import type { HttpBindings, Http2Bindings } from '@hono/node-server';
 import type { ErrorCode } from '../service/codes.js';
-import type { MethodName, Protocol, Serialization, Tenant } from '../service/types.js';
+import type { AnyMethodName, Protocol, Serialization, Tenant } from '../service/types.js';
 import type { ProtocolAdapter } from './adapter.js';
 import type { Delivery } from './http2-reply.js';
 
@@ -14,7 +14,7 @@ export interface GatewayLogger {
 /** One finished RPC, reported once to the injected `observe` hook. */
 export interface RpcObservation {
   /** 'unknown' for a path naming no method (bounded, for metric labels). */
-  readonly method: MethodName | 'unknown';
+  readonly method: AnyMethodName | 'unknown';
   readonly protocol: Protocol;
   readonly code: ErrorCode | 'ok';
   readonly seconds: number;
@@ -35,7 +35,9 @@ export interface RpcState {
   readonly serialization: Serialization;
   readonly adapter: ProtocolAdapter;
   /** undefined when the path names no method of the service. */
-  readonly method: MethodName | undefined;
+  readonly method: AnyMethodName | undefined;
+  /** The Connect streaming protocol (application/connect+proto|json), for ScoreStream. */
+  readonly streaming: boolean;
   requestBytes: number;
   /** Set when the reply is written. */
   outcome?: { readonly code: ErrorCode | 'ok'; readonly responseBytes: number };

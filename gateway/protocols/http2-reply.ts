@@ -48,6 +48,8 @@ export function writeHttp2Reply(outgoing: Http2ServerResponse, reply: Http2Reply
     stream.respond({ ':status': reply.status, ...reply.headers }, { endStream: true });
     return Promise.resolve('sent');
   }
+  // Taken now: Node clears `stream.session` before the stream's 'close'.
+  const session = stream.session;
   return new Promise((resolve) => {
     const body = reply.body ?? new Uint8Array(0);
     let acknowledged = 0;
@@ -61,7 +63,7 @@ export function writeHttp2Reply(outgoing: Http2ServerResponse, reply: Http2Reply
       stream.off('finish', onFinish);
       // At most the slice in the native queue stays counted against the session.
       const unsent = Math.min(WRITE_SLICE_BYTES, body.byteLength - acknowledged);
-      if (unsent > 0 && stream.session) noteAbandonedBytes(stream.session, unsent);
+      if (unsent > 0 && session) noteAbandonedBytes(session, unsent);
       resolve('abandoned');
     };
     stream.once('finish', onFinish);

@@ -7,7 +7,7 @@ import { PassThrough } from 'node:stream';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { createApp } from '../app.js';
 import { createGrpcServer } from '../grpc-server.js';
-import { fakeAuthenticate, fakeService, validateRequest } from './fake-service.fixture.js';
+import { fakeAuthenticate, fakeService, validateRequest } from '../../tests/support/gateway/fake-service.js';
 import { encodeFrame } from './framing.js';
 import type { RpcObservation } from './env.js';
 import { ByteBudget } from '../service/byte-budget.js';

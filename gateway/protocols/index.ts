@@ -2,6 +2,7 @@
 import type { Protocol } from '../service/types.js';
 import type { ProtocolAdapter } from './adapter.js';
 import { connectProtocol } from './connect.js';
+import { connectStreamProtocol } from './connect-stream.js';
 import { grpcWebProtocol, grpcWebTextProtocol } from './grpc-web.js';
 import { grpcProtocol } from './grpc.js';
 import type { Negotiated } from './negotiate.js';
@@ -14,6 +15,7 @@ export const PROTOCOLS: Readonly<Record<Protocol, ProtocolAdapter>> = {
 
 /** The adapter for a negotiated Content-Type: gRPC-Web text mode has its own, under the same protocol name. */
 export function adapterOf(negotiated: Negotiated): ProtocolAdapter {
+  if (negotiated.streaming) return connectStreamProtocol;
   return negotiated.text ? grpcWebTextProtocol : PROTOCOLS[negotiated.protocol];
 }
 

@@ -10,6 +10,8 @@ export interface Negotiated {
    * (metrics, logs, the service): only the adapter's body coding differs.
    */
   readonly text?: true;
+  /** The Connect streaming protocol (ScoreStream only): enveloped messages and an end-stream message. */
+  readonly streaming?: true;
 }
 
 /** What a gRPC-Web text-mode request is answered with (the type gRPC-Web clients and Envoy use). */
@@ -27,6 +29,8 @@ const BY_MEDIA_TYPE: Readonly<Record<string, Negotiated>> = {
   'application/grpc': { protocol: 'grpc', serialization: 'proto' },
   'application/grpc+proto': { protocol: 'grpc', serialization: 'proto' },
   'application/grpc+json': { protocol: 'grpc', serialization: 'json' },
+  'application/connect+proto': { protocol: 'connect', serialization: 'proto', streaming: true },
+  'application/connect+json': { protocol: 'connect', serialization: 'json', streaming: true },
 };
 
 /** The protocol of a Content-Type, or undefined when none is served (HTTP 415). */

@@ -22,6 +22,8 @@ export function sendReply(c: Context<GatewayEnv>, reply: RpcReply): Response {
   const headers: Record<string, string> = { ...reply.headers, 'x-request-id': c.get('requestId') };
   const outgoing = http2Response(c);
   if (outgoing) {
+    // Headers other middleware set with c.header() (CORS) are not written here: reading c.res would leave a
+    // Response that @hono/node-server then writes again. Browsers reach the HTTP/1.1 port, not h2c.
     const delivery = writeHttp2Reply(outgoing, { status: reply.status, headers, body: reply.body, trailers: reply.trailers });
     if (rpc) rpc.delivery = delivery;
     return RESPONSE_ALREADY_SENT;

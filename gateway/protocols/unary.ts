@@ -2,7 +2,7 @@
 // unframe and decompress it, call the service with the call context, reply.
 import type { Context } from 'hono';
 import { ServiceError } from '../service/codes.js';
-import type { CallContext, ScoringService, UnaryRequest, UnaryResponse } from '../service/types.js';
+import { METHODS, type AnyMethodName, type CallContext, type MethodName, type ScoringService, type UnaryRequest, type UnaryResponse } from '../service/types.js';
 import type { BodySource } from './body.js';
 import { defaultAllocate, parseContentLength, readBody, type Allocate } from './body.js';
 import type { GatewayEnv } from './env.js';
@@ -44,6 +44,10 @@ function bodySource(c: Context<GatewayEnv>): BodySource {
   return c.env?.incoming ?? c.req.raw.body;
 }
 
+function isUnaryMethod(method: AnyMethodName): method is MethodName {
+  return (METHODS as readonly string[]).includes(method);
+}
+
 /** The route handler; expects the rpc, deadline, body-limit and auth middleware before it. */
 export function unaryHandler(options: UnaryHandlerOptions) {
   const allocate = options.allocate ?? defaultAllocate;
@@ -51,6 +55,7 @@ export function unaryHandler(options: UnaryHandlerOptions) {
   return async function unary(c: Context<GatewayEnv>): Promise<Response> {
     const rpc = c.get('rpc');
     if (!rpc || !rpc.method) throw new ServiceError('unimplemented', `no procedure at ${c.req.path}`);
+    if (!isUnaryMethod(rpc.method)) throw new ServiceError('unimplemented', `${rpc.method} is served by the streaming handler, not here`);
     const method = rpc.method;
     const signal = c.get('signal');
     const headers = c.req.raw.headers;

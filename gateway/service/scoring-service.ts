@@ -8,9 +8,9 @@
 // the parts' encoded results are concatenated here in request order.
 import { gridcode } from '#gen/scoring.js';
 import type { RuleSetRegistry } from '../../engine/src/index.js';
-import { ruleInfo } from '../../engine/src/scoring/rule-info.js';
+import { assembleResponse, ruleInfo } from '../../engine/src/codec/index.js';
 import { PoolClosedError, PoolFullError, type PoolStats, type ScoringPool } from '../pool/pool.js';
-import { assembleResponse, statsOf } from '../worker/assemble.js';
+import { statsOf } from '../worker/stats.js';
 import type {
   BatchStats,
   EncodedResponse,
@@ -18,6 +18,7 @@ import type {
   ScorePart,
   ScoreTask,
   ScoreTaskResult,
+  StreamHeader,
   TaskBody,
   TaskFailure,
   TaskTenant,
@@ -66,6 +67,8 @@ export type GatewayScoringService = ScoringService & {
   allocateBody(length: number): ArrayBuffer | SharedArrayBuffer;
   readonly limits: ServiceLimits;
   stats(): PoolStats;
+  /** One message of a ScoreStream (gateway/stream/): `header` undefined for the first. */
+  scoreStreamPart(request: UnaryRequest, header: StreamHeader | undefined, context: CallContext): Promise<ScorePart>;
 };
 
 const encoder = new TextEncoder();
@@ -227,10 +230,33 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     }
   }
 
+  /**
+   * One ScoreStream message, scored as a part: the first (no header yet) sets
+   * the stream's header, which the part carries; later ones are scored under
+   * it. The message's buffer moves to the worker.
+   */
+  async function scoreStreamPart(request: UnaryRequest, header: StreamHeader | undefined, context: CallContext): Promise<ScorePart> {
+    const moved = movable(request);
+    const task: ScoreTask = {
+      kind: 'score',
+      catalog: catalogOf(registry.snapshot),
+      tenant: taskTenant(context.tenant),
+      limits: workerLimits,
+      request: request.serialization,
+      response: request.serialization,
+      ...moved.body,
+      ...(header ? { stream: header } : { part: { index: 0, count: 1 } }),
+    };
+    const part = (await run<ScoreTaskResult>(task, context, moved.transferList)) as ScorePart;
+    report(statsOf([part]));
+    return part;
+  }
+
   return {
     ScoreBatch: scoreBatch,
     ListRuleSets: listRuleSets,
     ValidateRuleSet: validateRuleSet,
+    scoreStreamPart,
     allocateBody: (length) => allocateBody(length, pool.threads > 1 ? limits.splitThresholdBytes : Infinity),
     limits,
     stats: () => pool.stats(),

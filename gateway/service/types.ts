@@ -5,6 +5,11 @@
 
 export const METHODS = ['ScoreBatch', 'ListRuleSets', 'ValidateRuleSet'] as const;
 export type MethodName = (typeof METHODS)[number];
+/** The streaming methods: a stream of request messages in, a stream of responses out (gateway/stream/). */
+export const STREAM_METHODS = ['ScoreStream'] as const;
+export type StreamMethodName = (typeof STREAM_METHODS)[number];
+/** Every method of ScoringService, as logs and metrics name them. */
+export type AnyMethodName = MethodName | StreamMethodName;
 
 /** Binary protobuf, or canonical proto3 JSON as UTF-8. */
 export type Serialization = 'proto' | 'json';
@@ -20,7 +25,7 @@ export interface Tenant {
 }
 
 export interface CallContext {
-  readonly method: MethodName;
+  readonly method: AnyMethodName;
   readonly protocol: Protocol;
   readonly requestId: string;
   readonly tenant: Tenant;

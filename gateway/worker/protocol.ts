@@ -1,7 +1,7 @@
 // The messages between the service (main thread) and the scoring workers.
 // Everything here is structured-cloneable; request bodies travel in the
 // transfer list (ArrayBuffer) or are shared (SharedArrayBuffer), never cloned.
-import type { gridcode } from '#gen/scoring.js';
+import type { ResponsePart } from '../../engine/src/codec/index.js';
 import type { ErrorCode } from '../service/codes.js';
 import type { Serialization } from '../service/types.js';
 
@@ -63,6 +63,24 @@ export interface ScoreTask extends TaskBody {
   readonly tenant: TaskTenant;
   readonly limits: WorkerLimits;
   readonly part?: { readonly index: number; readonly count: number };
+  /**
+   * A ScoreStream message after the first: the stream's header (from the
+   * first message, its rule set pinned to `id@version`) applies; the message
+   * carries consumers, and a header field it sets to another value is
+   * invalid_argument. Answered with a part.
+   */
+  readonly stream?: StreamHeader;
+}
+
+/** The header fields of a ScoreStream, fixed by its first message (api.md, ScoreStream). */
+export interface StreamHeader {
+  /** `id@version`: one rule-set version serves the whole stream. */
+  readonly ruleSet: string;
+  readonly startDate: string;
+  readonly pointsPerDay: number;
+  readonly includeFeatures: boolean;
+  readonly flaggedOnly: boolean;
+  readonly includeEvidence: boolean;
 }
 
 /** Turns a JSON ScoreBatchRequest into binary protobuf in a SharedArrayBuffer (the first step of a split JSON batch). */
@@ -112,35 +130,16 @@ export interface BatchStats {
   readonly engineSeconds: number;
 }
 
-/** What one part of a split batch returns: its results encoded, its summary counts. */
-export interface ScorePart {
+/**
+ * What scoring (a part of) a batch returns: its results encoded and what the
+ * response's other fields are made of (engine/src/codec/response-parts.ts).
+ */
+export interface ScorePart extends ResponsePart {
   readonly kind: 'part';
-  /** `id@version` of the rule set used. */
-  readonly ruleSet: string;
-  readonly digest: string;
-  /** Feature names of the response (empty unless features are included). */
-  readonly featureNames: readonly string[];
-  /** The rule ids in file order, which is the order of the summary's rule_hits. */
-  readonly ruleIds: readonly string[];
-  /** total, green, yellow, red, gray. */
-  readonly counts: readonly number[];
-  /** Consumers each rule fired for, aligned with ruleIds. */
-  readonly hits: readonly number[];
-  /**
-   * RuleInfo of each rule named in the reasons of the part's results, in file
-   * order (the response's `rules` are their union). Absent means none: only
-   * a part made by hand (a benchmark) leaves it out.
-   */
-  readonly rules?: readonly gridcode.v1.RuleInfo.$Properties[];
   /** Time in the engine for this part, seconds. */
   readonly engineSeconds: number;
-  /**
-   * The part's results: binary protobuf, as ScoreBatchResponse field 3
-   * (repeated fields concatenate), or JSON, one result a line, each line
-   * ending in "\n" and all but the last in ",\n"; empty when it has none.
-   */
-  readonly results: Uint8Array;
-  readonly resultCount: number;
+  /** The header the part was scored with (a ScoreStream's first message sets the stream's). */
+  readonly header?: StreamHeader;
 }
 
 export interface ProtoBody {

@@ -6,12 +6,12 @@
 // discarded: its memory may be half-written, so no later task may use it; the
 // next one gets an instance made afresh from the module.
 import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
+import { assembleResponse } from '../../engine/src/codec/index.js';
 import { FeatureEngine } from '../../engine/src/index.js';
-import { assembleResponse, statsOf } from './assemble.js';
-import { jsonRequestToProto } from './json-request.js';
 import type { ScoreTask, WorkerInit, WorkerResult, WorkerTask } from './protocol.js';
 import { RuleSetCache } from './rule-sets.js';
-import { scoreRequest } from './score.js';
+import { jsonRequestToProto, scoreRequest } from './score.js';
+import { statsOf } from './stats.js';
 import { TaskError } from './task-error.js';
 import { validateRuleSet } from './validate.js';
 
@@ -62,8 +62,9 @@ function score(engine: FeatureEngine, task: ScoreTask, bytes: Uint8Array): Worke
     limits: task.limits,
     response: task.response,
     ...(task.part ? { part: task.part } : {}),
+    ...(task.stream ? { stream: task.stream } : {}),
   });
-  if (task.part) return part;
+  if (task.part || task.stream) return part;
   return { kind: 'response', bytes: assembleResponse([part], task.response), stats: statsOf([part]) };
 }
 

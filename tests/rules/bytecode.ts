@@ -3,7 +3,7 @@
 // here; it throws on anything the VM would have to reject (stack underflow,
 // a number where a boolean belongs), so it also checks the emitted code.
 import { Op, WORDS_PER_INSTRUCTION, type Program } from '../../engine/src/rules/program.js';
-import type { CaseInput } from './cases.js';
+import type { CaseInput } from '../../lib/expression-cases.js';
 
 type Value = number | boolean;
 

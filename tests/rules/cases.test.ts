@@ -5,7 +5,7 @@
 import { describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../../engine/src/rules/format.js';
-import { caseInput, caseRuleSet, EXPRESSION_CASES } from './cases.js';
+import { caseInput, caseRuleSet, EXPRESSION_CASES } from '../../lib/expression-cases.js';
 import { evaluateCase } from './reference.js';
 import { run } from './bytecode.js';
 

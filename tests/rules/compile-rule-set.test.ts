@@ -5,7 +5,7 @@ import { describe, expect, test } from 'vitest';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import { FeatureGroup } from '../../engine/src/catalogue.js';
 import { DEFAULT_MIN_VALID_SHARE } from '../../engine/src/rules/limits.js';
-import { CASE_TEMPLATE } from './cases.js';
+import { CASE_TEMPLATE } from '../../lib/expression-cases.js';
 
 const T = `[${CASE_TEMPLATE.join(', ')}]`;
 const SPEC_EXAMPLE = `id: default                    # [a-z0-9_-]+

@@ -3,7 +3,7 @@
 // empty ⟦⟧ marks an empty span), so the table states exactly where the caret
 // goes without anyone counting offsets by hand.
 import type { DiagnosticCode } from '../../engine/src/rules/diagnostics.js';
-import { CASE_TEMPLATE } from './cases.js';
+import { CASE_TEMPLATE } from '../../lib/expression-cases.js';
 
 export interface ErrorCase {
   /** A full rule set, or (`expr`) the `when` of rule `r1` in WHEN_SET. */

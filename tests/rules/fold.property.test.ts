@@ -5,7 +5,7 @@
 import fc from 'fast-check';
 import { expect, test } from 'vitest';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
-import { caseInput, caseRuleSet } from './cases.js';
+import { caseInput, caseRuleSet } from '../../lib/expression-cases.js';
 import { evaluateCase } from './reference.js';
 import { run } from './bytecode.js';
 

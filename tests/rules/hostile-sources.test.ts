@@ -12,7 +12,7 @@ import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import { MAX_DIAGNOSTICS, MAX_ID_LENGTH } from '../../engine/src/rules/limits.js';
 import { TaskError } from '../../gateway/worker/task-error.js';
 import { validateRuleSet } from '../../gateway/worker/validate.js';
-import { HEADER, hostileSources } from '../fuzz/hostile-sources.js';
+import { HEADER, hostileSources } from '../support/fuzz/hostile-sources.js';
 
 const CODES = ['syntax', 'yaml', 'schema', 'unknown_name', 'unknown_enum', 'unknown_function', 'type_mismatch', 'duplicate_rule', 'bad_template', 'bad_thresholds', 'limit'];
 

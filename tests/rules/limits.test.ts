@@ -5,7 +5,7 @@ import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import {
   MAX_EXPRESSION_CHARS, MAX_NESTING, MAX_NODES_PER_EXPRESSION, MAX_NODES_TOTAL, MAX_RULES, MAX_SOURCE_BYTES, MAX_TEMPLATES, MAX_YAML_NESTING,
 } from '../../engine/src/rules/limits.js';
-import { CASE_TEMPLATE } from './cases.js';
+import { CASE_TEMPLATE } from '../../lib/expression-cases.js';
 
 const HEADER = 'id: t\nversion: "1"\nthresholds: { yellow: 40, red: 70 }\n';
 const withWhen = (when: string) => `${HEADER}rules:\n  - id: r\n    when: ${when}\n    score: 1\n`;

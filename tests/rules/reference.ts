@@ -6,7 +6,7 @@ import type { Expr } from '../../engine/src/rules/parser/ast.js';
 import { lex } from '../../engine/src/rules/lexer/lexer.js';
 import { parse } from '../../engine/src/rules/parser/parser.js';
 import { CATEGORY_WORDS, ZONE_WORDS, Attribute } from '../../engine/src/rules/program.js';
-import { CASE_FEATURES, caseInput, type ExpressionCase } from './cases.js';
+import { CASE_FEATURES, caseInput, type ExpressionCase } from '../../lib/expression-cases.js';
 
 type Value = number | boolean;
 

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, test } from 'vitest';
 import { FeatureEngine, parseBatchHeader, type PointsPerDay } from '../../engine/src/index.js';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../../engine/src/rules/format.js';
-import { caseInput, caseRuleSet, EXPRESSION_CASES, CASE_FEATURES } from './cases.js';
+import { caseInput, caseRuleSet, EXPRESSION_CASES, CASE_FEATURES } from '../../lib/expression-cases.js';
 
 let engine: FeatureEngine;
 beforeAll(async () => {

@@ -77,17 +77,21 @@ export class ConsumerIndex {
   }
 }
 
-/** Indexes serialized Consumer messages ([start, end) byte ranges in `spans`). Throws BatchError on malformed bytes. */
-export function scanConsumers(bytes: Uint8Array, spans: Int32Array): ConsumerIndex {
+/**
+ * Indexes serialized Consumer messages ([start, end) byte ranges in `spans`).
+ * Throws MalformedProtobuf on malformed bytes, naming the consumer by its index
+ * in the batch: `first` is the batch index of the first one.
+ */
+export function scanConsumers(bytes: Uint8Array, spans: Int32Array, first = 0): ConsumerIndex {
   const count = spans.length >> 1;
   const index = new ConsumerIndex(bytes, spans, count);
-  for (let i = 0; i < count; i++) scanConsumer(index, i);
+  for (let i = 0; i < count; i++) scanConsumer(index, i, first + i);
   return index;
 }
 
-function scanConsumer(index: ConsumerIndex, i: number): void {
+function scanConsumer(index: ConsumerIndex, i: number, inBatch: number): void {
   const { bytes, spans } = index;
-  const reader = new WireReader(bytes, spans[2 * i]!, spans[2 * i + 1]!, 0, `consumer ${i}`);
+  const reader = new WireReader(bytes, spans[2 * i]!, spans[2 * i + 1]!, 0, inBatch);
   index.loadStart[i] = index.waterStart[i] = -2; // -2: no run seen yet
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   while (reader.pos < reader.end) {
@@ -149,12 +153,10 @@ function floatRun(reader: WireReader, type: number, field: string, start: Int32A
 }
 
 /** The ids of serialized consumers, in order. */
-export function consumerIds(source: { readonly bytes: Uint8Array; readonly spans: Int32Array }): string[] {
-  const reader = new WireReader(source.bytes, 0, source.bytes.length);
+export function consumerIds(source: { readonly bytes: Uint8Array; readonly spans: Int32Array; readonly first?: number }): string[] {
   const ids: string[] = [];
   for (let i = 0; i < source.spans.length >> 1; i++) {
-    reader.pos = source.spans[2 * i]!;
-    reader.end = source.spans[2 * i + 1]!;
+    const reader = new WireReader(source.bytes, source.spans[2 * i]!, source.spans[2 * i + 1]!, 0, (source.first ?? 0) + i);
     let id = '';
     while (reader.pos < reader.end) {
       const tag = reader.tag();

@@ -1,12 +1,13 @@
-import { BatchError } from '../errors.js';
+import { MalformedProtobuf } from '../errors.js';
 
 /** Protobuf wire types (https://protobuf.dev/programming-guides/encoding/). */
 export const WireType = { varint: 0, fixed64: 1, bytes: 2, fixed32: 5 } as const;
 
 /**
  * A cursor over protobuf bytes that reads tags, varints and lengths, and
- * skips fields, without allocating. Every failure is a BatchError
- * (invalid_argument) naming the byte offset, counted from `origin`.
+ * skips fields, without allocating. Every failure is a MalformedProtobuf
+ * (invalid_argument) naming the byte offset, counted from `origin`, and the
+ * consumer whose message is read, if one is.
  */
 export class WireReader {
   pos: number;
@@ -18,15 +19,15 @@ export class WireReader {
     end: number,
     /** Added to byte offsets in messages, so they count from the start of the request. */
     readonly origin = 0,
-    /** Names the message in errors, e.g. "consumer 12". */
-    readonly where = 'request',
+    /** The consumer whose message this is, by its index in the batch; undefined for the request's own fields. */
+    readonly consumer?: number,
   ) {
     this.pos = start;
     this.end = end;
   }
 
   fail(message: string, at = this.pos): never {
-    throw new BatchError('invalid_argument', `malformed protobuf in ${this.where} at byte ${at - this.origin}: ${message}`);
+    throw new MalformedProtobuf(at - this.origin, message, this.consumer);
   }
 
   /** An unsigned varint of up to 10 bytes, as a JS number; exact below 2^53, which covers every length and count. */

@@ -16,8 +16,9 @@ export const REQUEST_FIELDS: Readonly<Record<number, { readonly name: string; re
 };
 const { ruleSet: RULE_SET, startDate: START_DATE, pointsPerDay: POINTS_PER_DAY, consumers: CONSUMERS, includeFeatures: INCLUDE_FEATURES, flaggedOnly: FLAGGED_ONLY, includeEvidence: INCLUDE_EVIDENCE } = RequestField;
 
-/** A ScoreBatchRequest located in its bytes: header fields decoded, consumers left as byte ranges. */
-export interface RequestIndex {
+/** A ScoreBatchRequest's fields other than its consumers, as sent (proto3 defaults when absent). */
+export interface RequestHeader {
+  /** `id`, `id@version`, or '' for the caller's default rule set. */
   readonly ruleSet: string;
   readonly startDate: string;
   /** As sent: 0 means 96; parseBatchHeader validates it. */
@@ -25,6 +26,10 @@ export interface RequestIndex {
   readonly includeFeatures: boolean;
   readonly flaggedOnly: boolean;
   readonly includeEvidence: boolean;
+}
+
+/** A ScoreBatchRequest located in its bytes: header fields decoded, consumers left as byte ranges. */
+export interface RequestIndex extends RequestHeader {
   readonly consumers: WireConsumers;
 }
 

@@ -6,6 +6,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
 import { consumerIds, scanConsumers, type ConsumerIndex } from './consumers.js';
+import { MalformedProtobuf } from '../errors.js';
 import { scanRequest } from './request.js';
 import { batchError, concat, tag, varint } from '../../../tests/support/wire.js';
 
@@ -86,9 +87,11 @@ function expectMalformedConsumer(source: { bytes: Uint8Array; spans: Int32Array 
   const error = batchError(() => scanConsumers(source.bytes, source.spans));
   expect(error.code).toBe('invalid_argument');
   expect(error.message).toMatch(problem);
-  const match = new RegExp(`^malformed protobuf in consumer ${which} at byte (\\d+): `).exec(error.message);
-  expect(match, error.message).not.toBeNull();
-  const at = Number(match![1]);
+  // The fault's place is carried as fields, and the message is made from them.
+  expect(error, error.message).toBeInstanceOf(MalformedProtobuf);
+  const { consumer, byte: at } = error as MalformedProtobuf;
+  expect(consumer, error.message).toBe(which);
+  expect(error.message).toMatch(new RegExp(`^malformed protobuf in consumers\\[${which}\\] at byte ${at}: `));
   // Offsets count from the first byte of the request, so they fall inside the consumer's span.
   expect(at, error.message).toBeGreaterThanOrEqual(source.spans[2 * which]!);
   expect(at, error.message).toBeLessThanOrEqual(source.spans[2 * which + 1]!);
@@ -353,7 +356,7 @@ describe('scanConsumers on malformed consumers: BatchError naming the consumer, 
       expect(at).toBeLessThan(source.spans[3]!);
     }
     // The scan names the consumer, so the whole batch fails before any scoring.
-    expect(batchError(() => scanConsumers(source.bytes, source.spans)).message).toMatch(/in consumer 1 /);
+    expect(batchError(() => scanConsumers(source.bytes, source.spans)).message).toMatch(/in consumers\[1\] /);
   });
 
   it('consumerIds refuses a malformed consumer rather than inventing an id', () => {

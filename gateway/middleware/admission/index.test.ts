@@ -3,11 +3,11 @@
 // JSON weighted, and the budget back to 0 however a request ended.
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
-import { fakeAuthenticate } from '../../protocols/fake-service.fixture.js';
+import { fakeAuthenticate } from '../../../tests/support/gateway/fake-service.js';
 import { ByteBudget } from '../../service/byte-budget.js';
 import { ServiceError } from '../../service/codes.js';
 import type { CallContext, ScoringService, UnaryRequest, UnaryResponse } from '../../service/types.js';
-import { unframeGrpcWeb } from '../../e2e/wire.js';
+import { unframeGrpcWeb } from '../../../lib/wire-calls.js';
 import { JSON_WEIGHT } from './index.js';
 
 const URL = 'http://gw/gridcode.v1.ScoringService/ScoreBatch';

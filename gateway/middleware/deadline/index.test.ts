@@ -11,7 +11,7 @@ function app(protocol: 'connect' | 'grpc-web', wait: number) {
   a.post(
     '/',
     async (c, next) => {
-      c.set('rpc', { protocol, serialization: 'proto', adapter: PROTOCOLS[protocol], method: 'ListRuleSets', requestBytes: 0 });
+      c.set('rpc', { protocol, serialization: 'proto', adapter: PROTOCOLS[protocol], method: 'ListRuleSets', streaming: false, requestBytes: 0 });
       await next();
     },
     deadline(),

@@ -4,7 +4,7 @@
 // once to `observe` however it ended. Errors thrown further down are written
 // in the call's protocol by the app's onError (see protocols/respond.ts).
 import type { MiddlewareHandler } from 'hono';
-import { METHODS, type MethodName } from '../../service/types.js';
+import { METHODS, STREAM_METHODS, type AnyMethodName } from '../../service/types.js';
 import type { GatewayEnv, GatewayLogger, Observe, RpcState } from '../../protocols/env.js';
 import { adapterOf, SERVICE_NAME } from '../../protocols/index.js';
 import { negotiate } from '../../protocols/negotiate.js';
@@ -17,10 +17,22 @@ export interface RpcOptions {
   readonly logger: GatewayLogger;
 }
 
-function methodOf(path: string): MethodName | undefined {
+function methodOf(path: string): AnyMethodName | undefined {
   const match = /^\/([^/]+)\/([^/]+)$/.exec(path);
   if (!match || match[1] !== SERVICE_NAME) return undefined;
-  return (METHODS as readonly string[]).includes(match[2] as string) ? (match[2] as MethodName) : undefined;
+  const name = match[2] as string;
+  return (METHODS as readonly string[]).includes(name) || (STREAM_METHODS as readonly string[]).includes(name) ? (name as AnyMethodName) : undefined;
+}
+
+/** A method asked for in a protocol that cannot carry it: a unary method in Connect streaming, ScoreStream in Connect unary or gRPC-Web. */
+function checkMethodProtocol(state: RpcState): void {
+  const streamMethod = (STREAM_METHODS as readonly string[]).includes(state.method as string);
+  if (!streamMethod && state.streaming) {
+    throw new ServiceError('unimplemented', `${state.method} is unary: call it with application/proto or application/json, not the Connect streaming protocol`);
+  }
+  if (streamMethod && state.protocol !== 'grpc' && !state.streaming) {
+    throw new ServiceError('unimplemented', `${state.method} is a streaming method: call it over gRPC or the Connect streaming protocol (application/connect+proto or +json) on the HTTP/2 port`);
+  }
 }
 
 export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
@@ -35,11 +47,13 @@ export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
       serialization: negotiated.serialization,
       adapter: adapterOf(negotiated),
       method: methodOf(c.req.path),
+      streaming: negotiated.streaming === true,
       requestBytes: 0,
     };
     c.set('rpc', state);
     try {
       if (!state.method) throw new ServiceError('unimplemented', `no procedure at ${c.req.path.slice(0, 200)}`);
+      checkMethodProtocol(state);
       state.adapter.checkHeaders(c.req.raw.headers);
       await next();
     } catch (err) {
@@ -48,7 +62,9 @@ export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
     }
     // An early answer to an authenticated caller over HTTP/1.1 (the body not read) waits for the body: see
     // unread-body.ts. Others get @hono/node-server's short drain: a caller without a token gets no bandwidth.
-    if (c.get('tenant')) await dropUnreadBody(c.env?.incoming, c.req.raw.signal);
+    // Not for a body that stalled or ran out of time: reading it would only hold the answer back.
+    const stalled = state.outcome?.code === 'deadline_exceeded' || state.outcome?.code === 'canceled';
+    if (c.get('tenant') && !stalled) await dropUnreadBody(c.env?.incoming, c.req.raw.signal);
     let outcome = state.outcome ?? { code: 'internal' as const, responseBytes: 0 };
     // A reply the client reset before it was sent whole (over its receive limit, canceled) is counted as canceled.
     if (state.delivery && (await state.delivery) === 'abandoned') outcome = { code: 'canceled', responseBytes: outcome.responseBytes };

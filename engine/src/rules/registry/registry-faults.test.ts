@@ -8,7 +8,7 @@ import { closeSync, mkdirSync, openSync, renameSync, rmSync, symlinkSync, writeF
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { RegistryEvent } from './index.js';
-import { notFound, ruleSet, rulesLab } from './registry-lab.js';
+import { notFound, ruleSet, rulesLab } from '../../../../tests/support/registry-lab.js';
 
 const lab = rulesLab();
 const { write, open } = lab;

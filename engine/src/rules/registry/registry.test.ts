@@ -4,7 +4,7 @@ import { mkdirSync, renameSync, symlinkSync, truncateSync, unlinkSync, writeFile
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { MAX_RULE_SET_BYTES, RuleSetRegistry } from './index.js';
-import { notFound, ruleSet, rulesLab } from './registry-lab.js';
+import { notFound, ruleSet, rulesLab } from '../../../../tests/support/registry-lab.js';
 
 const lab = rulesLab();
 const { write, open } = lab;

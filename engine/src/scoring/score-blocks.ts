@@ -1,0 +1,115 @@
+// Scoring a batch a block of consumers at a time, the one way every caller
+// does it (the gateway's workers, `gridcode score`, the benchmarks): the block
+// limits, the per-consumer reading limit, errors that name a consumer by its
+// index in the batch, and the response part the blocks make. Each block's
+// results are encoded as soon as it is scored: its feature matrix (engine
+// memory) is free for the next block, and results are never all held as objects.
+import { ResponseBuilder, type ResponseOptions } from '../codec/response-builder.js';
+import type { ResponsePart, Serialization } from '../codec/response-parts.js';
+import { ResultsWriter } from '../codec/results-writer.js';
+import { scoringComputeOptions, type ComputeOptions, type FeatureEngine, type WireConsumers } from '../engine.js';
+import type { BatchHeader } from '../header.js';
+import type { CompiledRuleSet } from '../rules/program.js';
+
+/** A block's engine memory stays in the tens of MiB, and each engine call is long enough to amortize. */
+export const BLOCK_LIMITS = { maxConsumers: 2000, maxBytes: 16 << 20 } as const;
+
+/** Where consumers 0 … length-1 lie, in order: byte ranges [start(i), end(i)) in a request or a file. */
+export interface ConsumerRanges {
+  readonly length: number;
+  start(i: number): number;
+  end(i: number): number;
+}
+
+/** Consumers located by spans [start0, end0, start1, end1, …] as ConsumerRanges. */
+export function spanRanges(spans: Int32Array): ConsumerRanges {
+  return { length: spans.length >> 1, start: (i) => spans[2 * i]!, end: (i) => spans[2 * i + 1]! };
+}
+
+/**
+ * Consumers [from, to) in consecutive blocks [first, last) within
+ * BLOCK_LIMITS: at most maxConsumers, and at most maxBytes from the first's
+ * start to the last's end unless one consumer alone is larger.
+ */
+export function* blocksOf(ranges: ConsumerRanges, from = 0, to = ranges.length): Generator<[first: number, last: number]> {
+  for (let first = from; first < to; ) {
+    let last = first + 1;
+    while (last < to && last - first < BLOCK_LIMITS.maxConsumers && ranges.end(last) - ranges.start(first) <= BLOCK_LIMITS.maxBytes) last++;
+    yield [first, last];
+    first = last;
+  }
+}
+
+export interface BlockScoringOptions extends ResponseOptions {
+  /**
+   * A consumer with more readings is coded GRAY without being copied into the
+   * engine, its note saying so (the gateway's limit; see unusableReason).
+   */
+  readonly maxReadingsPerConsumer?: number;
+}
+
+/** Where the time of a batch went, seconds per stage. */
+export interface StageSeconds {
+  /** Locating the request's fields (scanRequest) and checking its header. */
+  scan: number;
+  /** Scanning the consumers, copying their readings into the engine, the feature sweeps. */
+  features: number;
+  /** The rule set over the feature columns. */
+  rules: number;
+  /** Codes, scores, reasons as result objects. */
+  results: number;
+  /** The results serialized. */
+  encode: number;
+}
+
+/** The blocks of one batch, scored with one rule set, in request order. */
+export class BlockScorer {
+  readonly seconds: StageSeconds = { scan: 0, features: 0, rules: 0, results: 0, encode: 0 };
+  private readonly builder: ResponseBuilder;
+  private readonly results: ResultsWriter;
+  private readonly compute: ComputeOptions;
+
+  constructor(
+    private readonly engine: FeatureEngine,
+    readonly header: BatchHeader,
+    readonly ruleSet: CompiledRuleSet,
+    options: BlockScoringOptions,
+    serialization: Serialization,
+  ) {
+    this.builder = new ResponseBuilder(ruleSet, options);
+    this.results = new ResultsWriter(serialization);
+    this.compute = scoringComputeOptions(ruleSet, { allFeatures: options.includeFeatures ?? false, maxReadingsPerConsumer: options.maxReadingsPerConsumer });
+  }
+
+  /**
+   * Scores the next block; `block.first` is the batch index of its first
+   * consumer. Throws BatchError; a consumer's (MalformedProtobuf) names it by
+   * its index in the batch.
+   */
+  add(block: WireConsumers): void {
+    let t = performance.now();
+    this.engine.computeWire(this.header, block, this.compute);
+    t = this.lap('features', t);
+    const scored = this.engine.rescore(this.ruleSet);
+    t = this.lap('rules', t);
+    // The scored block's matrix views engine memory: the builder copies what it needs now.
+    this.builder.add(scored, scored.matrix.ids);
+    t = this.lap('results', t);
+    this.results.add(this.builder.takeResults());
+    this.lap('encode', t);
+  }
+
+  /** The part the blocks make; the scorer is done with. */
+  part(): ResponsePart {
+    const t = performance.now();
+    const results = this.results.finish();
+    this.lap('encode', t);
+    return this.builder.part({ results, resultCount: this.results.count });
+  }
+
+  private lap(stage: keyof StageSeconds, since: number): number {
+    const now = performance.now();
+    this.seconds[stage] += (now - since) / 1000;
+    return now;
+  }
+}

@@ -1,0 +1,129 @@
+// Worker faults through the real pool (piscina 5.3) and the real compiled
+// worker, wrapped by tests/support/gateway/faulty-worker.mjs (run `npm run build:ts` first):
+// a worker that exits or throws mid-batch fails only the task it held, queued
+// tasks still run, the pool replaces it and counts it; a WASM trap costs the
+// worker its engine, not its life.
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { compileEngine, RuleSetRegistry } from '../../engine/src/index.js';
+import type { EncodedResponse, WorkerResult } from '../worker/protocol.js';
+import { FAULTY_WORKER, faultBatch, scoreTask } from '../../tests/support/gateway/fault-batches.js';
+import { createScoringPool, WorkerDiedError, type ScoringPool } from './pool.js';
+
+const root = fileURLToPath(new URL('../..', import.meta.url));
+let dir: string;
+let registry: RuleSetRegistry;
+let module: WebAssembly.Module;
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'gridcode-pool-'));
+  copyFileSync(join(root, 'rules/default.yaml'), join(dir, 'default.yaml'));
+  const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
+  registry = await RuleSetRegistry.open({ dir, watch: false, logger: quiet });
+  module = await compileEngine();
+});
+afterAll(async () => {
+  await registry?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+interface Probe {
+  readonly kind: 'probe';
+  readonly threadId: number;
+  readonly instances: number;
+  readonly trapped: number[];
+  readonly lastUsed: number;
+}
+
+async function faultyPool(threads: number) {
+  const logs: string[] = [];
+  const pool = await createScoringPool({ threads, module, workerFile: FAULTY_WORKER, logger: { error: (message) => logs.push(message) } });
+  const score = (ids: readonly string[]) => {
+    const { task, transferList } = scoreTask(registry, faultBatch(ids));
+    return pool.run<WorkerResult>(task, { transferList });
+  };
+  const sleep = (ms: number, signal?: AbortSignal) => pool.run<{ threadId: number }>({ kind: 'fault-sleep', ms }, signal ? { signal } : {});
+  return { pool, logs, score, sleep, probe: () => pool.run<Probe>({ kind: 'fault-probe' }) };
+}
+
+async function failure(promise: Promise<unknown>): Promise<Error> {
+  const error = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof Error)) throw new Error('expected the task to fail');
+  return error;
+}
+
+async function closing(pool: ScoringPool, run: () => Promise<void>): Promise<void> {
+  try {
+    await run();
+  } finally {
+    await pool.close();
+  }
+}
+
+describe.each([
+  ['exits (process.exit)', 'fault:exit', /exited with code: 3/],
+  ['throws outside the task', 'fault:throw', /threw outside it.*thrown outside the task/s],
+])('a worker that %s mid-batch', (_, fault, message) => {
+  it('fails only its task; queued tasks run; the pool replaces and counts it', async () => {
+    const { pool, logs, score, sleep } = await faultyPool(2);
+    await closing(pool, async () => {
+      const busy = sleep(300); // the other worker is busy: what follows queues
+      const dying = score(['c1', fault, 'c3']);
+      const queued = [score(['q1']), score(['q2', 'q3']), score(['q4'])];
+      const error = await failure(dying);
+      expect(error).toBeInstanceOf(WorkerDiedError);
+      expect(error.message).toMatch(message);
+      for (const result of await Promise.all(queued)) expect(result.kind).toBe('response');
+      await busy;
+      expect(pool.stats().workerDeaths).toBe(1);
+      expect(logs.join('\n')).toMatch(fault === 'fault:exit' ? /exited with code 3 and is replaced/ : /threw outside a task and is replaced/);
+      // Two workers again: two tasks at once run on two threads.
+      const [a, b] = await Promise.all([sleep(150), sleep(150)]);
+      expect(a.threadId).not.toBe(b.threadId);
+      expect((await score(['after'])).kind).toBe('response');
+    });
+  });
+});
+
+describe('the pool ending a worker itself', () => {
+  it('is no death: an aborted task, then close()', async () => {
+    const { pool, sleep, score } = await faultyPool(1);
+    const stop = new AbortController();
+    const aborted = sleep(5_000, stop.signal);
+    setTimeout(() => stop.abort(), 50);
+    expect((await failure(aborted)).name).toBe('AbortError');
+    expect((await score(['next'])).kind).toBe('response');
+    expect(pool.stats().workerDeaths).toBe(0);
+    await pool.close();
+    expect(pool.stats().workerDeaths).toBe(0);
+  });
+});
+
+describe('a WASM trap in the middle of a batch', () => {
+  it('answers internal, discards the engine, and the same worker scores the next batch on a fresh instance', async () => {
+    const { pool, score, probe } = await faultyPool(1);
+    await closing(pool, async () => {
+      const before = await probe();
+      const baseline = await score(['a', 'b', 'c']);
+      expect(baseline.kind).toBe('response');
+      const trapped = await score(['a', 'fault:trap', 'c']);
+      expect(trapped).toMatchObject({ kind: 'error', code: 'internal' });
+      expect((trapped as { message: string }).message).toMatch(/RuntimeError: memory access out of bounds/);
+      const after = await score(['a', 'b', 'c']);
+      expect(after.kind).toBe('response');
+      expect((after as EncodedResponse).bytes).toEqual((baseline as EncodedResponse).bytes);
+      const state = await probe();
+      expect(state.threadId).toBe(before.threadId); // the worker lived on
+      expect(state.trapped).toEqual([before.instances]);
+      expect(state.instances).toBe(before.instances + 1);
+      expect(state.lastUsed).toBe(state.instances); // the trapped instance never ran again
+      expect(pool.stats().workerDeaths).toBe(0);
+    });
+  });
+});

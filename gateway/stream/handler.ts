@@ -1,0 +1,67 @@
+// The route of ScoreStream: gRPC, or the Connect streaming protocol, on the
+// HTTP/2 port, behind the rpc, deadline and auth middleware. It ties the
+// request's chunks, the pipeline and the reply writer together, and reports
+// the call once (the rpc middleware's outcome) however it ended.
+import { Http2ServerRequest } from 'node:http2';
+import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
+import type { Context } from 'hono';
+import type { GatewayEnv, GatewayLogger } from '../protocols/env.js';
+import { http2Response, toClientError } from '../protocols/respond.js';
+import type { ByteBudget } from '../service/byte-budget.js';
+import { ServiceError } from '../service/codes.js';
+import type { CallContext } from '../service/types.js';
+import type { OpenStreams } from './open-streams.js';
+import { runScoreStream, type ScoreStreamPart } from './pipeline.js';
+import { StreamReplyWriter } from './reply-writer.js';
+import { requestChunks } from './request-chunks.js';
+
+/** Budget bytes per JSON byte, as admission counts them. */
+const JSON_WEIGHT = 3;
+
+export interface ScoreStreamHandlerOptions {
+  readonly score: ScoreStreamPart;
+  /** Largest request message (the body limit of a unary request). */
+  readonly maxMessageBytes: number;
+  /** Messages scored at once by one stream (the workers). */
+  readonly maxInFlight: number;
+  readonly budget?: ByteBudget | undefined;
+  readonly openStreams: OpenStreams;
+  readonly logger: GatewayLogger;
+}
+
+export function scoreStreamHandler(options: ScoreStreamHandlerOptions) {
+  return async function scoreStream(c: Context<GatewayEnv>): Promise<Response> {
+    const rpc = c.get('rpc');
+    const outgoing = http2Response(c);
+    const incoming = c.env?.incoming;
+    if (!rpc || !outgoing || !(incoming instanceof Http2ServerRequest)) {
+      throw new ServiceError('unimplemented', 'ScoreStream needs HTTP/2: call it on the gRPC port (h2c), over gRPC or the Connect streaming protocol');
+    }
+    const writer = new StreamReplyWriter(outgoing, rpc.protocol === 'grpc' ? 'grpc' : 'connect', rpc.serialization, { 'x-request-id': c.get('requestId') });
+    // The call's own signal, plus shutdown's: a stream cut at the shutdown timeout says so.
+    const stop = new AbortController();
+    const signal = AbortSignal.any([c.get('signal'), stop.signal]);
+    const deadline = c.get('deadline');
+    const context: CallContext = { method: 'ScoreStream', protocol: rpc.protocol, requestId: c.get('requestId'), tenant: c.get('tenant'), signal, ...(deadline === undefined ? {} : { deadline }) };
+    const forget = options.openStreams.add({ abort: (reason) => stop.abort(reason) });
+    let error: ServiceError | undefined;
+    try {
+      const outcome = await runScoreStream(requestChunks(incoming, signal), writer, context, {
+        score: options.score,
+        serialization: rpc.serialization,
+        maxMessageBytes: options.maxMessageBytes,
+        maxInFlight: options.maxInFlight,
+        budget: options.budget,
+        budgetWeight: rpc.serialization === 'json' ? JSON_WEIGHT : 1,
+      });
+      rpc.requestBytes = outcome.requestBytes;
+    } catch (err) {
+      error = toClientError(signal.aborted && !(err instanceof ServiceError) ? signal.reason : err, c, options.logger);
+    } finally {
+      forget();
+    }
+    writer.end(error);
+    rpc.outcome = { code: error?.code ?? 'ok', responseBytes: writer.bytes };
+    return RESPONSE_ALREADY_SENT;
+  };
+}

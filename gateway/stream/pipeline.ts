@@ -1,0 +1,132 @@
+// One ScoreStream from request messages to response messages, in bounded
+// memory whatever its length (api.md, ScoreStream):
+//
+// - the first message is scored alone: its part carries the stream's header
+//   (rule set pinned to `id@version`, date, points per day, flags), under
+//   which every later message is scored;
+// - then up to `maxInFlight` messages are scored at once (the workers), and
+//   their responses written in request order;
+// - reading stops while that many are in flight or while a response waits
+//   for the client to read (the writer waits for 'drain'), so HTTP/2 flow
+//   control holds the client back: at most `maxInFlight` messages, one being
+//   read, and one response are held, each at most `maxMessageBytes`;
+// - a full server (the pool's queue, the byte budget) makes the stream wait,
+//   not fail: a stream is one long call, and refusing it half-way would lose
+//   the work done;
+// - any error (a bad message, the client gone, the deadline, shutdown) ends
+//   the stream with its code; a bad consumer is a GRAY result, as in ScoreBatch.
+import { ServiceError } from '../service/codes.js';
+import type { ByteBudget } from '../service/byte-budget.js';
+import type { CallContext, Serialization, UnaryRequest } from '../service/types.js';
+import type { ScorePart, StreamHeader } from '../worker/protocol.js';
+import { MessageReader } from '../protocols/message-reader.js';
+import type { StreamReplyWriter } from './reply-writer.js';
+import { StreamResponses } from './responses.js';
+
+export type ScoreStreamPart = (request: UnaryRequest, header: StreamHeader | undefined, context: CallContext) => Promise<ScorePart>;
+
+export interface PipelineOptions {
+  readonly score: ScoreStreamPart;
+  readonly serialization: Serialization;
+  readonly maxMessageBytes: number;
+  readonly maxInFlight: number;
+  /** Request bytes held while messages are scored (JSON weighs 3, as in admission). */
+  readonly budget?: ByteBudget | undefined;
+  readonly budgetWeight: number;
+}
+
+/** How long a stream waits before it asks a full server again. */
+const BUSY_WAIT_MS = 20;
+
+export interface StreamOutcome {
+  readonly requestBytes: number;
+  readonly messages: number;
+  readonly consumers: number;
+}
+
+/**
+ * Runs the stream: reads `messages` (the request's chunks), writes the
+ * responses, resolves with what it did. Throws the error that ended it (the
+ * caller writes it as the stream's status); `context.signal` aborts it.
+ */
+export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: StreamReplyWriter, context: CallContext, options: PipelineOptions): Promise<StreamOutcome> {
+  const { signal } = context;
+  const reader = new MessageReader(options.maxMessageBytes);
+  const responses = new StreamResponses(options.serialization);
+  const pending: Promise<ScorePart>[] = [];
+  let header: StreamHeader | undefined;
+  let requestBytes = 0;
+  let messages = 0;
+
+  const emit = async (part: ScorePart): Promise<void> => {
+    if (!(await writer.send(responses.next(part)))) throw signal.aborted ? signal.reason : new ServiceError('canceled', 'the client went away');
+  };
+  const scoreMessage = (message: Uint8Array, streamHeader: StreamHeader | undefined): Promise<ScorePart> => {
+    const scored = score(message, streamHeader, context, options);
+    scored.catch(() => {}); // awaited in order below; an early failure must not be an unhandled rejection meanwhile
+    return scored;
+  };
+
+  try {
+    for await (const chunk of chunks) {
+      if (signal.aborted) throw signal.reason;
+      requestBytes += chunk.byteLength;
+      for (const message of reader.push(chunk)) {
+        messages++;
+        if (!header) {
+          const first = await scoreMessage(message, undefined);
+          header = first.header;
+          if (!header) throw new Error('a ScoreStream part came back without its header');
+          await emit(first);
+          continue;
+        }
+        pending.push(scoreMessage(message, header));
+        while (pending.length >= options.maxInFlight) await emit(await pending.shift()!);
+      }
+    }
+    if (reader.midMessage) throw new ServiceError('invalid_argument', 'the request stream ended inside a message (shorter than its length prefix)');
+    while (pending.length > 0) await emit(await pending.shift()!);
+    if (!(await writer.send(responses.last()))) throw new ServiceError('canceled', 'the client went away');
+    return { requestBytes, messages, consumers: responses.consumers };
+  } catch (error) {
+    // What is still being scored is not wanted any more; its rejections are already caught.
+    pending.length = 0;
+    throw error;
+  }
+}
+
+/** Scores one message, waiting (not failing) while the server is full. */
+async function score(message: Uint8Array, header: StreamHeader | undefined, context: CallContext, options: PipelineOptions): Promise<ScorePart> {
+  const reservation = options.budget?.open(options.budgetWeight);
+  try {
+    while (reservation && !reservation.take(message.byteLength)) await pause(context.signal);
+    for (;;) {
+      const request: UnaryRequest = { serialization: options.serialization, buffer: message.buffer as ArrayBuffer, offset: message.byteOffset, length: message.byteLength };
+      try {
+        return await options.score(request, header, context);
+      } catch (error) {
+        // Refused by a full pool before the message moved to a worker: ask again.
+        const busy = error instanceof ServiceError && error.code === 'resource_exhausted' && error.retryAfterMs !== undefined;
+        if (!busy || message.buffer.byteLength === 0) throw error;
+        await pause(context.signal);
+      }
+    }
+  } finally {
+    reservation?.release();
+  }
+}
+
+function pause(signal: AbortSignal): Promise<void> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      signal.removeEventListener('abort', onAbort);
+      resolve();
+    }, BUSY_WAIT_MS);
+    const onAbort = (): void => {
+      clearTimeout(timer);
+      reject(signal.reason);
+    };
+    signal.addEventListener('abort', onAbort, { once: true });
+  });
+}
