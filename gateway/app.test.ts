@@ -11,7 +11,7 @@ import {
   validateRequest,
 } from '../tests/support/gateway/fake-service.js';
 import { loadRegistry } from '../lib/proto-registry.js';
-import { ERROR_CODES, type ErrorCode } from './service/codes.js';
+import { ERROR_CODES, type ErrorCode } from './rpc/codes.js';
 
 const URL = 'http://gw/gridcode.v1.ScoringService/ValidateRuleSet';
 

@@ -12,20 +12,23 @@ import { cors, type CorsOptions } from './middleware/cors/index.js';
 import { deadline } from './middleware/deadline/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { rpc } from './middleware/rpc/index.js';
-import { DEFAULT_MAX_BODY_BYTES, type Allocate } from './protocols/body.js';
-import type { GatewayEnv, GatewayLogger, Observe } from './protocols/env.js';
+import { DEFAULT_MAX_BODY_BYTES } from './protocols/body.js';
+import type { Allocate } from './rpc/adapter.js';
+import type { GatewayEnv } from './rpc/env.js';
+import type { GatewayLogger, Observe } from './rpc/logger.js';
 import { SERVICE_NAME } from './protocols/index.js';
 import { sendError } from './protocols/respond.js';
 import { unaryHandler } from './protocols/unary.js';
-import type { ByteBudget } from './service/byte-budget.js';
-import type { ScoringService } from './service/types.js';
+import type { ByteBudget } from './middleware/admission/byte-budget.js';
+import type { ScoringService } from './rpc/types.js';
 import { scoreStreamHandler } from './stream/handler.js';
 import type { OpenStreams } from './stream/open-streams.js';
 import type { ScoreStreamPart } from './stream/pipeline.js';
 
 export type { Authenticate } from './middleware/auth/index.js';
-export type { Allocate } from './protocols/body.js';
-export type { GatewayEnv, GatewayLogger, Observe, RpcObservation } from './protocols/env.js';
+export type { Allocate } from './rpc/adapter.js';
+export type { GatewayEnv } from './rpc/env.js';
+export type { GatewayLogger, Observe, RpcObservation } from './rpc/logger.js';
 
 export interface AppLimits {
   /** Largest request body, and largest message after decompression (default 64 MiB). */

@@ -9,7 +9,7 @@ import { decodeGrpcMessageText } from './protocols/grpc-common.js';
 import { concatBytes, encodeFrame, FLAG_COMPRESSED, FLAG_TRAILER } from './protocols/framing.js';
 import { decodeValidateResponse, fakeAuthenticate, fakeService, validateRequest } from '../tests/support/gateway/fake-service.js';
 import { loadRegistry } from '../lib/proto-registry.js';
-import { ByteBudget } from './service/byte-budget.js';
+import { ByteBudget } from './middleware/admission/byte-budget.js';
 
 const PATH = '/gridcode.v1.ScoringService/ValidateRuleSet';
 const URL = `http://gw${PATH}`;

@@ -16,7 +16,7 @@ import { GatewayMetrics } from './ops/metrics.js';
 import { FAULTY_WORKER, faultBatch } from '../tests/support/gateway/fault-batches.js';
 import { createScoringPool, type ScoringPool } from './pool/pool.js';
 import { createScoringService } from './service/scoring-service.js';
-import type { Tenant } from './service/types.js';
+import type { Tenant } from './rpc/types.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OPS: Tenant = { id: 'ops', ruleSets: '*', defaultRuleSet: 'default' };

@@ -15,8 +15,8 @@ import { createGrpcServer } from './grpc-server.js';
 import { encodeFrame, FLAG_COMPRESSED } from './protocols/framing.js';
 import { fakeAuthenticate, fakeService, validateRequest, type FakeCall } from '../tests/support/gateway/fake-service.js';
 import { loadRegistry } from '../lib/proto-registry.js';
-import type { RpcObservation } from './protocols/env.js';
-import { ERROR_CODES, type ErrorCode } from './service/codes.js';
+import type { RpcObservation } from './rpc/logger.js';
+import { ERROR_CODES, type ErrorCode } from './rpc/codes.js';
 
 let httpServer: Server;
 let h2Server: Http2Server;

@@ -13,7 +13,7 @@ import type { AddressInfo, Socket } from 'node:net';
 import { getRequestListener } from '@hono/node-server';
 import type { Hono } from 'hono';
 import { createGrpcServer } from './grpc-server.js';
-import type { GatewayEnv } from './protocols/env.js';
+import type { GatewayEnv } from './rpc/env.js';
 
 export type ServingPhase = 'serving' | 'not-ready' | 'draining';
 
@@ -47,7 +47,9 @@ const SESSION_LINGER_MS = 1_000;
 const REFUSED_BODY_WAIT_MS = 1_000;
 
 export async function openListeners(app: Hono<GatewayEnv>, options: ListenOptions): Promise<Listeners> {
-  const listener = getRequestListener(app.fetch);
+  // What is left of a body answered early is the rpc middleware's to drop (protocols/unread-body.ts):
+  // @hono/node-server's own clean-up closes the socket after 500 ms, however the answer went.
+  const listener = getRequestListener(app.fetch, { autoCleanupIncoming: false });
   const inFlight = new Set<ServerResponse>();
   const http = createHttpServer((req: IncomingMessage, res: ServerResponse) => {
     const phase = options.phase();

@@ -21,14 +21,14 @@ import { compileEngine, RuleSetRegistry, ruleSetRef } from '../engine/src/index.
 import { createApp } from './app.js';
 import { HealthStatus } from './grpc-services/index.js';
 import { openListeners, type ServingPhase } from './listeners.js';
-import { ServiceError } from './service/codes.js';
+import { ServiceError } from './rpc/codes.js';
 import { OpenStreams } from './stream/open-streams.js';
 import { ConfigError, USAGE, loadConfig, type GatewayConfig } from './ops/config.js';
 import { createLogger, logRequest, registryLogger, type Logger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
 import { TenantDirectory, createAuthenticator, mayUse, type Authenticator } from './ops/tenants.js';
 import { createScoringPool, type ScoringPool } from './pool/pool.js';
-import { ByteBudget } from './service/byte-budget.js';
+import { ByteBudget } from './middleware/admission/byte-budget.js';
 import { createScoringService, type ScoringServiceOptions } from './service/scoring-service.js';
 
 export interface GatewayAddresses {

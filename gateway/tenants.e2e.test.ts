@@ -161,7 +161,12 @@ describe('tenants and logs, end to end', () => {
 
   it('logs one line per RPC with its request id, tenant, method, protocol, code, sizes and duration', async () => {
     const lines = () => gw.stderr().split('\n').filter((l) => l.trim() !== '').map((l) => JSON.parse(l) as Record<string, unknown>);
-    await vi.waitFor(() => expect(lines().filter((l) => l['msg'] === 'request').length).toBeGreaterThanOrEqual(calls));
+    // A line is written once its reply has gone out (over HTTP/2, once the stream is done): wait for every one.
+    await vi.waitFor(() => {
+      const logged = new Set(lines().map((l) => l['requestId']));
+      expect(sentIds.filter((sent) => !logged.has(sent.id)).map((sent) => sent.id)).toEqual([]);
+    });
+    expect(lines().filter((l) => l['msg'] === 'request').length).toBeGreaterThanOrEqual(calls);
     const rpc = lines().filter((l) => l['msg'] === 'request');
     for (const line of rpc) {
       expect(line).toMatchObject({ requestId: expect.any(String), method: expect.any(String), protocol: expect.stringMatching(/^(connect|grpc-web|grpc)$/), code: expect.any(String) });

@@ -9,7 +9,7 @@
 // frame with END_STREAM); otherwise HEADERS, DATA frames, then the status in
 // real HTTP/2 trailers.
 import type { Http2ServerRequest, Http2ServerResponse, ServerHttp2Stream } from 'node:http2';
-import { ServiceError, type ErrorCode } from '../service/codes.js';
+import { ServiceError, type ErrorCode } from '../rpc/codes.js';
 import { statusTrailers } from '../protocols/grpc-common.js';
 import { encodeFrame } from '../protocols/framing.js';
 import { MessageReader } from '../protocols/message-reader.js';

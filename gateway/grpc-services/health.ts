@@ -3,7 +3,7 @@
 // NOT_SERVING otherwise (starting, the drain delay, draining), so that
 // grpc_health_probe and Kubernetes gRPC probes work like /readyz.
 import { grpc } from '#gen/grpc-services.js';
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 import { SERVICE_NAME } from '../protocols/index.js';
 import type { GrpcServerCall } from './grpc-call.js';
 import type { HealthSource, ServingState } from './health-status.js';

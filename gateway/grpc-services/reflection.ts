@@ -6,7 +6,7 @@
 // unknown gets an error_response and the stream stays open; only a malformed
 // request message ends the stream (invalid_argument).
 import { grpc } from '#gen/grpc-services.js';
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 import type { DescribedFile, DescriptorIndex } from './descriptor-index.js';
 import type { GrpcServerCall } from './grpc-call.js';
 

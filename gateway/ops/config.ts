@@ -2,7 +2,7 @@
 // then environment variables, then command-line flags; later wins. Every
 // value is checked here, once, with a message that names where it came from,
 // so that the rest of the gateway can trust a GatewayConfig.
-import { DEFAULT_LIMITS } from '../service/limits.js';
+import { DEFAULT_LIMITS } from '../rpc/limits.js';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';

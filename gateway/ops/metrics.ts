@@ -7,8 +7,8 @@
 // never create a series.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { CompiledRuleSet, RegistryEvent } from '../../engine/src/index.js';
-import { ERROR_CODES } from '../service/codes.js';
-import { METHODS, STREAM_METHODS } from '../service/types.js';
+import { ERROR_CODES } from '../rpc/codes.js';
+import { METHODS, STREAM_METHODS } from '../rpc/types.js';
 
 /** What the pool reports (a subset of gateway/pool's PoolStats); read when /metrics is scraped. */
 export interface PoolStats {
@@ -55,7 +55,7 @@ export const REJECTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const BATCH_BUCKETS = [1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000];
 
-/** The admission byte budget (gateway/service/byte-budget.ts); read when /metrics is scraped. */
+/** The admission byte budget (gateway/middleware/admission/byte-budget.ts); read when /metrics is scraped. */
 export interface AdmissionStats {
   readonly inFlight: number;
   readonly limit: number;

@@ -3,7 +3,7 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 import { BUILT_IN_TENANT_ID, TenantDirectory, TenantsError, UNAUTHENTICATED_MESSAGE, bearerToken, createAuthenticator, hashToken, mayUse } from './tenants.js';
 
 // Count the constant-time comparisons, and the lengths they compare.

@@ -13,8 +13,8 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { parse as parseYaml } from 'yaml';
-import { ServiceError } from '../service/codes.js';
-import type { Tenant } from '../service/types.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { Tenant } from '../rpc/types.js';
 
 /** The id of the tenant used when there is no tokens file. */
 export const BUILT_IN_TENANT_ID = 'local';

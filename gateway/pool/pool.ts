@@ -10,7 +10,7 @@ import { fileURLToPath } from 'node:url';
 import { Piscina } from 'piscina';
 import { compileEngine } from '../../engine/src/index.js';
 import { packageRoot } from '../../engine/src/package-root.js';
-import type { WorkerInit, WorkerResult, WorkerTask } from '../worker/protocol.js';
+import type { TaskAnswer, WorkerInit, WorkerTask } from '../tasks/protocol.js';
 import { watchWorkerDeaths, type PoolLogger } from './worker-deaths.js';
 
 export { WorkerDiedError, type PoolLogger } from './worker-deaths.js';
@@ -68,9 +68,10 @@ export interface ScoringPool {
    * Runs a task on a worker. Rejects with PoolFullError, PoolClosedError, an
    * AbortError (name 'AbortError') when `signal` aborts, or WorkerDiedError
    * when its worker died first (the task is not run again: its body may have
-   * been moved to that worker).
+   * been moved to that worker). Resolves with the worker's answer, typed by
+   * the task: its result, or a TaskFailure.
    */
-  run<R = WorkerResult>(task: WorkerTask | unknown, options?: RunOptions): Promise<R>;
+  run<T extends WorkerTask>(task: T, options?: RunOptions): Promise<TaskAnswer<T>>;
   stats(): PoolStats;
   /** Whether close() was called. */
   readonly closing: boolean;
@@ -110,7 +111,7 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
     get closing() {
       return closing;
     },
-    async run<R>(task: unknown, runOptions: RunOptions = {}): Promise<R> {
+    async run<T extends WorkerTask>(task: T, runOptions: RunOptions = {}): Promise<TaskAnswer<T>> {
       if (closing) throw new PoolClosedError('the scoring pool is shutting down');
       running++;
       try {
@@ -118,7 +119,7 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
           ...(runOptions.signal ? { signal: runOptions.signal } : {}),
           ...(runOptions.transferList ? { transferList: [...runOptions.transferList] as never } : {}),
           ...(runOptions.filename ? { filename: runOptions.filename } : {}),
-        })) as R;
+        })) as TaskAnswer<T>; // what score-worker.ts answers a task of that kind
       } catch (error) {
         if (error instanceof Error && /task queue is at limit|no task queue available/i.test(error.message)) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
         if (error instanceof Error && error.name !== 'AbortError' && closing) throw new PoolClosedError('the scoring pool is shutting down');

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileEngine, RuleSetRegistry } from '../../engine/src/index.js';
-import type { EncodedResponse, WorkerResult } from '../worker/protocol.js';
-import { FAULTY_WORKER, faultBatch, scoreTask } from '../../tests/support/gateway/fault-batches.js';
+import type { EncodedResponse, TaskFailure } from '../tasks/protocol.js';
+import { FAULTY_WORKER, faultBatch, runForeign, scoreTask } from '../../tests/support/gateway/fault-batches.js';
 import { createScoringPool, WorkerDiedError, type ScoringPool } from './pool.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -43,10 +43,10 @@ async function faultyPool(threads: number) {
   const pool = await createScoringPool({ threads, module, workerFile: FAULTY_WORKER, logger: { error: (message) => logs.push(message) } });
   const score = (ids: readonly string[]) => {
     const { task, transferList } = scoreTask(registry, faultBatch(ids));
-    return pool.run<WorkerResult>(task, { transferList });
+    return pool.run(task, { transferList });
   };
-  const sleep = (ms: number, signal?: AbortSignal) => pool.run<{ threadId: number }>({ kind: 'fault-sleep', ms }, signal ? { signal } : {});
-  return { pool, logs, score, sleep, probe: () => pool.run<Probe>({ kind: 'fault-probe' }) };
+  const sleep = (ms: number, signal?: AbortSignal) => runForeign<{ threadId: number }>(pool, { kind: 'fault-sleep', ms }, signal ? { signal } : {});
+  return { pool, logs, score, sleep, probe: () => runForeign<Probe>(pool, { kind: 'fault-probe' }) };
 }
 
 async function failure(promise: Promise<unknown>): Promise<Error> {
@@ -113,8 +113,8 @@ describe('a WASM trap in the middle of a batch', () => {
       const baseline = await score(['a', 'b', 'c']);
       expect(baseline.kind).toBe('response');
       const trapped = await score(['a', 'fault:trap', 'c']);
-      expect(trapped).toMatchObject({ kind: 'error', code: 'internal' });
-      expect((trapped as { message: string }).message).toMatch(/RuntimeError: memory access out of bounds/);
+      expect(trapped).toMatchObject({ kind: 'error', error: { code: 'internal' } });
+      expect((trapped as TaskFailure).error.message).toMatch(/RuntimeError: memory access out of bounds/);
       const after = await score(['a', 'b', 'c']);
       expect(after.kind).toBe('response');
       expect((after as EncodedResponse).bytes).toEqual((baseline as EncodedResponse).bytes);

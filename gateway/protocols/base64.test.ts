@@ -1,6 +1,6 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 import { decodeBase64InPlace, encodeBase64 } from './base64.js';
 
 /** Decodes a copy of `text` (ASCII) and returns the decoded bytes. */

@@ -7,7 +7,7 @@
 // (Node's own decoder drops characters it does not know). It runs on the
 // event loop, one pass, no allocation: about 1.4 ns a byte here, 90 ms for a
 // 64 MiB body, hence the 4-character fast path.
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 
 const SKIP = -1;
 const PAD = -2;

@@ -6,13 +6,12 @@
 // copied once.
 import { Http2ServerRequest } from 'node:http2';
 import { Readable } from 'node:stream';
-import { ServiceError } from '../service/codes.js';
+import type { Allocate, Body } from '../rpc/adapter.js';
+import { ServiceError } from '../rpc/codes.js';
 import { abandonUpload, AnnouncedLength, discardBody, isOpenHttp2Upload, resetWithin } from './http2-upload.js';
 
 export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
 
-/** Allocates the buffer a message is read into. */
-export type Allocate = (length: number) => ArrayBuffer | SharedArrayBuffer;
 export const defaultAllocate: Allocate = (length) => new ArrayBuffer(length);
 
 /** A Node stream (IncomingMessage, Http2ServerRequest) or a web stream (fetch Request body). */
@@ -33,14 +32,6 @@ export interface ReadBodyOptions {
    * HTTP/2 stream has no timeout of its own. Default: none.
    */
   readonly idleTimeoutMs?: number | undefined;
-}
-
-export interface Body {
-  readonly buffer: ArrayBuffer | SharedArrayBuffer;
-  readonly offset: number;
-  readonly length: number;
-  /** A view of the same bytes. */
-  readonly bytes: Uint8Array;
 }
 
 /**

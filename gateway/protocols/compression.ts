@@ -3,8 +3,8 @@
 // loop. Inflated output is bounded: a zip bomb is `invalid_argument` (over maxBodyBytes).
 import { promisify } from 'node:util';
 import { createGunzip, gzip as gzipCb } from 'node:zlib';
-import { ServiceError } from '../service/codes.js';
-import type { DecodeOptions, RequestMessage } from './adapter.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { DecodeOptions, RequestMessage } from '../rpc/adapter.js';
 
 const gzipAsync = promisify(gzipCb);
 

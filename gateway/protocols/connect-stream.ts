@@ -4,8 +4,8 @@
 // envelope flagged 0x02 holding JSON: `{}` or `{"error": {"code", "message"}}`.
 // The HTTP status is 200 even for errors: clients read the code from the
 // end-stream message (a non-200 status would lose the message).
-import { ServiceError } from '../service/codes.js';
-import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from './adapter.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from '../rpc/adapter.js';
 import { requestEncoding } from './compression.js';
 import { encodeFrame } from './framing.js';
 import { parseConnectTimeout } from './timeout.js';

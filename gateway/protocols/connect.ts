@@ -1,9 +1,10 @@
 // Connect unary (https://connectrpc.com/docs/protocol): the body is the bare
 // message, compressed per Content-Encoding; errors are JSON with an HTTP
 // status from codes.ts.
-import { httpStatus, ServiceError } from '../service/codes.js';
-import type { UnaryResponse } from '../service/types.js';
-import { unshared, type ErrorReplyOptions, type ProtocolAdapter, type RpcReply } from './adapter.js';
+import { httpStatus, ServiceError } from '../rpc/codes.js';
+import type { UnaryResponse } from '../rpc/types.js';
+import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from '../rpc/adapter.js';
+import { unshared } from './unshared.js';
 import { acceptsGzip, gzip, inflateInto, requestEncoding } from './compression.js';
 import { contentTypeOf } from './negotiate.js';
 import { parseConnectTimeout } from './timeout.js';

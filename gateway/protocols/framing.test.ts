@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 import { concatBytes, encodeFrame, encodeTrailerFrame, FLAG_COMPRESSED, parseUnaryFrame } from './framing.js';
 
 describe('framing', () => {

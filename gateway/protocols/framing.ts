@@ -1,7 +1,7 @@
 // The 5-byte length-prefixed framing shared by gRPC and gRPC-Web: one flag
 // byte (0x01 = compressed, 0x80 = gRPC-Web trailers), a big-endian uint32
 // length, then the payload.
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 
 export const FRAME_HEADER_BYTES = 5;
 export const FLAG_COMPRESSED = 0x01;

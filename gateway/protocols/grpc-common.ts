@@ -1,9 +1,9 @@
 // What gRPC and gRPC-Web share: the framed message, grpc-encoding,
 // grpc-timeout, and the status/message pair.
-import { grpcStatus, ServiceError, type ErrorCode } from '../service/codes.js';
-import type { UnaryResponse } from '../service/types.js';
-import { unshared, type DecodeOptions, type RequestMessage } from './adapter.js';
-import type { Body } from './body.js';
+import { grpcStatus, ServiceError, type ErrorCode } from '../rpc/codes.js';
+import type { UnaryResponse } from '../rpc/types.js';
+import type { Body, DecodeOptions, RequestMessage } from '../rpc/adapter.js';
+import { unshared } from './unshared.js';
 import { acceptsGzip, gzip, inflateInto, requestEncoding } from './compression.js';
 import { encodeFrame, FLAG_COMPRESSED, parseUnaryFrame } from './framing.js';
 import { contentTypeOf } from './negotiate.js';

@@ -1,8 +1,8 @@
 // gRPC-Web over HTTP/1.1 (or HTTP/2): the gRPC framing, and the trailers as
 // a last frame (flag 0x80) in the body; always HTTP 200. Text mode
 // (application/grpc-web-text) is the same body in base64, both ways.
-import type { ServiceError } from '../service/codes.js';
-import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from './adapter.js';
+import type { ServiceError } from '../rpc/codes.js';
+import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from '../rpc/adapter.js';
 import { decodeBase64InPlace, encodeBase64 } from './base64.js';
 import { concatBytes, encodeTrailerFrame } from './framing.js';
 import { checkGrpcHeaders, decodeGrpcRequest, errorTrailers, grpcMessageReply, grpcTimeoutMs, statusTrailers } from './grpc-common.js';

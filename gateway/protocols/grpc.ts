@@ -1,8 +1,8 @@
 // gRPC over HTTP/2: the message frame in DATA, grpc-status in real HTTP/2
 // trailers; errors are Trailers-Only (status in the one HEADERS frame, with
 // END_STREAM: see http2-reply.ts).
-import type { ServiceError } from '../service/codes.js';
-import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from './adapter.js';
+import type { ServiceError } from '../rpc/codes.js';
+import type { ErrorReplyOptions, ProtocolAdapter, RpcReply } from '../rpc/adapter.js';
 import { checkGrpcHeaders, decodeGrpcRequest, errorTrailers, grpcMessageReply, grpcTimeoutMs, statusTrailers } from './grpc-common.js';
 import { contentTypeOf } from './negotiate.js';
 

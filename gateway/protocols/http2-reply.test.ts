@@ -5,7 +5,8 @@
 import { connect, constants, createServer, type ClientHttp2Session, type Http2Server, type Http2ServerResponse } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeHttp2Reply, WRITE_SLICE_BYTES, type Delivery, type Http2Reply } from './http2-reply.js';
+import type { Delivery } from '../rpc/env.js';
+import { writeHttp2Reply, WRITE_SLICE_BYTES, type Http2Reply } from './http2-reply.js';
 import { ABANDONED_BYTES_PER_SESSION } from './http2-upload.js';
 
 const BIG = new Uint8Array(2 * 1024 * 1024).fill(7);

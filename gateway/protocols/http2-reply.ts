@@ -17,6 +17,7 @@
 //   reply leaves at most one slice counted, and those are summed per session
 //   towards a GOAWAY (http2-upload.ts).
 import type { Http2ServerResponse } from 'node:http2';
+import type { Delivery } from '../rpc/env.js';
 import { noteAbandonedBytes } from './http2-upload.js';
 
 /**
@@ -33,9 +34,6 @@ export interface Http2Reply {
   /** HTTP/2 trailers (gRPC); an error reply without body carries its status in `headers` instead. */
   readonly trailers?: Readonly<Record<string, string>> | undefined;
 }
-
-/** How a written reply ended: sent whole, or the client reset the stream first. */
-export type Delivery = 'sent' | 'abandoned';
 
 /** Writes `reply` on the stream of `outgoing`; resolves once it is sent, or once the client resets the stream first. */
 export function writeHttp2Reply(outgoing: Http2ServerResponse, reply: Http2Reply): Promise<Delivery> {

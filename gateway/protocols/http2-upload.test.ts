@@ -9,8 +9,8 @@ import { createApp } from '../app.js';
 import { createGrpcServer } from '../grpc-server.js';
 import { fakeAuthenticate, fakeService, validateRequest } from '../../tests/support/gateway/fake-service.js';
 import { encodeFrame } from './framing.js';
-import type { RpcObservation } from './env.js';
-import { ByteBudget } from '../service/byte-budget.js';
+import type { RpcObservation } from '../rpc/logger.js';
+import { ByteBudget } from '../middleware/admission/byte-budget.js';
 import { discardBody } from './http2-upload.js';
 
 describe('discardBody', () => {

@@ -1,6 +1,6 @@
 // The protocol adapters by name.
-import type { Protocol } from '../service/types.js';
-import type { ProtocolAdapter } from './adapter.js';
+import type { Protocol } from '../rpc/types.js';
+import type { ProtocolAdapter } from '../rpc/adapter.js';
 import { connectProtocol } from './connect.js';
 import { connectStreamProtocol } from './connect-stream.js';
 import { grpcWebProtocol, grpcWebTextProtocol } from './grpc-web.js';

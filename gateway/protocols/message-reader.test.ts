@@ -1,7 +1,7 @@
 // MessageReader: the same messages whatever the DATA chunks, and refusals as
 // soon as a length prefix is in.
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 import { concatBytes, encodeFrame } from './framing.js';
 import { MessageReader } from './message-reader.js';
 

@@ -3,7 +3,7 @@
 // chunks and a chunk may hold several messages. For the streaming calls
 // (ScoreStream, the health and reflection services), where a body is not one
 // message read whole (as framing.ts's parseUnaryFrame expects) but a stream.
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
 
 export class MessageReader {

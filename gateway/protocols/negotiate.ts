@@ -1,5 +1,5 @@
 // Which protocol and serialization a request speaks, from its Content-Type.
-import type { Protocol, Serialization } from '../service/types.js';
+import type { Protocol, Serialization } from '../rpc/types.js';
 
 export interface Negotiated {
   readonly protocol: Protocol;

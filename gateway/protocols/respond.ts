@@ -5,9 +5,10 @@
 import { Http2ServerResponse } from 'node:http2';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
-import { ServiceError } from '../service/codes.js';
-import type { RpcReply } from './adapter.js';
-import type { GatewayEnv, GatewayLogger } from './env.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { RpcReply } from '../rpc/adapter.js';
+import type { GatewayEnv } from '../rpc/env.js';
+import type { GatewayLogger } from '../rpc/logger.js';
 import { writeHttp2Reply } from './http2-reply.js';
 
 /** The HTTP/2 response object when the request came over HTTP/2 through @hono/node-server. */

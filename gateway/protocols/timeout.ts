@@ -1,6 +1,6 @@
 // Timeout headers: Connect-Timeout-Ms (1 to 10 digits, milliseconds) and
 // grpc-timeout (1 to 8 digits and a unit: H M S m u n).
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 
 const CONNECT_TIMEOUT = /^\d{1,10}$/;
 const GRPC_TIMEOUT = /^(\d{1,8})([HMSmun])$/;

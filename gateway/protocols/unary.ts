@@ -1,11 +1,12 @@
 // The one unary handler behind every protocol: read the body (limited),
 // unframe and decompress it, call the service with the call context, reply.
 import type { Context } from 'hono';
-import { ServiceError } from '../service/codes.js';
-import { METHODS, type AnyMethodName, type CallContext, type MethodName, type ScoringService, type UnaryRequest, type UnaryResponse } from '../service/types.js';
+import { ServiceError } from '../rpc/codes.js';
+import { METHODS, type AnyMethodName, type CallContext, type MethodName, type ScoringService, type UnaryRequest, type UnaryResponse } from '../rpc/types.js';
 import type { BodySource } from './body.js';
-import { defaultAllocate, parseContentLength, readBody, type Allocate } from './body.js';
-import type { GatewayEnv } from './env.js';
+import type { Allocate } from '../rpc/adapter.js';
+import { defaultAllocate, parseContentLength, readBody } from './body.js';
+import type { GatewayEnv } from '../rpc/env.js';
 import { sendReply } from './respond.js';
 
 export interface UnaryHandlerOptions {

@@ -1,26 +1,55 @@
 // An HTTP/1.1 request answered before its body was read (refused at once for
 // its size or because the server is full, or failed early) must not end in a
-// TCP reset. Node answers such a request with `Connection: close` and closes
-// the socket right after the answer; the client, still sending, gets RST for
-// its next segments, and a client that receives RST discards what it had not
-// read yet: the answer. It then sees ECONNRESET or EPIPE and cannot tell a
-// refusal from a network fault (seen: 1–5 in 470 refusals of 58 MB uploads
-// to a full server). So the rest of the body is read and dropped before the
-// answer is written, within bounds, as nginx's lingering close does after
-// it; the connection then stays open for the client's next request. Nothing
-// read is kept or charged to the byte budget. Only for authenticated callers
-// (the rpc middleware decides): a caller without a valid token is answered
-// 401 and given @hono/node-server's 500 ms drain. HTTP/2 has its own rules
+// TCP reset: a server that closes its socket while the client still sends
+// makes the kernel answer with RST, and a client that receives RST discards
+// what it had not read yet, the answer included. It then sees ECONNRESET or
+// EPIPE and cannot tell a refusal from a network fault (seen: 1–5 in 470
+// refusals of 58 MB uploads to a full server, when @hono/node-server's own
+// clean-up gave a body 500 ms before it closed the socket).
+//
+// So the rest of the body is read and dropped, within bounds, as nginx's
+// lingering close does, and the connection then stays open for the client's
+// next request:
+// - on a keep-alive connection the answer goes out at once and the body is
+//   read meanwhile (a refusal stays "at once": the client can back off);
+// - when the connection ends with this answer (`Connection: close`, HTTP/1.0)
+//   Node closes the socket right after it, so the body is read first;
+// - past the bounds, or for a caller without a valid token, the socket is
+//   closed after a short read (a caller without a token gets no bandwidth).
+// Nothing read is kept or charged to the byte budget. HTTP/2 has its own rules
 // (http2-upload.ts): a stream can be reset without touching the connection.
 import { IncomingMessage } from 'node:http';
 import { discardBody } from './http2-upload.js';
 
-/** Beyond these, the answer goes out anyway (and Node closes the connection). */
+/** An authenticated caller's unread body is read for at most this much and this long. */
 export const UNREAD_BODY_MAX_BYTES = 256 * 1024 * 1024;
 export const UNREAD_BODY_MAX_MS = 30_000;
+/** Anyone else's (as @hono/node-server's own clean-up). */
+export const STRANGER_BODY_MAX_BYTES = 64 * 1024 * 1024;
+export const STRANGER_BODY_MAX_MS = 500;
 
-/** Reads and drops what is left of an HTTP/1.1 request body; resolves at once for HTTP/2 or a body already read. */
-export async function dropUnreadBody(incoming: unknown, signal?: AbortSignal): Promise<void> {
+export interface UnreadBodyOptions {
+  /** The caller presented a valid token. */
+  readonly authenticated: boolean;
+  readonly signal?: AbortSignal | undefined;
+}
+
+/**
+ * Settles what is left of an HTTP/1.1 request body; resolves when the answer
+ * may be written (at once, unless the connection closes after it). Does
+ * nothing for HTTP/2 or a body already read.
+ */
+export async function settleUnreadBody(incoming: unknown, options: UnreadBodyOptions): Promise<void> {
   if (!(incoming instanceof IncomingMessage) || incoming.complete || incoming.destroyed) return;
-  await discardBody(incoming, { maxBytes: UNREAD_BODY_MAX_BYTES, maxMs: UNREAD_BODY_MAX_MS, signal });
+  const bounds = options.authenticated ? { maxBytes: UNREAD_BODY_MAX_BYTES, maxMs: UNREAD_BODY_MAX_MS } : { maxBytes: STRANGER_BODY_MAX_BYTES, maxMs: STRANGER_BODY_MAX_MS };
+  const drained = discardBody(incoming, { ...bounds, signal: options.signal }).then(({ complete }) => {
+    // Past the bounds: the client is told by the connection's end, after its answer.
+    if (!complete && !incoming.socket.destroyed) incoming.socket.destroySoon();
+  });
+  if (closesAfterAnswer(incoming) && options.authenticated) await drained;
+}
+
+function closesAfterAnswer(incoming: IncomingMessage): boolean {
+  if (incoming.httpVersionMajor === 1 && incoming.httpVersionMinor === 0) return true;
+  return /(^|,)\s*close\s*(,|$)/i.test(incoming.headers.connection ?? '');
 }

@@ -1,4 +1,4 @@
-import { DEFAULT_LIMITS } from './limits.js';
+import { DEFAULT_LIMITS } from '../rpc/limits.js';
 
 /**
  * Memory for a request body of `length` bytes, for protocol adapters: a

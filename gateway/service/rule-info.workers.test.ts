@@ -14,7 +14,7 @@ import { requestInit, requestJson, type BatchOptions, type ConsumerData } from '
 import { createScoringPool, type ScoringPool } from '../pool/pool.js';
 import { messageSchema } from '../../lib/proto-registry.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
-import type { CallContext, Serialization, UnaryRequest } from './types.js';
+import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // Each rule fires for a consumer below chosen for it; a score that is not a float32 (12.3).

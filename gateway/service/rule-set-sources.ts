@@ -1,7 +1,7 @@
 // What workers need of the loaded rule sets: their sources (a compiled rule
 // set cannot cross threads), shared once per registry snapshot.
 import type { RuleSetSnapshot } from '../../engine/src/index.js';
-import type { RuleSetCatalog, RuleSetEntry } from '../worker/protocol.js';
+import type { RuleSetCatalog, RuleSetEntry } from '../tasks/protocol.js';
 
 const encoder = new TextEncoder();
 const catalogs = new WeakMap<RuleSetSnapshot, RuleSetCatalog>();

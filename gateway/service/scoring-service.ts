@@ -10,27 +10,26 @@ import { gridcode } from '#gen/scoring.js';
 import type { RuleSetRegistry } from '../../engine/src/index.js';
 import { assembleResponse, ruleInfo } from '../../engine/src/codec/index.js';
 import { PoolClosedError, PoolFullError, type PoolStats, type ScoringPool } from '../pool/pool.js';
-import { statsOf } from '../worker/stats.js';
+import { statsOf } from '../tasks/stats.js';
 import type {
   BatchStats,
-  EncodedResponse,
-  JsonToProtoResult,
+  ResultOf,
   ScorePart,
-  ScoreTask,
-  ScoreTaskResult,
+  ScorePartTask,
   StreamHeader,
   TaskBody,
   TaskFailure,
   TaskTenant,
-  ValidateTaskResult,
+  WholeBatchTask,
   WorkerLimits,
-} from '../worker/protocol.js';
-import { mayUse, findEntry } from '../worker/rule-sets.js';
+  WorkerTask,
+} from '../tasks/protocol.js';
+import { findEntry, mayUse } from '../tasks/catalog.js';
 import { allocateBody } from './body.js';
-import { serverBusy, ServiceError } from './codes.js';
-import { resolveLimits, type ServiceLimits } from './limits.js';
+import { serverBusy, ServiceError } from '../rpc/codes.js';
+import { resolveLimits, type ServiceLimits } from '../rpc/limits.js';
 import { catalogOf } from './rule-set-sources.js';
-import type { CallContext, ScoringService, Tenant, UnaryRequest, UnaryResponse } from './types.js';
+import type { CallContext, ScoringService, Tenant, UnaryRequest, UnaryResponse } from '../rpc/types.js';
 
 export interface ServiceLogger {
   info(message: string): void;
@@ -80,22 +79,17 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
   let warnedCopy = false;
   const workerLimits: WorkerLimits = { maxConsumers: limits.maxConsumers, maxReadingsPerConsumer: limits.maxReadingsPerConsumer };
 
-  /** A worker's result, or the ServiceError its failure means. */
-  async function run<R>(task: object, context: CallContext, transferList: Transferable[], signal: AbortSignal = context.signal): Promise<Exclude<R, TaskFailure>> {
-    let result: R | TaskFailure;
+  /** A worker's result, or the error its failure means (revived). */
+  async function run<T extends WorkerTask>(task: T, context: CallContext, transferList: Transferable[], signal: AbortSignal = context.signal): Promise<ResultOf<T>> {
+    let answer: ResultOf<T> | TaskFailure;
     try {
-      result = await pool.run<R | TaskFailure>(task, { signal, transferList });
+      answer = await pool.run(task, { signal, transferList });
     } catch (error) {
       if (error instanceof PoolFullError) options.onQueueFull?.();
       throw poolError(error, context);
     }
-    const failure = result as TaskFailure;
-    if (failure.kind === 'error') {
-      // internal: the message is for the logs; the adapters log it and answer with a generic message.
-      if (failure.code === 'internal') throw new Error(`${context.method} ${context.requestId}: ${failure.message}`);
-      throw new ServiceError(failure.code, failure.message);
-    }
-    return result as Exclude<R, TaskFailure>;
+    if (answer.kind === 'error') throw revive(answer, context);
+    return answer;
   }
 
   /** One report per scored batch, for metrics; a failing observer never fails the request. */
@@ -120,8 +114,8 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     const k = pool.threads;
     if (k < 2 || request.length < limits.splitThresholdBytes) {
       const moved = movable(request);
-      const task: ScoreTask = { ...base, request: serialization, ...moved.body };
-      const result = (await run<ScoreTaskResult>(task, context, moved.transferList)) as EncodedResponse;
+      const task: WholeBatchTask = { ...base, request: serialization, ...moved.body };
+      const result = await run(task, context, moved.transferList);
       if (result.stats) report(result.stats);
       return { serialization, bytes: result.bytes };
     }
@@ -130,7 +124,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     let body: { buffer: SharedArrayBuffer; offset: number; length: number };
     if (serialization === 'json') {
       const moved = movable(request);
-      const proto = await run<JsonToProtoResult>({ kind: 'json-to-proto', ...moved.body, limits: workerLimits }, context, moved.transferList);
+      const proto = await run({ kind: 'json-to-proto', ...moved.body, limits: workerLimits }, context, moved.transferList);
       body = { buffer: proto.buffer, offset: 0, length: proto.length };
     } else if (request.buffer instanceof SharedArrayBuffer) {
       body = { buffer: request.buffer, offset: request.offset, length: request.length };
@@ -146,7 +140,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     const stop = new AbortController();
     const signal = AbortSignal.any([context.signal, stop.signal]);
     const runs = Array.from({ length: k }, (_, index) =>
-      run<ScoreTaskResult>({ ...base, request: 'proto', ...body, part: { index, count: k } } satisfies ScoreTask, context, [], signal).catch((error: unknown) => {
+      run({ ...base, request: 'proto', ...body, part: { index, count: k } } satisfies ScorePartTask, context, [], signal).catch((error: unknown) => {
         stop.abort();
         throw error;
       }),
@@ -154,7 +148,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     const settled = await Promise.allSettled(runs);
     const failed = firstFailure(settled, context);
     if (failed !== undefined) throw failed;
-    const parts = settled.map((s) => (s as PromiseFulfilledResult<ScoreTaskResult>).value as ScorePart);
+    const parts = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
     report(statsOf(parts));
     return { serialization, bytes: assembleResponse(parts, serialization) };
   }
@@ -189,8 +183,8 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
   async function validateRuleSet(request: UnaryRequest, context: CallContext): Promise<UnaryResponse> {
     const moved = movable(request);
     const task = { kind: 'validate' as const, serialization: request.serialization, ...moved.body };
-    const result = await run<ValidateTaskResult>(task, context, moved.transferList);
-    return { serialization: request.serialization, bytes: (result as EncodedResponse).bytes };
+    const result = await run(task, context, moved.transferList);
+    return { serialization: request.serialization, bytes: result.bytes };
   }
 
   function firstFailure(settled: readonly PromiseSettledResult<unknown>[], context: CallContext): unknown {
@@ -199,6 +193,16 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     if (reasons.length === 0) return undefined;
     if (context.signal.aborted) return reasons[0];
     return reasons.find((reason) => !(reason instanceof ServiceError && reason.code === 'canceled')) ?? reasons[0];
+  }
+
+  /**
+   * The one place a worker's failure becomes an error again: a ServiceError
+   * for the client, or for `internal` a plain Error, whose message (the
+   * worker's detail) the adapters log and replace with a generic one.
+   */
+  function revive(failure: TaskFailure, context: CallContext): Error {
+    if (failure.error.code === 'internal') return new Error(`${context.method} ${context.requestId}: ${failure.error.message}`);
+    return ServiceError.fromWire(failure.error);
   }
 
   function poolError(error: unknown, context: CallContext): unknown {
@@ -237,7 +241,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
    */
   async function scoreStreamPart(request: UnaryRequest, header: StreamHeader | undefined, context: CallContext): Promise<ScorePart> {
     const moved = movable(request);
-    const task: ScoreTask = {
+    const task: ScorePartTask = {
       kind: 'score',
       catalog: catalogOf(registry.snapshot),
       tenant: taskTenant(context.tenant),
@@ -247,7 +251,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
       ...moved.body,
       ...(header ? { stream: header } : { part: { index: 0, count: 1 } }),
     };
-    const part = (await run<ScoreTaskResult>(task, context, moved.transferList)) as ScorePart;
+    const part = await run(task, context, moved.transferList);
     report(statsOf([part]));
     return part;
   }

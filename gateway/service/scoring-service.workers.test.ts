@@ -11,9 +11,10 @@ import { gridcode } from '#gen/scoring.js';
 import { compileEngine, consumerIds, FeatureEngine, parseBatchHeader, RuleSetRegistry, scanRequest } from '../../engine/src/index.js';
 import { encodeResponse, ResponseBuilder, responseJson } from '../../engine/src/codec/index.js';
 import { createScoringPool, type ScoringPool } from '../pool/pool.js';
-import { ServiceError } from './codes.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { CallContext, Serialization, Tenant, UnaryRequest } from '../rpc/types.js';
+import { runForeign } from '../../tests/support/gateway/fault-batches.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
-import type { CallContext, Serialization, Tenant, UnaryRequest } from './types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 const SECRET = `id: secret
@@ -259,7 +260,7 @@ describe('the queue and the deadlines', () => {
   it('refuses at once when the queue is full', async () => {
     const small = await createScoringPool({ threads: 1, maxQueue: 1, module });
     try {
-      const busy = [small.run({ ms: 800 }, { filename: slowFile }), small.run({ ms: 10 }, { filename: slowFile })];
+      const busy = [runForeign(small, { ms: 800 }, { filename: slowFile }), runForeign(small, { ms: 10 }, { filename: slowFile })];
       let queueFull = 0;
       const full = createScoringService({ pool: small, registry, onQueueFull: () => queueFull++ });
       const started = performance.now();
@@ -278,7 +279,7 @@ describe('the queue and the deadlines', () => {
     const small = await createScoringPool({ threads: 1, module });
     try {
       const svc = createScoringService({ pool: small, registry });
-      const busy = small.run({ ms: 500 }, { filename: slowFile });
+      const busy = runForeign(small, { ms: 500 }, { filename: slowFile });
       const client = new AbortController();
       const waiting = svc.ScoreBatch(unary('proto', encode(batch(2))), context(everything, client.signal));
       setTimeout(() => client.abort(), 50);

@@ -5,11 +5,12 @@
 import { Http2ServerRequest } from 'node:http2';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
-import type { GatewayEnv, GatewayLogger } from '../protocols/env.js';
+import type { GatewayEnv } from '../rpc/env.js';
+import type { GatewayLogger } from '../rpc/logger.js';
 import { http2Response, toClientError } from '../protocols/respond.js';
-import type { ByteBudget } from '../service/byte-budget.js';
-import { ServiceError } from '../service/codes.js';
-import type { CallContext } from '../service/types.js';
+import type { ByteBudget } from '../middleware/admission/byte-budget.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { CallContext } from '../rpc/types.js';
 import type { OpenStreams } from './open-streams.js';
 import { runScoreStream, type ScoreStreamPart } from './pipeline.js';
 import { StreamReplyWriter } from './reply-writer.js';

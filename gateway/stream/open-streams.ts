@@ -2,7 +2,7 @@
 // end each with `unavailable` and a message saying how far it got, instead of
 // cutting the connection (a client could not tell a cut stream from a
 // network fault, nor which consumers were answered).
-import type { ServiceError } from '../service/codes.js';
+import type { ServiceError } from '../rpc/codes.js';
 
 export interface OpenStream {
   /** Ends the stream with `reason` (its status), stopping what it reads and scores. */

@@ -15,10 +15,10 @@
 //   the work done;
 // - any error (a bad message, the client gone, the deadline, shutdown) ends
 //   the stream with its code; a bad consumer is a GRAY result, as in ScoreBatch.
-import { ServiceError } from '../service/codes.js';
-import type { ByteBudget } from '../service/byte-budget.js';
-import type { CallContext, Serialization, UnaryRequest } from '../service/types.js';
-import type { ScorePart, StreamHeader } from '../worker/protocol.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { ByteBudget } from '../middleware/admission/byte-budget.js';
+import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
+import type { ScorePart, StreamHeader } from '../tasks/protocol.js';
 import { MessageReader } from '../protocols/message-reader.js';
 import type { StreamReplyWriter } from './reply-writer.js';
 import { StreamResponses } from './responses.js';

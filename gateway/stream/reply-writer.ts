@@ -12,8 +12,8 @@ import { errorTrailers, statusTrailers } from '../protocols/grpc-common.js';
 import { WRITE_SLICE_BYTES } from '../protocols/http2-reply.js';
 import { noteAbandonedBytes } from '../protocols/http2-upload.js';
 import { contentTypeOf } from '../protocols/negotiate.js';
-import type { ServiceError } from '../service/codes.js';
-import type { Serialization } from '../service/types.js';
+import type { ServiceError } from '../rpc/codes.js';
+import type { Serialization } from '../rpc/types.js';
 
 export type StreamProtocol = 'grpc' | 'connect';
 

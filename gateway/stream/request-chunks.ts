@@ -3,7 +3,7 @@
 // Readable's own async iterator, stopping early does not destroy the stream:
 // the reply must still carry its status, and only then is the stream reset.
 import type { Readable } from 'node:stream';
-import { ServiceError } from '../service/codes.js';
+import { ServiceError } from '../rpc/codes.js';
 
 export async function* requestChunks(stream: Readable, signal: AbortSignal): AsyncGenerator<Uint8Array> {
   for (;;) {

@@ -5,9 +5,9 @@
 // the summary of the whole stream. Results are the parts' bytes as the
 // workers wrote them, the same as ScoreBatch's for the same consumers.
 import type { gridcode } from '#gen/scoring.js';
-import type { Serialization } from '../service/types.js';
+import type { Serialization } from '../rpc/types.js';
 import { assembleMessage, summaryOf, type ResponseFields } from '../../engine/src/codec/index.js';
-import type { ScorePart } from '../worker/protocol.js';
+import type { ScorePart } from '../tasks/protocol.js';
 
 export class StreamResponses {
   private first = true;

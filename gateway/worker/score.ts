@@ -1,13 +1,14 @@
 // Scoring a request inside a worker: the engine's block-scoring use case
 // (engine/src/scoring/score-request.ts) over the request bytes, with the rule
 // set resolved from the catalog the task carries and compiled once per worker,
-// and the engine's BatchErrors (what the client did wrong) as TaskErrors.
+// and the engine's BatchErrors (what the client did wrong) as ServiceErrors.
 import { jsonRequestToProto as protoOfJsonRequest } from '../../engine/src/codec/index.js';
 import { BatchError, FeatureEngine, scoreBatchRequest } from '../../engine/src/index.js';
-import type { Serialization } from '../service/types.js';
-import type { RuleSetCatalog, ScorePart, StreamHeader, TaskTenant, WorkerLimits } from './protocol.js';
-import { resolveEntry, type RuleSetCache } from './rule-sets.js';
-import { TaskError } from './task-error.js';
+import type { Serialization } from '../rpc/types.js';
+import { ServiceError } from '../rpc/codes.js';
+import type { RuleSetCatalog, ScorePart, StreamHeader, TaskTenant, WorkerLimits } from '../tasks/protocol.js';
+import { resolveEntry } from '../tasks/catalog.js';
+import type { RuleSetCache } from './rule-sets.js';
 
 export interface ScoreInput {
   /** The ScoreBatchRequest, binary protobuf. */
@@ -23,9 +24,9 @@ export interface ScoreInput {
   readonly stream?: StreamHeader;
 }
 
-/** Scores (part of) a batch. Throws TaskError for what the client did wrong. */
+/** Scores (part of) a batch. Throws ServiceError for what the client did wrong. */
 export function scoreRequest(engine: FeatureEngine, ruleSets: RuleSetCache, input: ScoreInput): ScorePart {
-  const { part, header, seconds } = asTaskError(() =>
+  const { part, header, seconds } = asServiceError(() =>
     scoreBatchRequest(engine, input.bytes, {
       resolveRuleSet: (ref) => ruleSets.get(input.catalog, resolveEntry(input.catalog, input.tenant, ref)),
       serialization: input.response,
@@ -38,17 +39,17 @@ export function scoreRequest(engine: FeatureEngine, ruleSets: RuleSetCache, inpu
   return { kind: 'part', ...part, engineSeconds: seconds.features + seconds.rules, header };
 }
 
-/** A JSON ScoreBatchRequest as binary protobuf. Throws TaskError (invalid_argument) for a bad one. */
+/** A JSON ScoreBatchRequest as binary protobuf. Throws ServiceError (invalid_argument) for a bad one. */
 export function jsonRequestToProto(bytes: Uint8Array, limits: WorkerLimits): Uint8Array {
-  return asTaskError(() => protoOfJsonRequest(bytes, limits));
+  return asServiceError(() => protoOfJsonRequest(bytes, limits));
 }
 
-/** BatchErrors as TaskErrors (the codes are the service's). */
-function asTaskError<T>(run: () => T): T {
+/** BatchErrors as ServiceErrors (the codes are the service's). */
+function asServiceError<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {
-    if (error instanceof BatchError) throw new TaskError(error.code, error.message);
+    if (error instanceof BatchError) throw new ServiceError(error.code, error.message);
     throw error;
   }
 }

@@ -5,8 +5,8 @@ import { gridcode } from '#gen/scoring.js';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostic } from '../../engine/src/rules/format.js';
 import { MAX_SOURCE_BYTES } from '../../engine/src/rules/limits.js';
-import type { Serialization } from '../service/types.js';
-import { TaskError } from './task-error.js';
+import type { Serialization } from '../rpc/types.js';
+import { ServiceError } from '../rpc/codes.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });
 const encoder = new TextEncoder();
@@ -16,7 +16,7 @@ const DRAFT_NAME = '<draft>';
 export function validateRuleSet(bytes: Uint8Array, serialization: Serialization): Uint8Array {
   const source = draftSource(bytes, serialization);
   const length = encoder.encode(source).length;
-  if (length > MAX_SOURCE_BYTES) throw new TaskError('invalid_argument', `the draft is ${length} bytes; a rule set may have at most ${MAX_SOURCE_BYTES} bytes`);
+  if (length > MAX_SOURCE_BYTES) throw new ServiceError('invalid_argument', `the draft is ${length} bytes; a rule set may have at most ${MAX_SOURCE_BYTES} bytes`);
   const { ruleSet, diagnostics, id, version } = compileRuleSet(source, { file: DRAFT_NAME });
   // proto3 JSON leaves default values out: `valid` only when true.
   const response: gridcode.v1.ValidateRuleSetResponse.$Properties = ruleSet !== undefined && diagnostics.length === 0 ? { valid: true } : {};
@@ -41,20 +41,20 @@ function draftSource(bytes: Uint8Array, serialization: Serialization): string {
     try {
       return gridcode.v1.ValidateRuleSetRequest.decode(bytes).source;
     } catch (error) {
-      throw new TaskError('invalid_argument', `malformed protobuf ValidateRuleSetRequest: ${(error as Error).message}`);
+      throw new ServiceError('invalid_argument', `malformed protobuf ValidateRuleSetRequest: ${(error as Error).message}`);
     }
   }
   let value: unknown;
   try {
     value = JSON.parse(decoder.decode(bytes));
   } catch (error) {
-    throw new TaskError('invalid_argument', `the request is not valid JSON: ${(error as Error).message}`);
+    throw new ServiceError('invalid_argument', `the request is not valid JSON: ${(error as Error).message}`);
   }
-  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new TaskError('invalid_argument', 'the request must be a JSON object (a ValidateRuleSetRequest)');
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ServiceError('invalid_argument', 'the request must be a JSON object (a ValidateRuleSetRequest)');
   let source = '';
   for (const [name, member] of Object.entries(value as Record<string, unknown>)) {
-    if (name !== 'source') throw new TaskError('invalid_argument', `unknown field ${JSON.stringify(name)}; a ValidateRuleSetRequest has source`);
-    if (member !== null && typeof member !== 'string') throw new TaskError('invalid_argument', 'source: expected a string');
+    if (name !== 'source') throw new ServiceError('invalid_argument', `unknown field ${JSON.stringify(name)}; a ValidateRuleSetRequest has source`);
+    if (member !== null && typeof member !== 'string') throw new ServiceError('invalid_argument', 'source: expected a string');
     source = member ?? '';
   }
   return source;

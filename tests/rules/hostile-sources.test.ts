@@ -10,7 +10,7 @@ import { gridcode } from '#gen/scoring.js';
 import { packageRoot } from '../../engine/src/package-root.js';
 import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
 import { MAX_DIAGNOSTICS, MAX_ID_LENGTH } from '../../engine/src/rules/limits.js';
-import { TaskError } from '../../gateway/worker/task-error.js';
+import { ServiceError } from '../../gateway/rpc/codes.js';
 import { validateRuleSet } from '../../gateway/worker/validate.js';
 import { HEADER, hostileSources } from '../support/fuzz/hostile-sources.js';
 
@@ -44,8 +44,8 @@ describe('hostile rule-set sources', () => {
       try {
         response = validate(source);
       } catch (error) {
-        expect(error, name).toBeInstanceOf(TaskError);
-        expect((error as TaskError).code, name).toBe('invalid_argument');
+        expect(error, name).toBeInstanceOf(ServiceError);
+        expect((error as ServiceError).code, name).toBe('invalid_argument');
         continue;
       }
       expect(response.valid, name).toBe(false);

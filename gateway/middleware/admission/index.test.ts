@@ -4,9 +4,9 @@
 import { describe, expect, it } from 'vitest';
 import { createApp } from '../../app.js';
 import { fakeAuthenticate } from '../../../tests/support/gateway/fake-service.js';
-import { ByteBudget } from '../../service/byte-budget.js';
-import { ServiceError } from '../../service/codes.js';
-import type { CallContext, ScoringService, UnaryRequest, UnaryResponse } from '../../service/types.js';
+import { ByteBudget } from './byte-budget.js';
+import { ServiceError } from '../../rpc/codes.js';
+import type { CallContext, ScoringService, UnaryRequest, UnaryResponse } from '../../rpc/types.js';
 import { unframeGrpcWeb } from '../../../lib/wire-calls.js';
 import { JSON_WEIGHT } from './index.js';
 

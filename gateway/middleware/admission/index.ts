@@ -1,5 +1,5 @@
 // admission: bounds the request bytes held by accepted requests (a ByteBudget,
-// gateway/service/byte-budget.ts). A request whose Content-Length does not fit
+// ./byte-budget.ts). A request whose Content-Length does not fit
 // is refused at once with resource_exhausted, before a byte of its body is
 // read. A gRPC or gRPC-Web body without one (gRPC over HTTP/2 has none) is
 // charged whole as soon as its 5-byte length prefix arrives; other bodies
@@ -11,9 +11,9 @@ import type { MiddlewareHandler } from 'hono';
 import { parseContentLength, tooLarge } from '../../protocols/body.js';
 import { EnvelopePrefix, FLAG_COMPRESSED } from '../../protocols/framing.js';
 import { abandonUpload, isOpenHttp2Upload } from '../../protocols/http2-upload.js';
-import type { Admission, GatewayEnv } from '../../protocols/env.js';
-import type { ByteBudget } from '../../service/byte-budget.js';
-import { serverBusy, type ServiceError } from '../../service/codes.js';
+import type { Admission, GatewayEnv } from '../../rpc/env.js';
+import type { ByteBudget } from './byte-budget.js';
+import { serverBusy, type ServiceError } from '../../rpc/codes.js';
 
 /**
  * Budget bytes per JSON body byte: the text, plus the protobuf copy decoded

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it, vi } from 'vitest';
-import { ServiceError } from '../../service/codes.js';
-import type { GatewayEnv } from '../../protocols/env.js';
+import { ServiceError } from '../../rpc/codes.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 import { auth, type Authenticate } from './index.js';
 
 const tenant = { id: 't1', ruleSets: '*', defaultRuleSet: 'd' } as const;

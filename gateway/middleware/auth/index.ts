@@ -3,9 +3,9 @@
 // throws a ServiceError (unauthenticated / permission_denied) or returns no
 // tenant, which is `unauthenticated`.
 import type { MiddlewareHandler } from 'hono';
-import { ServiceError } from '../../service/codes.js';
-import type { Tenant } from '../../service/types.js';
-import type { GatewayEnv } from '../../protocols/env.js';
+import { ServiceError } from '../../rpc/codes.js';
+import type { Tenant } from '../../rpc/types.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 
 export type Authenticate = (authorization: string | undefined) => Tenant | null | undefined | Promise<Tenant | null | undefined>;
 

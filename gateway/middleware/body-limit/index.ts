@@ -3,7 +3,7 @@
 // enforces while reading bodies without a Content-Length.
 import type { MiddlewareHandler } from 'hono';
 import { DEFAULT_MAX_BODY_BYTES, parseContentLength, tooLarge } from '../../protocols/body.js';
-import type { GatewayEnv } from '../../protocols/env.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 import { discardBody, isOpenHttp2Upload } from '../../protocols/http2-upload.js';
 
 export interface BodyLimitOptions {

@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { GatewayEnv } from '../../protocols/env.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 import { requestId } from '../request-id/index.js';
 import { cors } from './index.js';
 

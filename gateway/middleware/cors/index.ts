@@ -14,7 +14,7 @@
 // Every answer varies with Origin, so each says `Vary: Origin`.
 import type { MiddlewareHandler } from 'hono';
 import { cors as honoCors } from 'hono/cors';
-import type { GatewayEnv } from '../../protocols/env.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 
 /** Request headers Connect and gRPC-Web clients send (a preflight must allow each one, or the browser refuses the call). */
 export const ALLOW_HEADERS = [

@@ -1,7 +1,7 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../../service/codes.js';
-import type { GatewayEnv } from '../../protocols/env.js';
+import { ServiceError } from '../../rpc/codes.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 import { PROTOCOLS } from '../../protocols/index.js';
 import { deadline } from './index.js';
 

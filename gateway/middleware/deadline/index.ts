@@ -4,8 +4,8 @@
 // @hono/node-server aborts when the connection or HTTP/2 stream closes before
 // the response is written). Sets the `signal` and `deadline` variables.
 import type { MiddlewareHandler } from 'hono';
-import { ServiceError } from '../../service/codes.js';
-import type { GatewayEnv } from '../../protocols/env.js';
+import { ServiceError } from '../../rpc/codes.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 
 const MAX_TIMER_MS = 2 ** 31 - 1;
 

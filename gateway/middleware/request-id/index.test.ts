@@ -1,6 +1,6 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import type { GatewayEnv } from '../../protocols/env.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 import { isSaneRequestId, requestId } from './index.js';
 
 function app() {

@@ -3,7 +3,7 @@
 // variable and echoes it in the response header.
 import { randomUUID } from 'node:crypto';
 import type { MiddlewareHandler } from 'hono';
-import type { GatewayEnv } from '../../protocols/env.js';
+import type { GatewayEnv } from '../../rpc/env.js';
 
 export const REQUEST_ID_HEADER = 'X-Request-Id';
 const SANE = /^[A-Za-z0-9._:-]{1,128}$/;

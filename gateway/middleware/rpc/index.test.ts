@@ -1,7 +1,8 @@
 import { Hono } from 'hono';
 import { describe, expect, it } from 'vitest';
-import { ServiceError } from '../../service/codes.js';
-import type { GatewayEnv, RpcObservation } from '../../protocols/env.js';
+import { ServiceError } from '../../rpc/codes.js';
+import type { GatewayEnv } from '../../rpc/env.js';
+import type { RpcObservation } from '../../rpc/logger.js';
 import { sendError, sendReply } from '../../protocols/respond.js';
 import { requestId } from '../request-id/index.js';
 import { rpc } from './index.js';

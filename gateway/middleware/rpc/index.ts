@@ -4,13 +4,14 @@
 // once to `observe` however it ended. Errors thrown further down are written
 // in the call's protocol by the app's onError (see protocols/respond.ts).
 import type { MiddlewareHandler } from 'hono';
-import { METHODS, STREAM_METHODS, type AnyMethodName } from '../../service/types.js';
-import type { GatewayEnv, GatewayLogger, Observe, RpcState } from '../../protocols/env.js';
+import { METHODS, STREAM_METHODS, type AnyMethodName } from '../../rpc/types.js';
+import type { GatewayEnv, RpcState } from '../../rpc/env.js';
+import type { GatewayLogger, Observe } from '../../rpc/logger.js';
 import { adapterOf, SERVICE_NAME } from '../../protocols/index.js';
 import { negotiate } from '../../protocols/negotiate.js';
 import { http2Response, sendError } from '../../protocols/respond.js';
-import { dropUnreadBody } from '../../protocols/unread-body.js';
-import { ServiceError } from '../../service/codes.js';
+import { settleUnreadBody } from '../../protocols/unread-body.js';
+import { ServiceError } from '../../rpc/codes.js';
 
 export interface RpcOptions {
   readonly observe?: Observe | undefined;
@@ -40,6 +41,7 @@ export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
     const started = performance.now();
     const negotiated = negotiate(c.req.header('content-type'));
     if (!negotiated || (negotiated.protocol === 'grpc' && !http2Response(c))) {
+      await settleUnreadBody(c.env?.incoming, { authenticated: false });
       return c.body(null, 415, { 'accept-post': 'application/proto, application/json, application/grpc-web+proto, application/grpc-web-text+proto, application/grpc+proto' });
     }
     const state: RpcState = {
@@ -60,11 +62,10 @@ export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
       // Errors of this middleware itself, and non-Error throws from below.
       c.res = sendError(c, err, options.logger);
     }
-    // An early answer to an authenticated caller over HTTP/1.1 (the body not read) waits for the body: see
-    // unread-body.ts. Others get @hono/node-server's short drain: a caller without a token gets no bandwidth.
-    // Not for a body that stalled or ran out of time: reading it would only hold the answer back.
+    // An early answer over HTTP/1.1 (the body not read): the rest of the body is read and dropped, so that no
+    // TCP reset destroys the answer (unread-body.ts). A body that stalled or ran out of time gets the short bounds.
     const stalled = state.outcome?.code === 'deadline_exceeded' || state.outcome?.code === 'canceled';
-    if (c.get('tenant') && !stalled) await dropUnreadBody(c.env?.incoming, c.req.raw.signal);
+    await settleUnreadBody(c.env?.incoming, { authenticated: c.get('tenant') !== undefined && !stalled, signal: c.req.raw.signal });
     let outcome = state.outcome ?? { code: 'internal' as const, responseBytes: 0 };
     // A reply the client reset before it was sent whole (over its receive limit, canceled) is counted as canceled.
     if (state.delivery && (await state.delivery) === 'abandoned') outcome = { code: 'canceled', responseBytes: outcome.responseBytes };

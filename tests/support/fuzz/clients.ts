@@ -5,7 +5,7 @@
 // that is not a proper protocol error. Calls never reject.
 import { Agent, request as httpRequest } from 'node:http';
 import { connect as http2Connect, constants as h2, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
-import { httpStatus, type ErrorCode } from '../../../gateway/service/codes.js';
+import { httpStatus, type ErrorCode } from '../../../gateway/rpc/codes.js';
 import { GRPC_CODE_NAMES, SERVICE_PATH, unframeGrpcWeb } from '../../../lib/wire-calls.js';
 import type { FuzzProtocol } from './envelope.js';
 

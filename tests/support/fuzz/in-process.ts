@@ -4,16 +4,15 @@
 // compiles it, and ListRuleSets as the service answers it (it needs no worker).
 import { compileRuleSet, FeatureEngine, RuleSetSnapshot, type RuleSetRegistry } from '../../../engine/src/index.js';
 import type { ScoringPool } from '../../../gateway/pool/pool.js';
-import { ServiceError } from '../../../gateway/service/codes.js';
-import { DEFAULT_LIMITS } from '../../../gateway/service/limits.js';
+import { ServiceError } from '../../../gateway/rpc/codes.js';
+import { DEFAULT_LIMITS } from '../../../gateway/rpc/limits.js';
 import { catalogOf } from '../../../gateway/service/rule-set-sources.js';
 import { createScoringService, type GatewayScoringService } from '../../../gateway/service/scoring-service.js';
-import type { CallContext } from '../../../gateway/service/types.js';
+import type { CallContext } from '../../../gateway/rpc/types.js';
 import { assembleResponse } from '../../../engine/src/codec/index.js';
-import type { RuleSetCatalog, TaskTenant, WorkerLimits } from '../../../gateway/worker/protocol.js';
+import type { RuleSetCatalog, TaskTenant, WorkerLimits } from '../../../gateway/tasks/protocol.js';
 import { RuleSetCache } from '../../../gateway/worker/rule-sets.js';
 import { jsonRequestToProto, scoreRequest } from '../../../gateway/worker/score.js';
-import { TaskError } from '../../../gateway/worker/task-error.js';
 import { validateRuleSet } from '../../../gateway/worker/validate.js';
 import type { FuzzCase } from './corpus.js';
 import { defaultRuleSetSource } from './requests.js';
@@ -21,7 +20,7 @@ import { defaultRuleSetSource } from './requests.js';
 /** What one input came to: `ok` with the response bytes, or the error code and message the client would get. */
 export type Outcome = { readonly ok: true; readonly bytes: Uint8Array } | { readonly ok: false; readonly code: string; readonly message: string };
 
-/** Not a client error: thrown by anything but TaskError / ServiceError (the worker would answer `internal`). */
+/** Not a client error: thrown by anything but ServiceError (the worker would answer `internal`). */
 export class UncodedError extends Error {
   override readonly name = 'UncodedError';
 }
@@ -51,7 +50,7 @@ export class InProcessGateway {
     try {
       return { ok: true, bytes: await this.answer(input) };
     } catch (error) {
-      if (error instanceof TaskError || error instanceof ServiceError) return { ok: false, code: error.code, message: error.message };
+      if (error instanceof ServiceError) return { ok: false, code: error.code, message: error.message };
       throw new UncodedError(`${(error as Error)?.name}: ${(error as Error)?.message}`, { cause: error });
     }
   }

@@ -1,9 +1,9 @@
 // What a fuzz input may come back as: an error with a code of the closed set
-// (gateway/service/codes.ts) other than `internal`, or a response that
+// (gateway/rpc/codes.ts) other than `internal`, or a response that
 // decodes and whose GRAY results each say why. Anything else is a failure,
 // counted and kept (with seed and index) for the report.
 import { gridcode } from '#gen/scoring.js';
-import { ERROR_CODES } from '../../../gateway/service/codes.js';
+import { ERROR_CODES } from '../../../gateway/rpc/codes.js';
 import type { FuzzCase, Method, Serialization } from './corpus.js';
 
 const decoder = new TextDecoder('utf-8', { fatal: true });

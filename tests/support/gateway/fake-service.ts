@@ -2,8 +2,8 @@
 // ScoringService over the real message schemas (lib/proto-registry.ts), with
 // behaviours chosen by the request's `source` / `rule_set`.
 import { create, fromBinary, fromJsonString, toBinary, toJsonString, type DescMessage } from '@bufbuild/protobuf';
-import { ERROR_CODES, ServiceError, type ErrorCode } from '../../../gateway/service/codes.js';
-import type { CallContext, ScoringService, UnaryRequest, UnaryResponse } from '../../../gateway/service/types.js';
+import { ERROR_CODES, ServiceError, type ErrorCode } from '../../../gateway/rpc/codes.js';
+import type { CallContext, ScoringService, UnaryRequest, UnaryResponse } from '../../../gateway/rpc/types.js';
 import { messageSchema } from '../../../lib/proto-registry.js';
 
 function decode(schema: DescMessage, request: UnaryRequest) {

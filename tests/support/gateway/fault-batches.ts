@@ -3,8 +3,9 @@
 import { fileURLToPath } from 'node:url';
 import { gridcode } from '#gen/scoring.js';
 import type { RuleSetRegistry } from '../../../engine/src/index.js';
+import type { RunOptions, ScoringPool } from '../../../gateway/pool/pool.js';
 import { catalogOf } from '../../../gateway/service/rule-set-sources.js';
-import type { ScoreTask, TaskTenant } from '../../../gateway/worker/protocol.js';
+import type { ScoreTask, TaskTenant, WorkerTask } from '../../../gateway/tasks/protocol.js';
 
 /** The faulty worker, as a pool's `workerFile`. */
 export const FAULTY_WORKER = fileURLToPath(new URL('./faulty-worker.mjs', import.meta.url));
@@ -34,4 +35,13 @@ export function scoreTask(registry: RuleSetRegistry, bytes: Uint8Array): { task:
   const limits = { maxConsumers: 1000, maxReadingsPerConsumer: 100_000 };
   const task: ScoreTask = { kind: 'score', request: 'proto', response: 'proto', catalog: catalogOf(registry.snapshot), tenant: OPS, limits, buffer, offset: 0, length: bytes.length };
   return { task, transferList: [buffer] };
+}
+
+/**
+ * pool.run for a task the real worker does not know (a fault-* task of
+ * faulty-worker.mjs, or one for another module, `filename`): the pool types
+ * only the tasks of gateway/tasks/protocol.ts, so the test names the answer.
+ */
+export function runForeign<R>(pool: ScoringPool, task: object, options?: RunOptions): Promise<R> {
+  return pool.run(task as WorkerTask, options) as Promise<unknown> as Promise<R>;
 }

@@ -1,33 +1,12 @@
 // The Hono environment shared by the app, its middleware and the protocol
 // handlers: Node bindings (absent under app.request()) and per-request values.
 import type { HttpBindings, Http2Bindings } from '@hono/node-server';
-import type { ErrorCode } from '../service/codes.js';
-import type { AnyMethodName, Protocol, Serialization, Tenant } from '../service/types.js';
+import type { ErrorCode } from './codes.js';
+import type { AnyMethodName, Protocol, Serialization, Tenant } from './types.js';
 import type { ProtocolAdapter } from './adapter.js';
-import type { Delivery } from './http2-reply.js';
 
-/** pino-style: fields first, then the message. */
-export interface GatewayLogger {
-  error(fields: Record<string, unknown>, message: string): void;
-}
-
-/** One finished RPC, reported once to the injected `observe` hook. */
-export interface RpcObservation {
-  /** 'unknown' for a path naming no method (bounded, for metric labels). */
-  readonly method: AnyMethodName | 'unknown';
-  readonly protocol: Protocol;
-  readonly code: ErrorCode | 'ok';
-  readonly seconds: number;
-  /** Request body bytes as received (compressed, framed). */
-  readonly requestBytes: number;
-  /** Response body bytes as sent. */
-  readonly responseBytes: number;
-  readonly requestId: string;
-  /** The tenant id, once authenticated. */
-  readonly tenant?: string;
-}
-
-export type Observe = (observation: RpcObservation) => void;
+/** How a written HTTP/2 reply ended: sent whole, or the client reset the stream first. */
+export type Delivery = 'sent' | 'abandoned';
 
 /** Per-request state of an RPC, set by the `rpc` middleware. */
 export interface RpcState {

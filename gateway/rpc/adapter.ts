@@ -1,10 +1,22 @@
 // What each protocol (Connect, gRPC-Web, gRPC) supplies to the shared unary
 // handler: how to read its timeout, how to turn the request body into the
 // message, and how to write a reply or an error. The service below never
-// sees any of it.
-import type { ErrorCode, ServiceError } from '../service/codes.js';
-import type { Protocol, Serialization, UnaryResponse } from '../service/types.js';
-import type { Allocate, Body } from './body.js';
+// sees any of it. Types only, here because the per-request state (env.ts)
+// carries the adapter and middleware calls it; gateway/protocols/ implements it.
+import type { ErrorCode, ServiceError } from './codes.js';
+import type { Protocol, Serialization, UnaryResponse } from './types.js';
+
+/** Allocates the buffer a message is read into. */
+export type Allocate = (length: number) => ArrayBuffer | SharedArrayBuffer;
+
+/** A request body as read (gateway/protocols/body.ts, readBody). */
+export interface Body {
+  readonly buffer: ArrayBuffer | SharedArrayBuffer;
+  readonly offset: number;
+  readonly length: number;
+  /** A view of the same bytes. */
+  readonly bytes: Uint8Array;
+}
 
 /** A protocol-neutral HTTP reply; `trailers` only for gRPC over HTTP/2. */
 export interface RpcReply {
@@ -50,9 +62,4 @@ export interface ProtocolAdapter {
   decodeRequest(body: Body, headers: Headers, options: DecodeOptions): Promise<RequestMessage>;
   reply(response: UnaryResponse, headers: Headers, options: ReplyOptions): Promise<RpcReply>;
   errorReply(error: ServiceError, options: ErrorReplyOptions): RpcReply;
-}
-
-/** A view safe to hand to a Response or a socket (not over a SharedArrayBuffer). */
-export function unshared(bytes: Uint8Array): Uint8Array {
-  return bytes.buffer instanceof ArrayBuffer ? bytes : bytes.slice();
 }

@@ -2,8 +2,8 @@
 // Everything here is structured-cloneable; request bodies travel in the
 // transfer list (ArrayBuffer) or are shared (SharedArrayBuffer), never cloned.
 import type { ResponsePart } from '../../engine/src/codec/index.js';
-import type { ErrorCode } from '../service/codes.js';
-import type { Serialization } from '../service/types.js';
+import type { ServiceErrorValue } from '../rpc/codes.js';
+import type { Serialization } from '../rpc/types.js';
 
 /**
  * The loaded rule sets as workers see them: one immutable generation per
@@ -102,11 +102,14 @@ export interface PingTask {
 
 export type WorkerTask = ScoreTask | JsonToProtoTask | ValidateTask | PingTask;
 
-/** An error meant for the client, or (code `internal`) one for the logs only. */
+/**
+ * A task that failed: a ServiceError thrown in the worker, as its value (an
+ * error meant for the client), or, code `internal`, an unexpected error whose
+ * message is for the logs only. The service revives it.
+ */
 export interface TaskFailure {
   readonly kind: 'error';
-  readonly code: ErrorCode;
-  readonly message: string;
+  readonly error: ServiceErrorValue;
 }
 
 export interface EncodedResponse {
@@ -148,10 +151,28 @@ export interface ProtoBody {
   readonly length: number;
 }
 
-export type ScoreTaskResult = EncodedResponse | ScorePart | TaskFailure;
-export type JsonToProtoResult = ProtoBody | TaskFailure;
-export type ValidateTaskResult = EncodedResponse | TaskFailure;
-export type WorkerResult = EncodedResponse | ScorePart | ProtoBody | TaskFailure | { readonly kind: 'pong' };
+export interface Pong {
+  readonly kind: 'pong';
+}
+
+/** A score task answered with the encoded response: the whole batch. */
+export type WholeBatchTask = ScoreTask & { readonly part?: undefined; readonly stream?: undefined };
+/** A score task answered with a ScorePart: one share of a split batch, or a ScoreStream message. */
+export type ScorePartTask = ScoreTask & ({ readonly part: NonNullable<ScoreTask['part']> } | { readonly stream: StreamHeader });
+
+/** What a task of each kind is answered with when it succeeds. */
+export interface TaskResults {
+  readonly score: EncodedResponse | ScorePart;
+  readonly 'json-to-proto': ProtoBody;
+  readonly validate: EncodedResponse;
+  readonly ping: Pong;
+}
+
+/** What `task` is answered with when it succeeds: by its kind, and for a score task by whether it is a part. */
+export type ResultOf<T extends WorkerTask> = T extends ScorePartTask ? ScorePart : T extends WholeBatchTask ? EncodedResponse : TaskResults[T['kind']];
+
+/** What the worker answers `task` with: its result, or its failure. */
+export type TaskAnswer<T extends WorkerTask> = ResultOf<T> | TaskFailure;
 
 /** What every worker receives once, in workerData. */
 export interface WorkerInit {

@@ -38,6 +38,23 @@ export class ServiceError extends Error {
     super(message);
     this.retryAfterMs = options.retryAfterMs;
   }
+
+  /** This error as a plain value, for a message between threads (structured clone keeps no class). */
+  toWire(): ServiceErrorValue {
+    return { code: this.code, message: this.message, ...(this.retryAfterMs !== undefined ? { retryAfterMs: this.retryAfterMs } : {}) };
+  }
+
+  /** The error a value made by toWire() stands for. */
+  static fromWire(value: ServiceErrorValue): ServiceError {
+    return new ServiceError(value.code, value.message, value.retryAfterMs !== undefined ? { retryAfterMs: value.retryAfterMs } : {});
+  }
+}
+
+/** A ServiceError as it crosses a thread boundary (the scoring workers): see ServiceError.toWire. */
+export interface ServiceErrorValue {
+  readonly code: ErrorCode;
+  readonly message: string;
+  readonly retryAfterMs?: number;
 }
 
 /**
