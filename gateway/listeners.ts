@@ -67,13 +67,19 @@ export async function openListeners(app: Hono<GatewayEnv>, options: ListenOption
     sockets.add(socket);
     socket.once('close', () => sockets.delete(socket));
   });
-  /** Streams not yet closed, per session: a session with none left may be ended after its GOAWAY. */
+  /** Streams not yet closed, per session, and since when a session has had none: it may be ended after its GOAWAY. */
   const openStreams = new WeakMap<Http2Session, number>();
+  const idleSince = new WeakMap<Http2Session, number>();
   grpc.on('stream', (stream: ServerHttp2Stream) => {
     const session = stream.session;
     if (!session) return;
     openStreams.set(session, (openStreams.get(session) ?? 0) + 1);
-    stream.once('close', () => openStreams.set(session, (openStreams.get(session) ?? 1) - 1));
+    idleSince.delete(session);
+    stream.once('close', () => {
+      const left = (openStreams.get(session) ?? 1) - 1;
+      openStreams.set(session, left);
+      if (left === 0) idleSince.set(session, Date.now());
+    });
   });
   grpc.on('session', (session: ServerHttp2Session) => {
     if (options.phase() === 'draining') {
@@ -82,6 +88,7 @@ export async function openListeners(app: Hono<GatewayEnv>, options: ListenOption
     }
     sessions.add(session);
     openStreams.set(session, 0);
+    idleSince.set(session, Date.now());
     session.on('close', () => sessions.delete(session));
   });
 
@@ -104,15 +111,21 @@ export async function openListeners(app: Hono<GatewayEnv>, options: ListenOption
       // After GOAWAY, Node ends a session's socket once its streams are done, but the session closes only when
       // the client closes its side too; a client that keeps an idle connection open would hold the drain until
       // the shutdown timeout. So a session with no stream left gets SESSION_LINGER_MS, then is destroyed.
-      const lingerSince = Date.now();
+      const drainSince = Date.now();
+      let lastStreamAt = drainSince;
       const idle = setInterval(() => {
         http.closeIdleConnections();
-        if (Date.now() - lingerSince < SESSION_LINGER_MS) return;
-        for (const session of sessions) if ((openStreams.get(session) ?? 0) === 0) session.destroy();
-        // A destroyed session still waits for its client to close the TCP connection: past twice the linger,
-        // when no stream is left anywhere, the sockets are closed from this side.
-        const streamsLeft = [...sessions].some((session) => (openStreams.get(session) ?? 0) > 0);
-        if (!streamsLeft && Date.now() - lingerSince >= 2 * SESSION_LINGER_MS) for (const socket of sockets) socket.destroy();
+        const now = Date.now();
+        for (const session of sessions) {
+          const since = Math.max(drainSince, idleSince.get(session) ?? now);
+          if ((openStreams.get(session) ?? 0) === 0 && now - since >= SESSION_LINGER_MS) session.destroy();
+        }
+        // A destroyed session still waits for its client to close the TCP connection. Once no stream has been
+        // open anywhere for twice the linger, the sockets are ended from this side (FIN, after what they still
+        // have to write), and destroyed one linger later.
+        if ([...sessions].some((session) => (openStreams.get(session) ?? 0) > 0)) lastStreamAt = now;
+        if (now - lastStreamAt >= 2 * SESSION_LINGER_MS) for (const socket of sockets) socket.end();
+        if (now - lastStreamAt >= 3 * SESSION_LINGER_MS) for (const socket of sockets) socket.destroy();
       }, 25);
       http.closeIdleConnections();
       try {

@@ -91,10 +91,23 @@ export async function runStream(h2: string, feed: StreamFeed, options: { token?:
 /** Splits the response body into messages as chunks arrive. */
 class Answers {
   private buffered: Buffer = Buffer.alloc(0);
+  private chunks: Buffer[] = [];
+  private size = 0;
+
+  private join(): void {
+    this.buffered = Buffer.concat([this.buffered, ...this.chunks]);
+    this.chunks = [];
+    this.size = 0;
+  }
+
   constructor(private readonly onMessage: (message: Uint8Array) => void) {}
 
   push(chunk: Buffer): void {
-    this.buffered = this.buffered.length === 0 ? chunk : Buffer.concat([this.buffered, chunk]);
+    // Joined only when a message is complete: concatenating every chunk would copy a large answer many times.
+    this.chunks.push(chunk);
+    this.size += chunk.length;
+    if (this.buffered.length < 5 && this.buffered.length + this.size >= 5) this.join();
+    if (this.buffered.length >= 5 && this.buffered.length + this.size >= 5 + this.buffered.readUInt32BE(1)) this.join();
     while (this.buffered.length >= 5) {
       const length = this.buffered.readUInt32BE(1);
       if (this.buffered.length < 5 + length) return;

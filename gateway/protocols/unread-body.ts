@@ -18,7 +18,7 @@
 //   closed after a short read (a caller without a token gets no bandwidth).
 // Nothing read is kept or charged to the byte budget. HTTP/2 has its own rules
 // (http2-upload.ts): a stream can be reset without touching the connection.
-import { IncomingMessage } from 'node:http';
+import { IncomingMessage, ServerResponse } from 'node:http';
 import { discardBody } from './http2-upload.js';
 
 /** An authenticated caller's unread body is read for at most this much and this long. */
@@ -39,17 +39,20 @@ export interface UnreadBodyOptions {
  * may be written (at once, unless the connection closes after it). Does
  * nothing for HTTP/2 or a body already read.
  */
-export async function settleUnreadBody(incoming: unknown, options: UnreadBodyOptions): Promise<void> {
+export async function settleUnreadBody(incoming: unknown, options: UnreadBodyOptions & { readonly outgoing?: unknown }): Promise<void> {
   if (!(incoming instanceof IncomingMessage) || incoming.complete || incoming.destroyed) return;
   const bounds = options.authenticated ? { maxBytes: UNREAD_BODY_MAX_BYTES, maxMs: UNREAD_BODY_MAX_MS } : { maxBytes: STRANGER_BODY_MAX_BYTES, maxMs: STRANGER_BODY_MAX_MS };
   const drained = discardBody(incoming, { ...bounds, signal: options.signal }).then(({ complete }) => {
     // Past the bounds: the client is told by the connection's end, after its answer.
     if (!complete && !incoming.socket.destroyed) incoming.socket.destroySoon();
   });
-  if (closesAfterAnswer(incoming) && options.authenticated) await drained;
+  if (closesAfterAnswer(incoming, options.outgoing) && options.authenticated) await drained;
 }
 
-function closesAfterAnswer(incoming: IncomingMessage): boolean {
+/** The connection ends with this answer: the client asked so, or HTTP/1.0, or the server does (the drain delay). */
+function closesAfterAnswer(incoming: IncomingMessage, outgoing: unknown): boolean {
   if (incoming.httpVersionMajor === 1 && incoming.httpVersionMinor === 0) return true;
-  return /(^|,)\s*close\s*(,|$)/i.test(incoming.headers.connection ?? '');
+  const close = /(^|,)\s*close\s*(,|$)/i;
+  if (close.test(incoming.headers.connection ?? '')) return true;
+  return outgoing instanceof ServerResponse && (!outgoing.shouldKeepAlive || close.test(String(outgoing.getHeader('connection') ?? '')));
 }

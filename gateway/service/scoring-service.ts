@@ -23,6 +23,7 @@ import type {
   WholeBatchTask,
   WorkerLimits,
   WorkerTask,
+  RuleSetCatalog,
 } from '../tasks/protocol.js';
 import { findEntry, mayUse } from '../tasks/catalog.js';
 import { allocateBody } from './body.js';
@@ -239,11 +240,20 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
    * the stream's header, which the part carries; later ones are scored under
    * it. The message's buffer moves to the worker.
    */
+  /**
+   * The rule sets each stream was started with, by its header (the object
+   * the first part returned, which the stream hands back with every later
+   * message): one rule-set version serves the whole stream, even if its file
+   * is replaced meanwhile and the registry no longer serves that version.
+   */
+  const streamCatalogs = new WeakMap<StreamHeader, RuleSetCatalog>();
+
   async function scoreStreamPart(request: UnaryRequest, header: StreamHeader | undefined, context: CallContext): Promise<ScorePart> {
     const moved = movable(request);
+    const catalog = (header && streamCatalogs.get(header)) || catalogOf(registry.snapshot);
     const task: ScorePartTask = {
       kind: 'score',
-      catalog: catalogOf(registry.snapshot),
+      catalog,
       tenant: taskTenant(context.tenant),
       limits: workerLimits,
       request: request.serialization,
@@ -252,6 +262,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
       ...(header ? { stream: header } : { part: { index: 0, count: 1 } }),
     };
     const part = await run(task, context, moved.transferList);
+    if (!header && part.header) streamCatalogs.set(part.header, catalog);
     report(statsOf([part]));
     return part;
   }

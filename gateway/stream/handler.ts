@@ -38,10 +38,10 @@ export function scoreStreamHandler(options: ScoreStreamHandlerOptions) {
     if (!rpc || !outgoing || !(incoming instanceof Http2ServerRequest)) {
       throw new ServiceError('unimplemented', 'ScoreStream needs HTTP/2: call it on the gRPC port (h2c), over gRPC or the Connect streaming protocol');
     }
-    const writer = new StreamReplyWriter(outgoing, rpc.protocol === 'grpc' ? 'grpc' : 'connect', rpc.serialization, { 'x-request-id': c.get('requestId') });
     // The call's own signal, plus shutdown's: a stream cut at the shutdown timeout says so.
     const stop = new AbortController();
     const signal = AbortSignal.any([c.get('signal'), stop.signal]);
+    const writer = new StreamReplyWriter(outgoing, rpc.protocol === 'grpc' ? 'grpc' : 'connect', rpc.serialization, { 'x-request-id': c.get('requestId') }, signal);
     const deadline = c.get('deadline');
     const context: CallContext = { method: 'ScoreStream', protocol: rpc.protocol, requestId: c.get('requestId'), tenant: c.get('tenant'), signal, ...(deadline === undefined ? {} : { deadline }) };
     const forget = options.openStreams.add({ abort: (reason) => stop.abort(reason) });
@@ -57,7 +57,10 @@ export function scoreStreamHandler(options: ScoreStreamHandlerOptions) {
       });
       rpc.requestBytes = outcome.requestBytes;
     } catch (err) {
-      error = toClientError(signal.aborted && !(err instanceof ServiceError) ? signal.reason : err, c, options.logger);
+      const reason: unknown = signal.aborted ? signal.reason : err;
+      error = toClientError(reason instanceof ServiceError ? reason : err, c, options.logger);
+      // Messages still being scored or waiting for room are not wanted any more.
+      if (!stop.signal.aborted) stop.abort(error);
     } finally {
       forget();
     }

@@ -67,8 +67,28 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
     return scored;
   };
 
+  const iterator = chunks[Symbol.asyncIterator]();
   try {
-    for await (const chunk of chunks) {
+    // Awaited or raced below, maybe only after an emit: caught here too, so that a read failing meanwhile
+    // (the client reset the stream) is not an unhandled rejection.
+    const nextChunk = (): Promise<IteratorResult<Uint8Array>> => {
+      const next = iterator.next();
+      next.catch(() => {});
+      return next;
+    };
+    let reading = nextChunk();
+    for (;;) {
+      // A response is written as soon as it is ready, not only when the next chunk comes or the window is full:
+      // a client may wait for an answer before it sends more.
+      const next = pending.length > 0 ? await Promise.race([reading.then((read) => ({ read })), pending[0]!.then((part) => ({ part }))]) : { read: await reading };
+      if ('part' in next) {
+        pending.shift();
+        await emit(next.part);
+        continue;
+      }
+      const { read } = next;
+      if (read.done) break;
+      const chunk = read.value;
       if (signal.aborted) throw signal.reason;
       requestBytes += chunk.byteLength;
       for (const message of reader.push(chunk)) {
@@ -83,6 +103,7 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
         pending.push(scoreMessage(message, header));
         while (pending.length >= options.maxInFlight) await emit(await pending.shift()!);
       }
+      reading = nextChunk();
     }
     if (reader.midMessage) throw new ServiceError('invalid_argument', 'the request stream ended inside a message (shorter than its length prefix)');
     while (pending.length > 0) await emit(await pending.shift()!);
@@ -107,7 +128,8 @@ async function score(message: Uint8Array, header: StreamHeader | undefined, cont
       } catch (error) {
         // Refused by a full pool before the message moved to a worker: ask again.
         const busy = error instanceof ServiceError && error.code === 'resource_exhausted' && error.retryAfterMs !== undefined;
-        if (!busy || message.buffer.byteLength === 0) throw error;
+        const moved = message.byteLength > 0 && message.buffer.byteLength === 0;
+        if (!busy || moved) throw error;
         await pause(context.signal);
       }
     }

@@ -29,6 +29,8 @@ export class StreamReplyWriter {
     private readonly protocol: StreamProtocol,
     private readonly serialization: Serialization,
     private readonly extraHeaders: Readonly<Record<string, string>>,
+    /** A write waiting for the client to read gives up when it aborts (deadline, shutdown). */
+    private readonly signal?: AbortSignal,
   ) {
     // Taken now: Node clears `stream.session` before the stream's 'close'.
     this.session = outgoing.stream.session;
@@ -94,17 +96,20 @@ export class StreamReplyWriter {
     if (this.closed) return Promise.resolve(false);
     this.bytes += bytes.byteLength;
     if (this.outgoing.write(bytes)) return Promise.resolve(true);
+    if (this.signal?.aborted) return Promise.resolve(false);
     return new Promise((resolve) => {
       const stream = this.outgoing.stream;
       const done = (ok: boolean) => (): void => {
         this.outgoing.off('drain', onDrain);
         stream.off('close', onClose);
+        this.signal?.removeEventListener('abort', onClose);
         resolve(ok);
       };
       const onDrain = done(true);
       const onClose = done(false);
       this.outgoing.once('drain', onDrain);
       stream.once('close', onClose);
+      this.signal?.addEventListener('abort', onClose, { once: true });
     });
   }
 }

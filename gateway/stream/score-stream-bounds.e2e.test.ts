@@ -116,6 +116,17 @@ describe('ScoreStream bounds', () => {
     expect(peak - before).toBeLessThan(256);
   }, 120_000);
 
+  it('answers each message as soon as it is scored: a client may wait for an answer before it sends more', async () => {
+    const { stream, got, done } = open(session);
+    for (let m = 0; m < 6; m++) {
+      stream.write(message(50, `w${m}`, m === 0 ? HEADER : {}));
+      await expect.poll(() => got.responses, { timeout: 10_000 }).toBe(m + 1);
+    }
+    stream.end();
+    const all = await done;
+    expect([all.status, all.results, all.responses]).toEqual(['0', 300, 7]);
+  }, 60_000);
+
   it('stops reading while the client does not read its answers, then answers every consumer', async () => {
     const { stream, got, done } = open(session);
     stream.pause(); // the client reads nothing

@@ -134,6 +134,9 @@ describe('ScoreStream', () => {
       expect(outcome.responses.length).toBeGreaterThanOrEqual(1);
       expect(outcome.responses.length).toBeLessThanOrEqual(3);
     }
+    // The same header repeated is no conflict, points_per_day 96 included where the first said 0 (which means 96).
+    const repeated = await grpcStream(client, [...good, encodeRequest({ ...MESSAGES[3]!, ...HEADER, pointsPerDay: 96 })]);
+    expect([repeated.code, repeated.responses.length]).toEqual([grpc.status.OK, 5]);
     // A first message without a start date is the same error as ScoreBatch's.
     const headless = await grpcStream(client, [encodeRequest({ consumers: [] })]);
     expect([headless.code, headless.details]).toEqual([grpc.status.INVALID_ARGUMENT, expect.stringMatching(/start_date is missing/)]);

@@ -57,8 +57,8 @@ export function scoreBatchRequest(engine: FeatureEngine, bytes: Uint8Array, opti
   const to = Math.floor(((index + 1) * n) / count);
   for (const [first, last] of blocksOf(spanRanges(spans), from, to)) scorer.add({ bytes, spans: spans.subarray(2 * first, 2 * last), first });
   const part = scorer.part();
-  const { startDate, pointsPerDay } = request;
-  return { part, header: { ruleSet: part.ruleSet, startDate, pointsPerDay, includeFeatures, flaggedOnly, includeEvidence }, seconds: scorer.seconds };
+  // The header as scored: points_per_day 0 already read as 96, so that a later message saying 96 agrees.
+  return { part, header: { ruleSet: part.ruleSet, startDate: header.startDate, pointsPerDay: header.pointsPerDay, includeFeatures, flaggedOnly, includeEvidence }, seconds: scorer.seconds };
 }
 
 /**

@@ -65,7 +65,7 @@ export function rpc(options: RpcOptions): MiddlewareHandler<GatewayEnv> {
     // An early answer over HTTP/1.1 (the body not read): the rest of the body is read and dropped, so that no
     // TCP reset destroys the answer (unread-body.ts). A body that stalled or ran out of time gets the short bounds.
     const stalled = state.outcome?.code === 'deadline_exceeded' || state.outcome?.code === 'canceled';
-    await settleUnreadBody(c.env?.incoming, { authenticated: c.get('tenant') !== undefined && !stalled, signal: c.req.raw.signal });
+    await settleUnreadBody(c.env?.incoming, { authenticated: c.get('tenant') !== undefined && !stalled, signal: c.req.raw.signal, outgoing: c.env?.outgoing });
     let outcome = state.outcome ?? { code: 'internal' as const, responseBytes: 0 };
     // A reply the client reset before it was sent whole (over its receive limit, canceled) is counted as canceled.
     if (state.delivery && (await state.delivery) === 'abandoned') outcome = { code: 'canceled', responseBytes: outcome.responseBytes };
