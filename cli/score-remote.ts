@@ -9,7 +9,7 @@
 // rule_hits), and the summary of the last answer.
 import { connect, constants, type ClientHttp2Stream } from 'node:http2';
 import { gridcode } from '#gen/scoring.js';
-import { ResultsWriter, type ResponseFields, type Serialization } from '../engine/src/codec/index.js';
+import { EnvelopeReader, envelopePrefix, ResultsWriter, type ResponseFields, type Serialization } from '../engine/src/codec/index.js';
 import type { BatchFile, ConsumerBlock } from './batch-file.js';
 import { CommandError } from './errors.js';
 
@@ -62,11 +62,17 @@ export async function scoreRemote(batch: BatchFile, options: RemoteOptions, seri
     let first = true;
     for (const block of batch.blocks()) {
       if (stream.closed) break;
-      await write(stream, frame(requestMessage(block, first ? options : undefined, batch)));
+      const message = requestMessage(block, first ? options : undefined, batch);
+      await write(stream, envelopePrefix(message.byteLength));
+      await write(stream, message);
       first = false;
     }
     // A batch without consumers: the header alone, so that the answer names the rule set and counts zero.
-    if (first) await write(stream, frame(requestMessage(undefined, options, batch)));
+    if (first) {
+      const message = requestMessage(undefined, options, batch);
+      await write(stream, envelopePrefix(message.byteLength));
+      await write(stream, message);
+    }
     stream.end();
     await closed;
   } finally {
@@ -109,12 +115,6 @@ function requestMessage(block: ConsumerBlock | undefined, header: RemoteOptions 
   return out;
 }
 
-function frame(message: Uint8Array): Uint8Array {
-  const out = new Uint8Array(5 + message.byteLength);
-  new DataView(out.buffer).setUint32(1, message.byteLength, false);
-  out.set(message, 5);
-  return out;
-}
 
 async function write(stream: ClientHttp2Stream, bytes: Uint8Array): Promise<void> {
   for (let at = 0; at < bytes.byteLength && !stream.closed; at += SLICE_BYTES) {
@@ -160,15 +160,7 @@ function grpcCodeName(status: string): string {
 
 /** The answers: split into messages as chunks come, decoded one at a time, their results re-encoded as a local score encodes them. */
 class AnswerReader {
-  private buffered: Buffer = Buffer.alloc(0);
-  private chunks: Buffer[] = [];
-  private size = 0;
-
-  private join(): void {
-    this.buffered = Buffer.concat([this.buffered, ...this.chunks]);
-    this.chunks = [];
-    this.size = 0;
-  }
+  private readonly envelopes = new EnvelopeReader((message) => this.take(gridcode.v1.ScoreStreamResponse.decode(message)));
 
   private readonly results: ResultsWriter;
   private readonly fields: ResponseFields = {};
@@ -180,17 +172,7 @@ class AnswerReader {
   }
 
   push(chunk: Buffer): void {
-    // Joined only when a message is complete: concatenating every chunk would copy a large answer many times.
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    if (this.buffered.length < 5 && this.buffered.length + this.size >= 5) this.join();
-    if (this.buffered.length >= 5 && this.buffered.length + this.size >= 5 + this.buffered.readUInt32BE(1)) this.join();
-    while (this.buffered.length >= 5) {
-      const length = this.buffered.readUInt32BE(1);
-      if (this.buffered.length < 5 + length) return;
-      this.take(gridcode.v1.ScoreStreamResponse.decode(this.buffered.subarray(5, 5 + length)));
-      this.buffered = this.buffered.subarray(5 + length);
-    }
+    this.envelopes.push(chunk);
   }
 
   finish(): { fields: ResponseFields; results: Uint8Array; resultCount: number } {

@@ -5,6 +5,7 @@
 // come, never buffered: the stream is read while it is written, and writing
 // waits for HTTP/2 flow control.
 import { connect } from 'node:http2';
+import { EnvelopeReader, envelopePrefix } from '../../engine/src/codec/index.js';
 import { WireReader } from '../../engine/src/wire/reader.js';
 import { addSummary, emptySummary, readSummary, type Summary } from './server.js';
 
@@ -39,7 +40,7 @@ export async function runStream(h2: string, feed: StreamFeed, options: { token?:
   let responses = 0;
   let status = '';
   let message = '';
-  const answers = new Answers((response) => {
+  const answers = new EnvelopeReader((response) => {
     responses++;
     results += countResults(response);
     addSummary(summary, readSummary(response));
@@ -61,9 +62,7 @@ export async function runStream(h2: string, feed: StreamFeed, options: { token?:
     for (;;) {
       const batch = await feed.next();
       if (!batch || stream.closed) break;
-      const prefix = Buffer.alloc(5);
-      prefix.writeUInt32BE(batch.bytes.byteLength, 1);
-      stream.write(prefix);
+      stream.write(envelopePrefix(batch.bytes.byteLength));
       for (let at = 0; at < batch.bytes.byteLength && !stream.closed; at += SLICE_BYTES) {
         if (!stream.write(batch.bytes.subarray(at, at + SLICE_BYTES))) {
           await new Promise<void>((resolve) => {
@@ -86,35 +85,6 @@ export async function runStream(h2: string, feed: StreamFeed, options: { token?:
   }
   if (!status) status = `no status (stream reset, code ${stream.rstCode})`;
   return { seconds: (performance.now() - started) / 1000, results, responses, summary, status, message };
-}
-
-/** Splits the response body into messages as chunks arrive. */
-class Answers {
-  private buffered: Buffer = Buffer.alloc(0);
-  private chunks: Buffer[] = [];
-  private size = 0;
-
-  private join(): void {
-    this.buffered = Buffer.concat([this.buffered, ...this.chunks]);
-    this.chunks = [];
-    this.size = 0;
-  }
-
-  constructor(private readonly onMessage: (message: Uint8Array) => void) {}
-
-  push(chunk: Buffer): void {
-    // Joined only when a message is complete: concatenating every chunk would copy a large answer many times.
-    this.chunks.push(chunk);
-    this.size += chunk.length;
-    if (this.buffered.length < 5 && this.buffered.length + this.size >= 5) this.join();
-    if (this.buffered.length >= 5 && this.buffered.length + this.size >= 5 + this.buffered.readUInt32BE(1)) this.join();
-    while (this.buffered.length >= 5) {
-      const length = this.buffered.readUInt32BE(1);
-      if (this.buffered.length < 5 + length) return;
-      this.onMessage(this.buffered.subarray(5, 5 + length));
-      this.buffered = this.buffered.subarray(5 + length);
-    }
-  }
 }
 
 /** Entries of field 3 (results) of a ScoreStreamResponse, without decoding them. */

@@ -21,3 +21,4 @@ export {
   type ResponsePart,
   type Serialization,
 } from './response-parts.js';
+export { EnvelopeReader, envelopePrefix } from './envelopes.js';
