@@ -49,42 +49,66 @@ export function writeHttp2Reply(outgoing: Http2ServerResponse, reply: Http2Reply
   // Taken now: Node clears `stream.session` before the stream's 'close'.
   const session = stream.session;
   return new Promise((resolve) => {
-    const body = reply.body ?? new Uint8Array(0);
-    let acknowledged = 0;
     // The stream's 'finish': every slice has left Node's native queue. (The
     // compatibility response emits 'finish' on close too, sent or not.)
+    let written = false;
     const onFinish = (): void => {
       stream.off('close', onClose);
       resolve('sent');
     };
     const onClose = (): void => {
       stream.off('finish', onFinish);
-      // At most the slice in the native queue stays counted against the session.
-      const unsent = Math.min(WRITE_SLICE_BYTES, body.byteLength - acknowledged);
-      if (unsent > 0 && session) noteAbandonedBytes(session, unsent);
+      // Closed after the last slice was handed down: that slice may still be counted (writeSliced counts the others).
+      if (written && session) noteAbandonedBytes(session, Math.min(WRITE_SLICE_BYTES, reply.body?.byteLength ?? 0));
       resolve('abandoned');
     };
     stream.once('finish', onFinish);
     stream.once('close', onClose);
     outgoing.writeHead(reply.status, reply.headers);
-    // One slice at a time, waiting for 'drain': slices written ahead would be
-    // handed down together (Http2Stream's _writev) and counted all at once.
-    let at = 0;
-    const pump = (): void => {
-      while (at < body.byteLength) {
-        const slice = body.subarray(at, Math.min(body.byteLength, at + WRITE_SLICE_BYTES));
-        at += slice.byteLength;
-        const more = outgoing.write(slice, (err) => {
-          if (!err) acknowledged += slice.byteLength;
-        });
-        if (!more) {
-          outgoing.once('drain', pump);
-          return;
-        }
-      }
+    void writeSliced(outgoing, reply.body ?? new Uint8Array(0)).then((ok) => {
+      if (!ok) return;
+      written = true;
       if (reply.trailers) outgoing.addTrailers(reply.trailers);
       outgoing.end();
+    });
+  });
+}
+
+/**
+ * Writes `bytes` one slice at a time, each after the previous one's 'drain':
+ * slices written ahead would be handed down together (Http2Stream's _writev)
+ * and counted at once. Resolves false when the stream closes, or `signal`
+ * aborts, first; the slice then left in Node's native queue is counted
+ * towards the session's GOAWAY.
+ */
+export async function writeSliced(outgoing: Http2ServerResponse, bytes: Uint8Array, signal?: AbortSignal): Promise<boolean> {
+  const stream = outgoing.stream;
+  const session = stream.session;
+  for (let at = 0; at < bytes.byteLength; at += WRITE_SLICE_BYTES) {
+    const slice = bytes.subarray(at, Math.min(bytes.byteLength, at + WRITE_SLICE_BYTES));
+    if (stream.closed || stream.destroyed || signal?.aborted) return false;
+    if (outgoing.write(slice) || (await drained(outgoing, signal))) continue;
+    if (session) noteAbandonedBytes(session, slice.byteLength);
+    return false;
+  }
+  return !stream.closed && !stream.destroyed;
+}
+
+/** True on 'drain'; false when the stream closes or `signal` aborts first. Leaves no listener behind. */
+function drained(outgoing: Http2ServerResponse, signal?: AbortSignal): Promise<boolean> {
+  if (signal?.aborted) return Promise.resolve(false);
+  return new Promise((resolve) => {
+    const stream = outgoing.stream;
+    const done = (ok: boolean) => (): void => {
+      outgoing.off('drain', onDrain);
+      stream.off('close', onClose);
+      signal?.removeEventListener('abort', onClose);
+      resolve(ok);
     };
-    pump();
+    const onDrain = done(true);
+    const onClose = done(false);
+    outgoing.once('drain', onDrain);
+    stream.once('close', onClose);
+    signal?.addEventListener('abort', onClose, { once: true });
   });
 }

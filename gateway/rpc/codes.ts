@@ -57,13 +57,6 @@ export interface ServiceErrorValue {
   readonly retryAfterMs?: number;
 }
 
-/**
- * Which codes a client should retry: the server was full, shutting down, or
- * the call was cut off before it ran. Everything else fails the same way
- * again (a size limit is invalid_argument, never resource_exhausted).
- */
-export const RETRYABLE_CODES: readonly ErrorCode[] = ['resource_exhausted', 'unavailable'];
-
 /** How long a client refused by a full server is asked to wait (Retry-After, grpc-retry-pushback-ms). */
 export const BUSY_RETRY_AFTER_MS = 1_000;
 

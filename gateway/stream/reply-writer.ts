@@ -7,10 +7,10 @@
 // end-stream envelope.
 import type { Http2ServerResponse } from 'node:http2';
 import { connectStreamContentType, endStreamEnvelope } from '../protocols/connect-stream.js';
+import { envelopePrefix } from '../../engine/src/codec/index.js';
 import { FRAME_HEADER_BYTES } from '../protocols/framing.js';
 import { errorTrailers, statusTrailers } from '../protocols/grpc-common.js';
-import { WRITE_SLICE_BYTES } from '../protocols/http2-reply.js';
-import { noteAbandonedBytes } from '../protocols/http2-upload.js';
+import { writeSliced } from '../protocols/http2-reply.js';
 import { contentTypeOf } from '../protocols/negotiate.js';
 import type { ServiceError } from '../rpc/codes.js';
 import type { Serialization } from '../rpc/types.js';
@@ -22,7 +22,6 @@ export class StreamReplyWriter {
   private ended = false;
   /** Response bytes written (envelopes included). */
   bytes = 0;
-  private readonly session;
 
   constructor(
     private readonly outgoing: Http2ServerResponse,
@@ -31,10 +30,7 @@ export class StreamReplyWriter {
     private readonly extraHeaders: Readonly<Record<string, string>>,
     /** A write waiting for the client to read gives up when it aborts (deadline, shutdown). */
     private readonly signal?: AbortSignal,
-  ) {
-    // Taken now: Node clears `stream.session` before the stream's 'close'.
-    this.session = outgoing.stream.session;
-  }
+  ) {}
 
   /** The client reset the stream, or it ended. */
   get closed(): boolean {
@@ -46,17 +42,9 @@ export class StreamReplyWriter {
   async send(message: Uint8Array): Promise<boolean> {
     if (this.closed) return false;
     this.begin();
-    // The envelope's 5-byte prefix (flags 0, big-endian length), then the message as it is: no copy.
-    const prefix = new Uint8Array(FRAME_HEADER_BYTES);
-    new DataView(prefix.buffer).setUint32(1, message.byteLength, false);
-    if (!(await this.write(prefix))) return false;
-    for (let at = 0; at < message.byteLength; at += WRITE_SLICE_BYTES) {
-      if (!(await this.write(message.subarray(at, Math.min(message.byteLength, at + WRITE_SLICE_BYTES))))) {
-        if (this.session) noteAbandonedBytes(this.session, Math.min(WRITE_SLICE_BYTES, message.byteLength - at));
-        return false;
-      }
-    }
-    return true;
+    this.bytes += FRAME_HEADER_BYTES + message.byteLength;
+    // The envelope's 5-byte prefix, then the message as it is: no copy.
+    return (await writeSliced(this.outgoing, envelopePrefix(message.byteLength), this.signal)) && writeSliced(this.outgoing, message, this.signal);
   }
 
   /** Ends the stream with OK or with `error` (once; later calls do nothing). */
@@ -90,26 +78,5 @@ export class StreamReplyWriter {
   private headers(): Record<string, string> {
     const type = this.protocol === 'grpc' ? contentTypeOf('grpc', this.serialization) : connectStreamContentType(this.serialization);
     return { 'content-type': type, ...(this.protocol === 'grpc' ? { 'grpc-accept-encoding': 'identity' } : {}), ...this.extraHeaders };
-  }
-
-  private write(bytes: Uint8Array): Promise<boolean> {
-    if (this.closed) return Promise.resolve(false);
-    this.bytes += bytes.byteLength;
-    if (this.outgoing.write(bytes)) return Promise.resolve(true);
-    if (this.signal?.aborted) return Promise.resolve(false);
-    return new Promise((resolve) => {
-      const stream = this.outgoing.stream;
-      const done = (ok: boolean) => (): void => {
-        this.outgoing.off('drain', onDrain);
-        stream.off('close', onClose);
-        this.signal?.removeEventListener('abort', onClose);
-        resolve(ok);
-      };
-      const onDrain = done(true);
-      const onClose = done(false);
-      this.outgoing.once('drain', onDrain);
-      stream.once('close', onClose);
-      this.signal?.addEventListener('abort', onClose, { once: true });
-    });
   }
 }

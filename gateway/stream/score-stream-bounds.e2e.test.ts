@@ -9,21 +9,16 @@ import { connect, type ClientHttp2Session, type ClientHttp2Stream, type Incoming
 import { gridcode } from '#gen/scoring.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startGatewayProcess, type GatewayProcess } from '../../lib/gateway-process.js';
+import { frame } from '../../lib/wire-calls.js';
 import { MessageReader } from '../protocols/message-reader.js';
 
 const PATH = '/gridcode.v1.ScoringService/ScoreStream';
 
-function frame(message: Uint8Array): Buffer {
-  const out = Buffer.alloc(5 + message.byteLength);
-  out.writeUInt32BE(message.byteLength, 1);
-  out.set(message, 5);
-  return out;
-}
 
 /** `n` one-day consumers of 24 readings (ids `<prefix>-<i>`), as one ScoreStreamRequest. */
 function message(n: number, prefix: string, header: gridcode.v1.IScoreStreamRequest = {}): Buffer {
   const loadKw = Array.from({ length: 24 }, (_, h) => (h >= 8 && h < 18 ? 6 : 0.4));
-  return frame(gridcode.v1.ScoreStreamRequest.encode({ ...header, consumers: Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, category: 1 + (i % 3), loadKw })) }).finish());
+  return Buffer.from(frame(gridcode.v1.ScoreStreamRequest.encode({ ...header, consumers: Array.from({ length: n }, (_, i) => ({ id: `${prefix}-${i}`, category: 1 + (i % 3), loadKw })) }).finish()));
 }
 
 const HEADER = { startDate: '2026-11-02', pointsPerDay: 24 };

@@ -2,6 +2,7 @@
 // Everything here is structured-cloneable; request bodies travel in the
 // transfer list (ArrayBuffer) or are shared (SharedArrayBuffer), never cloned.
 import type { ResponsePart } from '../../engine/src/codec/index.js';
+import type { RequestHeader } from '../../engine/src/wire/request.js';
 import type { ServiceErrorValue } from '../rpc/codes.js';
 import type { Serialization } from '../rpc/types.js';
 
@@ -72,16 +73,12 @@ export interface ScoreTask extends TaskBody {
   readonly stream?: StreamHeader;
 }
 
-/** The header fields of a ScoreStream, fixed by its first message (api.md, ScoreStream). */
-export interface StreamHeader {
-  /** `id@version`: one rule-set version serves the whole stream. */
-  readonly ruleSet: string;
-  readonly startDate: string;
-  readonly pointsPerDay: number;
-  readonly includeFeatures: boolean;
-  readonly flaggedOnly: boolean;
-  readonly includeEvidence: boolean;
-}
+/**
+ * The header fields of a ScoreStream, fixed by its first message (api.md,
+ * ScoreStream): the request's header as the engine scored it, the rule set
+ * pinned to `id@version`.
+ */
+export type StreamHeader = RequestHeader;
 
 /** Turns a JSON ScoreBatchRequest into binary protobuf in a SharedArrayBuffer (the first step of a split JSON batch). */
 export interface JsonToProtoTask extends TaskBody {

@@ -13,8 +13,6 @@ export {
   assembleResponse,
   batchFields,
   encodeResponse,
-  mergedRules,
-  mergedSummary,
   responsePieces,
   summaryOf,
   type EncodedResults,
