@@ -4,13 +4,14 @@
 // curve, scratch arrays reused across consumers), with no SIMD or layout
 // tricks. It must compute the same values as the engine; bench/check.ts
 // verifies that before anything is timed.
-import { dailyCv, profileCorrelation, waterPerKwh } from './js-summaries.js';
+import { busyFeatures, dailyCv, p90OfMeans, profileCorrelation, waterPerKwh } from './js-summaries.js';
 
 /** Column order of features.md / engine/src/catalogue.ts, then one corr_<name> per template. */
 export const JS_BASE_FEATURES = [
   'days', 'missing_share', 'mean_kw', 'max_kw', 'min_kw', 'energy_kwh', 'load_factor', 'cv',
   'night_share', 'work_share', 'weekend_ratio', 'peak_valley', 'peak_hour', 'daily_cv', 'zero_share',
   'capacity_util', 'acf_day', 'acf_week', 'ramp_rate', 'operating_hours', 'trend_ratio', 'water_per_kwh',
+  'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'work_kw_p90', 'night_busy_hours',
 ] as const;
 
 const NIGHT = 1;
@@ -27,6 +28,12 @@ export class JsFeatures {
   private readonly profile: Float64Array;
   private daySum = new Float64Array(0);
   private dayCount = new Int32Array(0);
+  /** Per day: Σ and count of valid readings 08-18, valid readings 22-06, readings above the busy level (all day, at night). */
+  private dayWorkSum = new Float64Array(0);
+  private dayWorkCount = new Int32Array(0);
+  private dayNightCount = new Int32Array(0);
+  private dayBusy = new Int32Array(0);
+  private dayNightBusy = new Int32Array(0);
   private valid = new Uint8Array(0);
   /** x_t − mean for valid t, 0 for missing ones. */
   private dev = new Float64Array(0);
@@ -66,16 +73,16 @@ export class JsFeatures {
     const N = load.length;
     const D = N / P;
     this.ensure(N, D);
-    const { valid, daySum, dayCount } = this;
+    const { valid, daySum, dayCount, dayWorkSum, dayWorkCount, dayNightCount } = this;
     slotSum.fill(0);
     slotCount.fill(0);
 
     // Pass 1: everything that needs only sums, counts and extremes.
     let n = 0, sum = 0, max = -Infinity, min = Infinity, night = 0, work = 0, zeros = 0;
     let weekendSum = 0, weekendN = 0, weekdaySum = 0, weekdayN = 0, firstSum = 0, firstN = 0, lastSum = 0, lastN = 0;
-    let ramp = -1, prev = 0, prevValid = false;
+    let ramp = -1, held = -1, prev = 0, prevValid = false;
     for (let d = 0, t = 0; d < D; d++) {
-      let dSum = 0, dN = 0;
+      let dSum = 0, dN = 0, wSum = 0, wN = 0, nN = 0;
       for (let s = 0; s < P; s++, t++) {
         const x = load[t]! + 0; // + 0 turns −0 into 0 (features.md: −0 counts as 0)
         if (!(x >= 0 && x < Infinity)) { // NaN fails every comparison
@@ -91,15 +98,22 @@ export class JsFeatures {
         slotSum[s] = slotSum[s]! + x;
         slotCount[s] = slotCount[s]! + 1;
         if (x <= 0.01) zeros++;
+        if (slotClass[s] === WORK) { wSum += x; wN++; }
+        else if (slotClass[s] === NIGHT) nN++;
         if (prevValid) {
           const step = Math.abs(x - prev);
           if (step > ramp) ramp = step;
+          const hold = x < prev ? x : prev;
+          if (hold > held) held = hold;
         }
         prev = x;
         prevValid = true;
       }
       daySum[d] = dSum;
       dayCount[d] = dN;
+      dayWorkSum[d] = wSum;
+      dayWorkCount[d] = wN;
+      dayNightCount[d] = nN;
       n += dN;
       sum += dSum;
       if ((this.startWeekday + d) % 7 >= 5) { weekendSum += dSum; weekendN += dN; }
@@ -115,17 +129,27 @@ export class JsFeatures {
     const mean = n > 0 ? sum / n : NaN;
     if (n === 0) max = min = NaN;
 
-    // Pass 2: deviations from the mean (cv, ACF denominator) and the operating level.
-    const dev = this.dev;
+    // Pass 2: deviations from the mean (cv, ACF denominator), the operating level and the busy level per day.
+    const { dev, dayBusy, dayNightBusy } = this;
     const theta = min + 0.5 * (max - min);
+    const busyLevel = held >= 0 ? min + 0.5 * (held - min) : Infinity;
     let ss = 0, above = 0;
-    for (let t = 0; t < N; t++) {
-      if (valid[t] === 0) { dev[t] = 0; continue; }
-      const x = load[t]!;
-      const e = x - mean;
-      dev[t] = e;
-      ss += e * e;
-      if (x > theta) above++;
+    for (let d = 0, t = 0; d < D; d++) {
+      let busy = 0, nightBusy = 0;
+      for (let s = 0; s < P; s++, t++) {
+        if (valid[t] === 0) { dev[t] = 0; continue; }
+        const x = load[t]!;
+        const e = x - mean;
+        dev[t] = e;
+        ss += e * e;
+        if (x > theta) above++;
+        if (x > busyLevel) {
+          busy++;
+          if (slotClass[s] === NIGHT) nightBusy++;
+        }
+      }
+      dayBusy[d] = busy;
+      dayNightBusy[d] = nightBusy;
     }
 
     const set = (f: number, v: number) => (out[base + f * stride] = v);
@@ -155,6 +179,12 @@ export class JsFeatures {
     const firstMean = firstSum / firstN;
     set(20, D >= 14 && firstN > 0 && lastN > 0 && firstMean !== 0 ? lastSum / lastN / firstMean : NaN);
     set(21, waterPerKwh(waterM3, h * sum));
+    set(22, held >= 0 ? held : NaN);
+    const busy = busyFeatures(dayCount, dayNightCount, dayBusy, dayNightBusy, D, P, this.startWeekday);
+    set(23, held >= 0 ? busy.busyDays : NaN);
+    set(24, held >= 0 ? busy.busyWeekendRatio : NaN);
+    set(25, p90OfMeans(dayWorkSum, dayWorkCount, D));
+    set(26, held >= 0 ? busy.nightBusyHours : NaN);
     for (let k = 0; k < this.templates.length / P; k++) set(JS_BASE_FEATURES.length + k, profileCorrelation(this.profile, this.templates, k * P, P));
   }
 
@@ -167,6 +197,11 @@ export class JsFeatures {
     if (this.daySum.length < D) {
       this.daySum = new Float64Array(D);
       this.dayCount = new Int32Array(D);
+      this.dayWorkSum = new Float64Array(D);
+      this.dayWorkCount = new Int32Array(D);
+      this.dayNightCount = new Int32Array(D);
+      this.dayBusy = new Int32Array(D);
+      this.dayNightBusy = new Int32Array(D);
     }
   }
 

@@ -59,3 +59,35 @@ export function waterPerKwh(water: Float32Array | undefined, energyKwh: number):
   }
   return valid > 0 ? total / energyKwh : NaN;
 }
+
+/** busy_days, busy_weekend_ratio and night_busy_hours from per-day counts (docs/features.md); a day is busy with ≥ 3 h above the busy level. */
+export function busyFeatures(dayCount: Int32Array, nightCount: Int32Array, busy: Int32Array, nightBusy: Int32Array, D: number, P: number, startWeekday: number): { busyDays: number; busyWeekendRatio: number; nightBusyHours: number } {
+  let days = 0, busyDays = 0, weekends = 0, weekdays = 0, busyWeekends = 0, busyWeekdays = 0, nights = 0, nightAbove = 0;
+  for (let d = 0; d < D; d++) {
+    if (nightCount[d]! > 0) { nights++; nightAbove += nightBusy[d]!; }
+    if (dayCount[d]! === 0) continue;
+    days++;
+    const isBusy = busy[d]! * 24 >= 3 * P;
+    if (isBusy) busyDays++;
+    if ((startWeekday + d) % 7 >= 5) { weekends++; if (isBusy) busyWeekends++; }
+    else { weekdays++; if (isBusy) busyWeekdays++; }
+  }
+  return {
+    busyDays: days > 0 ? busyDays / days : NaN,
+    busyWeekendRatio: weekends > 0 && busyWeekdays > 0 ? busyWeekends / weekends / (busyWeekdays / weekdays) : NaN,
+    nightBusyHours: nights > 0 ? (nightAbove * 24) / (P * nights) : NaN,
+  };
+}
+
+/** work_kw_p90: nearest-rank 90th percentile over days with a valid work-window reading of the day's work-window mean (kW). */
+export function p90OfMeans(sums: Float64Array, counts: Int32Array, D: number): number {
+  if (scratch.length < D) scratch = new Float64Array(D);
+  let k = 0;
+  for (let d = 0; d < D; d++) if (counts[d]! > 0) scratch[k++] = sums[d]! / counts[d]!;
+  if (k === 0) return NaN;
+  const means = scratch.subarray(0, k).sort(); // typed arrays sort numerically
+  return means[Math.ceil(0.9 * k) - 1]!;
+}
+
+/** Reused across consumers, as the baseline's other scratch arrays. */
+let scratch = new Float64Array(0);

@@ -62,6 +62,15 @@ describe('gridcode check', () => {
     expect(result.status).toBe(0);
   });
 
+  it('passes `unspecified` in comparisons and lists, and lists it among the words of a misspelt one', () => {
+    const missing = `id: missing\nversion: "1"\nthresholds: { yellow: 40, red: 70 }\nrules:\n  - id: no-account\n    when: category == unspecified or zone != unspecified and category in [residential, unspecified]\n    score: 40\n`;
+    const ok = gridcode('check', file('unspecified.yaml', missing));
+    expect([ok.status, ok.stdout]).toEqual([0, expect.stringMatching(/^unspecified\.yaml: ok \(id missing@1, 1 rule, /)]);
+    const typo = gridcode('check', file('typo.yaml', missing.replace('category == unspecified', 'category == unspecifed')));
+    expect(typo.status).toBe(1);
+    expect(typo.stdout).toContain("error[unknown_enum] (rule no-account): `unspecifed` is not a category word; did you mean `unspecified`? category words are unspecified, residential, commercial, industrial, agricultural, other\n");
+  });
+
   it('prints every mistake with a caret and fails', () => {
     const name = file('three.yaml', threeMistakes);
     const { diagnostics } = compileRuleSet(threeMistakes, { file: name });

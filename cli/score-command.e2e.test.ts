@@ -223,6 +223,28 @@ describe('gridcode score', () => {
     expect(float32(gridcode.v1.ScoreBatchResponse.toObject(decoded, { enums: String, json: true }))).toEqual(float32(JSON.parse(json)));
   });
 
+  it('notes a judged result whose zone is unspecified or whose meter read 0 kW, in JSON and in protobuf output', () => {
+    const noted: gridcode.v1.Consumer.$Properties[] = [
+      { id: 'no-zone', category: 1, capacityKw: 8, loadKw: curve(1, 0.1) }, // GREEN; park reads the zone
+      { id: 'vacant', category: 1, zone: 1, capacityKw: 8, loadKw: curve(0, 0) }, // GREEN, 0 kW throughout
+      { id: 'night-no-zone', category: 1, capacityKw: 8, loadKw: curve(1, 3) }, // YELLOW
+      { id: 'short', category: 1, loadKw: curve(1, 1, 95) }, // GRAY: its own note only
+    ];
+    const batch = file('noted.pb', gridcode.v1.ScoreBatchRequest.encode({ startDate: '2026-03-02', pointsPerDay: 96, consumers: noted }).finish());
+    const noZone = 'zone unspecified (no zone from upstream): 1 rule that reads zone did not fire: park';
+    const json = score('-i', batch, '-r', 'rules.yaml');
+    expect(json.results).toEqual([
+      { id: 'no-zone', code: 'CODE_GREEN', note: noZone },
+      { id: 'vacant', code: 'CODE_GREEN', note: 'the meter read 0 kW for the whole window (192 valid readings): vacant premises, a disconnected supply or a stuck meter' },
+      { id: 'night-no-zone', code: 'CODE_YELLOW', score: 50, reasons: ['night-load'], note: noZone },
+      { id: 'short', code: 'CODE_GRAY', note: expect.stringMatching(/^95 readings is not a whole number of days/) as unknown as string },
+    ]);
+    const pbOut = join(dir, 'noted-response.pb');
+    expect(gridcodeRun('score', '-i', batch, '-r', 'rules.yaml', '-o', pbOut).status).toBe(0);
+    const decoded = gridcode.v1.ScoreBatchResponse.decode(readFileSync(pbOut));
+    expect(decoded.results.map((result) => result.note)).toEqual(json.results!.map((result) => result.note));
+  });
+
   it('takes the rule set and the flags from the request, a flag on the command line turning one on', () => {
     for (const batch of [jsonBatch('request.json', { ruleSet: 'test@1.0', flaggedOnly: true, includeEvidence: true }), pbBatch('request.pb', { ruleSet: 'test@1.0', flaggedOnly: true, includeEvidence: true })]) {
       const response = score('-i', batch, '--rules-dir', rulesDir);

@@ -384,7 +384,12 @@ describe('the built gateway with real clients', () => {
     expect(byId.get('known-missing-days')).toMatchObject({ code: CODE.gray, note: expect.stringMatching(/valid/) });
     expect(byId.get('known-missing-readings')!.code).not.toBe(CODE.gray);
     expect(byId.get('known-licensed-plant')).toMatchObject({ code: CODE.green, reasons: ['licensed-park-enterprise'] });
-    expect(byId.get('known-household')).toMatchObject({ code: CODE.green, reasons: [] });
+    expect(byId.get('known-household')).toMatchObject({ code: CODE.green, reasons: [], note: '' });
+    // No silent GREEN: a household sent without category and zone is judged, and its note says what was missing.
+    expect(byId.get('known-unspecified')).toMatchObject({
+      code: CODE.green,
+      note: expect.stringMatching(/^category unspecified \(no account type from upstream\): \d+ rules that read category did not fire: .+; zone unspecified \(no zone from upstream\): \d+ rules that read zone did not fire: /),
+    });
     expect(reference.featureNames.length).toBeGreaterThan(10);
     for (const r of reference.results) {
       if (r.code !== CODE.gray) expect([r.id, r.features.length]).toEqual([r.id, reference.featureNames.length]);

@@ -65,6 +65,23 @@ describe('readings near the float32 maximum', () => {
   });
 });
 
+describe('work_kw_p90 next to a 3e38 reading', () => {
+  // Work slots alternate 0.25 and 0.75 kW (mean 0.5), 0.1 kW outside, on two days; one reading of
+  // float32(3e38) on day 0 outside the work window (morning, 18:00, night). A day total of ~3e38 has a
+  // spacing of ~6e22: a work mean taken as a difference of running totals loses 0.5 entirely.
+  it.each([
+    [24, 7], [24, 18], [24, 23], // 07:00, 18:00, 23:00 (the 18:00 edge is inside the vector of slots 16–19)
+    [48, 15], [48, 36], // 07:30, 18:00
+    [96, 31], [96, 72], [96, 0], // 07:45, 18:00, 00:00
+    [288, 95], [288, 216], // 07:55, 18:00
+  ])('P = %i, 3e38 in slot %i: work_kw_p90 = 0.5', async (P, slot) => {
+    const huge = Math.fround(3e38);
+    const work = (s: number) => s * 24 >= 8 * P && s * 24 < 18 * P;
+    const loadKw = curve(P, 2, (d, s) => (d === 0 && s === slot ? huge : work(s) ? [0.25, 0.75][s % 2]! : 0.1));
+    expectHand(await featuresOf(P, MONDAY, { loadKw }), { work_kw_p90: 0.5, max_kw: huge });
+  });
+});
+
 describe('templates at extreme scales', () => {
   it.each([1e-200, 1e-30, 1e30, 1e200])('a step template × %s correlates 1 with the same step', async (scale) => {
     const loadKw = curve(96, 2, (_, s) => (s >= 32 && s < 72 ? 5 : 1));

@@ -11,18 +11,29 @@ import { reportLargestErrors, rowMismatches } from './support/tolerance.js';
 reportLargestErrors('features.real-data');
 
 const TEMPLATES = { residential: RESIDENTIAL, industrial_1shift: INDUSTRIAL_1SHIFT };
+/** The features of docs/features.md: compared like every other (rowMismatches takes the union of names), checked to be there. */
+const DAY_FEATURES = ['held_max_kw', 'busy_days', 'busy_weekend_ratio', 'work_kw_p90', 'night_busy_hours'];
 const london = dataFile('lcl_london_households_2013', 'lcl_100hh_2013_halfhourly_kwh_wide.csv.gz');
 const cambridge = dataFile('cambridge_estates_buildings', 'electricity_hourly_2019_wide.csv.gz');
 if (!london || !cambridge) console.log(`../shared/data not found: real-data tests skipped (looked in ${dataRoot})`);
 
-/** One batch of real curves, each compared with the reference. */
-async function expectMatchesReference(P: number, startDate: string, named: [string, ConsumerInput][]): Promise<number> {
+/**
+ * One batch of real curves, each compared with the reference. `dayFeaturesDefined`: every usable curve
+ * has held_max_kw, busy_days, work_kw_p90 and night_busy_hours (a year of readings has pairs, nights and
+ * working hours), so the comparison of the day features is not NaN against NaN.
+ */
+async function expectMatchesReference(P: number, startDate: string, named: [string, ConsumerInput][], dayFeaturesDefined = false): Promise<number> {
   const batch = await computeBatch(P, startDate, named.map(([, c]) => c), { templates: TEMPLATES });
+  expect(batch.names).toEqual(expect.arrayContaining(DAY_FEATURES));
   let usable = 0;
   named.forEach(([name, consumer], i) => {
     expect(batch.notes[i], `${name} is usable`).toBeUndefined();
     const row = batch.rows[i]!;
     if (!Number.isNaN(row.mean_kw!)) usable++;
+    if (dayFeaturesDefined && !Number.isNaN(row.mean_kw!)) {
+      const undefinedOnes = DAY_FEATURES.filter((f) => f !== 'busy_weekend_ratio' && Number.isNaN(row[f]!));
+      expect(undefinedOnes, `${name}: day features NaN`).toEqual([]);
+    }
     const problems = rowMismatches(row, referenceFeatures(consumer, { pointsPerDay: P, startDate, templates: TEMPLATES }));
     expect(problems, `${name} from ${startDate} (P=${P}, ${consumer.loadKw.length} readings):\n${problems.join('\n')}`).toEqual([]);
   });
@@ -54,7 +65,7 @@ describe.skipIf(!london)('London households 2013 (P = 48, kW = 2 × kWh per half
 
   it('the full year, 365 days, every household in one batch', async () => {
     const named = HOUSEHOLDS.map((id): [string, ConsumerInput] => [id, { loadKw: window(table!.columns.get(id)!, 48, 0, 365, 2) }]);
-    expect(await expectMatchesReference(48, '2013-01-01', named)).toBe(HOUSEHOLDS.length);
+    expect(await expectMatchesReference(48, '2013-01-01', named, true)).toBe(HOUSEHOLDS.length);
   });
 });
 
@@ -68,7 +79,7 @@ describe.skipIf(!cambridge)('Cambridge buildings 2019 (P = 24, kWh per hour = kW
 
   it('the full year of all 101 buildings in one batch', async () => {
     const named = [...table!.columns].map(([id, values]): [string, ConsumerInput] => [id, { loadKw: window(values, 24, 0, 365, 1), capacityKw: 500 }]);
-    expect(await expectMatchesReference(24, '2019-01-01', named)).toBe(101);
+    expect(await expectMatchesReference(24, '2019-01-01', named, true)).toBe(101);
   });
 
   it.each([0, 86, 182, 300])('14- and 30-day windows from day %i, with daily water', async (first) => {

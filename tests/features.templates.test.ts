@@ -1,6 +1,7 @@
 // corr_<template>: resampling of the 96-point templates to P points and the
 // Pearson correlation with the average daily profile, worked out by hand.
 import { describe, expect, it } from 'vitest';
+import { BASE_FEATURES } from '../engine/src/catalogue.js';
 import { computeBatch } from './support/engine.js';
 import { curve, day, expectHand, featuresOf } from './support/hand.js';
 
@@ -87,6 +88,7 @@ describe('several templates', () => {
     const loadKw = curve(96, 1, (_, s) => s);
     expectHand(await featuresOf(96, MONDAY, { loadKw }, templates), { corr_up: 1, corr_down: -1, corr_flat: NaN });
     const { names } = await computeBatch(96, MONDAY, [{ loadKw }], { templates });
-    expect(names.slice(-4)).toEqual(['water_per_kwh', 'corr_up', 'corr_down', 'corr_flat']);
+    // The catalogue first, in its order, then one corr_<name> per template in the rule set's order.
+    expect(names).toEqual([...BASE_FEATURES, 'corr_up', 'corr_down', 'corr_flat']);
   });
 });

@@ -12,11 +12,15 @@
 // shop, …; built once per shape from a noise table), B̃ a noisy overlay
 // (machinery, storage heating, EV charging), a/b the day's amplitudes (scale,
 // day-to-day and seasonal variation). Noise tables: smooth (flat loads),
-// medium (shops, machinery), spiky (households: appliance spikes). Then meter faults (missing readings, outages, stuck-at-zero
-// days, spikes, negative readings, offline meters, truncated curves).
+// medium (shops, machinery), spiky (households: appliance spikes). Three
+// households in four are instead a real London household's own days (the
+// table is its year, read from the day's offset, with no noise added): real
+// absences, heavy days and heating seasons, with the machines of a workshop on
+// top. Then meter faults (missing readings, outages, stuck-at-zero days,
+// spikes, negative readings, offline meters, truncated curves).
 import { endianness } from 'node:os';
 import { KINDS, ZONE } from './kinds.js';
-import { EV_DURATIONS, EV_STARTS, shapeLibrary, type ShapeLibrary, type ShapeSource, type WeekShapes } from './library.js';
+import { EV_DURATIONS, EV_STARTS, HOUSEHOLD_YEAR_DAYS, HOUSEHOLD_YEAR_WEEKDAY, shapeLibrary, type ShapeLibrary, type ShapeSource, type WeekShapes } from './library.js';
 import { Prng } from './prng.js';
 
 export interface PopulationOptions {
@@ -59,6 +63,8 @@ export interface PopulationBatch {
 }
 
 const NOISE = 1 << 16;
+/** Share of households drawn from real London curves when the data are there. */
+const REAL_HOUSEHOLDS = 0.75;
 const MAX_P = 96;
 
 /** Multiplicative noise tables (mean 1), read from a random offset per day. */
@@ -144,6 +150,8 @@ export class PopulationGenerator {
   private readonly weekday: Uint8Array;
   /** cos of the season, 1 in mid-January, −1 in mid-July. */
   private readonly season: Float64Array;
+  /** The day of a real household year on the same weekday as day 0, at most 6 days before the same date. */
+  private readonly householdDay0: number;
 
   // the consumer generated last
   readonly load: Float32Array;
@@ -155,6 +163,8 @@ export class PopulationGenerator {
   hasWater = false;
   /** Readings actually sent (N, or fewer for a truncated curve). */
   length = 0;
+  /** Highest load of the home part of the consumer generated last (kW), which its contract is sized on. */
+  private homePeakKw = 0;
 
   // the day plan
   private readonly A: Float32Array[];
@@ -179,6 +189,8 @@ export class PopulationGenerator {
     const t0 = Date.parse(`${this.startDate}T00:00:00Z`);
     const y0 = Date.UTC(new Date(t0).getUTCFullYear(), 0, 1);
     this.weekday = new Uint8Array(this.days).map((_, d) => (w0 + d) % 7);
+    const dayOfYear = Math.round((t0 - y0) / 86_400_000);
+    this.householdDay0 = dayOfYear - ((((dayOfYear + HOUSEHOLD_YEAR_WEEKDAY - w0) % 7) + 7) % 7);
     this.season = new Float64Array(this.days).map((_, d) => Math.cos((2 * Math.PI * ((t0 - y0) / 86_400_000 + d - 15)) / 365));
     this.load = new Float32Array(this.N);
     this.water = new Float32Array(this.days);
@@ -235,17 +247,38 @@ export class PopulationGenerator {
     this.oB[d] = ((this.rng.next() * VARIANTS) | 0) * this.P;
   }
 
-  /** A residential contract: unknown (0) for a third, else 6, 8 or 12 kW; `big`: a home with a car charger or heating (12 or 16 kW). */
-  private residentialCapacity(big = false): number {
-    const r = this.rng.next();
-    if (big) return r < 0.35 ? 0 : r < 0.7 ? 12 : 16;
-    return r < 0.35 ? 0 : r < 0.7 ? 8 : r < 0.9 ? 12 : 6;
+  /**
+   * A residential contract: unknown (0) for a third; else the smallest of the
+   * usual sizes (6, 8, 12, 16 kW) that the home's own peak (`homePeakKw`, plus
+   * `extraKw` for a car charger or heating) stays within 1.3 times of, one
+   * size larger for a fifth. A contract follows the appliances a home has:
+   * until 2026-12 it was drawn regardless of the home's load, which put 1 in
+   * 800 real London households more than twice over their contract, a breach
+   * a breaker would not allow for half an hour.
+   */
+  private residentialCapacity(extraKw = 0): number {
+    const rng = this.rng;
+    if (rng.chance(0.35)) return 0;
+    const need = (this.homePeakKw + extraKw) / 1.3;
+    const sizes = [6, 8, 12, 16];
+    let i = sizes.findIndex((kw) => kw >= need);
+    if (i < 0) i = sizes.length - 1;
+    if (rng.chance(0.2) && i < sizes.length - 1) i++;
+    return sizes[i]!;
   }
 
-  /** A household's base days (with a holiday away from home for some); returns its scale in kW. */
+  /**
+   * A household's base days; returns its scale in kW (its mean, for a real
+   * household). Three in four are real London households, day by day, when
+   * the library has them: their spikes, absences and day-to-day changes are
+   * what the rules must not mistake for machines. The rest (and all without
+   * the data) are a week shape with noise and, for some, a holiday away.
+   */
   private household(shapes: WeekShapes, alt: WeekShapes | undefined): number {
     const rng = this.rng;
+    if (this.lib.householdYears.length > 0 && rng.chance(REAL_HOUSEHOLDS)) return this.realHousehold(alt !== undefined);
     const scale = this.lognormal(0.32, 0.5, 0.06, 2);
+    this.homePeakKw = scale * shapes.max * 2; // spiky noise reaches about twice the shape
     const away = rng.chance(0.06) ? rng.int(0, this.days - 1) : -1;
     const awayDays = rng.int(3, 12);
     const rotating = alt !== undefined && rng.chance(0.4);
@@ -259,6 +292,37 @@ export class PopulationGenerator {
       this.setA(d, this.day(w, d), scale * (1 + 0.12 * this.season[d]!) * (1 + 0.18 * rng.gauss()), SPIKY);
     }
     return scale;
+  }
+
+  /**
+   * A real household's days: a window of its year that starts on day 0's
+   * weekday within six weeks of day 0's date, scaled by a factor around 1.
+   * A shift worker's curve is the same household moved 6-11 hours earlier
+   * (the evening peak comes at midday).
+   */
+  private realHousehold(shifted: boolean): number {
+    const rng = this.rng;
+    const P = this.P;
+    const D = HOUSEHOLD_YEAR_DAYS;
+    const year = this.pick(this.lib.householdYears);
+    const scale = this.lognormal(1, 0.2, 0.6, 1.6);
+    const shift = shifted ? Math.round((rng.range(6, 11) * P) / 24) : 0;
+    const first = this.householdDay0 + 7 * rng.int(-6, 6);
+    let sum = 0;
+    let peak = 0;
+    for (let d = 0; d < this.days; d++) {
+      const j = (((first + d) % D) + D) % D;
+      this.A[d] = year;
+      this.a[d] = scale;
+      this.oA[d] = (j + 1) * P + shift;
+      for (let s = 0; s < P; s++) {
+        const v = year[(j + 1) * P + s]!;
+        sum += v;
+        if (v > peak) peak = v;
+      }
+    }
+    this.homePeakKw = scale * peak;
+    return (scale * sum) / (this.days * P);
   }
 
   /** Machinery on a working-week rhythm (overlay B); returns its peak in kW. */
@@ -332,12 +396,13 @@ export class PopulationGenerator {
             this.setB(d, lib.ev[(start + rng.int(0, 2)) * EV_DURATIONS + hours + rng.int(-1, 2)]!, kw);
           }
         }
-        this.capacityKw = this.residentialCapacity(extra > 0);
+        this.capacityKw = this.residentialCapacity(extra);
         return scale * shapes.max * 2 + extra;
       }
       case K.household_holiday_home: {
         const shapes = this.pick(lib.households);
         const scale = this.lognormal(0.32, 0.5, 0.06, 2.5);
+        this.homePeakKw = scale * shapes.max * 2;
         const standby = rng.range(0.01, 0.12);
         const r = rng.next();
         const block = r < 0.4 ? rng.int(0, this.days - 4) : -1;

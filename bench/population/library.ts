@@ -4,7 +4,9 @@
 //
 // Where ../shared/data has real profiles they are used (source 'real'):
 //   households       LCL London 2013: each of the 100 households' mean workday,
-//                    Saturday and Sunday; BDEW H25 (12 months) and H0 (3 seasons)
+//                    Saturday and Sunday; BDEW H25 (12 months) and H0 (3 seasons);
+//                    and the real days of the 89 households with a full year
+//                    (householdYears), which most generated households use
 //   shift workers    those household days rotated by 6-11 h
 //   shops            BDEW 1999 G4 and G0 typical days (3 seasons)
 //   restaurants      BDEW 1999 G2 (evening-heavy trade) typical days
@@ -46,6 +48,14 @@ export interface ShapeLibrary {
   readonly dayShift: readonly WeekShapes[];
   readonly twoShift: readonly WeekShapes[];
   readonly nightShift: readonly WeekShapes[];
+  /**
+   * Real household years (kW, not normalised): LCL London 2013, each
+   * household's first 364 days at P readings a day, with one padding day on
+   * each side (day −1 = day 363, day 364 = day 0) so that a reader may shift
+   * time by up to a day. Day j (0-based) starts at (j + 1) × P and falls on
+   * weekday (HOUSEHOLD_YEAR_WEEKDAY + j) mod 7. Empty without the data.
+   */
+  readonly householdYears: readonly Float32Array[];
   /** Single days of machinery in irregular blocks, peak 1. */
   readonly bursts: readonly Float32Array[];
   /** Storage-heating charge blocks (night), peak 1. */
@@ -55,6 +65,11 @@ export interface ShapeLibrary {
   /** 1 everywhere (standby, flat loads). */
   readonly ones: Float32Array;
 }
+
+/** Days in a household year (52 weeks, so that wrapping keeps the weekday). */
+export const HOUSEHOLD_YEAR_DAYS = 364;
+/** Weekday of 2013-01-01, day 0 of the London households (Tuesday; Monday = 0). */
+export const HOUSEHOLD_YEAR_WEEKDAY = 1;
 
 export const EV_STARTS = 13; // 20:00 … 02:00 in 30-minute steps
 export const EV_DURATIONS = 10; // 1 h … 5.5 h in 30-minute steps
@@ -223,6 +238,7 @@ function burstDay(P: number, rng: Prng): Float32Array {
 // ---------------------------------------------------------------- real shapes
 
 interface RealShapes {
+  householdYears: Float32Array[];
   households: WeekShapes[];
   shops: WeekShapes[];
   restaurants: WeekShapes[];
@@ -252,8 +268,40 @@ function production(w: WeekShapes): WeekShapes {
   return peakWeek(part(w.workday), part(w.saturday), part(w.sunday));
 }
 
+/**
+ * One London household's year as real readings at P a day (see
+ * ShapeLibrary.householdYears), or undefined when more than 2 % of its first
+ * 364 days are missing (households whose data end early). A missing
+ * half-hour takes the value of the same half-hour a week earlier or later.
+ */
+function householdYear(values: Float64Array, P: number): Float32Array | undefined {
+  const n = 48;
+  const D = HOUSEHOLD_YEAR_DAYS;
+  if (values.length < D * n) return undefined;
+  const day = new Float64Array(n);
+  let missing = 0;
+  for (let t = 0; t < D * n; t++) if (!Number.isFinite(values[t]!)) missing++;
+  if (missing > 0.02 * D * n) return undefined;
+  const out = new Float32Array((D + 2) * P);
+  for (let d = 0; d < D; d++) {
+    for (let s = 0; s < n; s++) {
+      let v = values[d * n + s]!;
+      for (let k = 1; !Number.isFinite(v) && k <= 8; k++) {
+        const before = values[(d - 7 * k) * n + s];
+        const after = values[(d + 7 * k) * n + s];
+        v = before !== undefined && Number.isFinite(before) ? before : after !== undefined && d + 7 * k < D ? after : NaN;
+      }
+      day[s] = Number.isFinite(v) ? v : 0;
+    }
+    out.set(resample(day, P), (d + 1) * P);
+  }
+  out.copyWithin(0, D * P, (D + 1) * P);
+  out.copyWithin((D + 1) * P, P, 2 * P);
+  return out;
+}
+
 function loadReal(P: number): RealShapes {
-  const out: RealShapes = { households: [], shops: [], restaurants: [], offices: [], factory1: [], factory2: [], factory3: [], machinery1: [], machinery2: [] };
+  const out: RealShapes = { householdYears: [], households: [], shops: [], restaurants: [], offices: [], factory1: [], factory2: [], factory3: [], machinery1: [], machinery2: [] };
   const london = londonHouseholds();
   if (london) {
     for (const values of london.values()) {
@@ -263,6 +311,8 @@ function loadReal(P: number): RealShapes {
       if (n < 0.5 * values.length || sum / n < 0.05) continue;
       const w = meanWeek(values, 48, '2013-01-01', P);
       if (w) out.households.push(w);
+      const year = householdYear(values, P);
+      if (year) out.householdYears.push(year);
     }
   }
   const b1999 = bdew1999();
@@ -353,6 +403,7 @@ function build(P: number, source: ShapeSource): ShapeLibrary {
     notice,
     P,
     households,
+    householdYears: real?.householdYears ?? [],
     shifted,
     shops: [...(real?.shops ?? []), ...many(24, () => parametricShop(P, rng))],
     restaurants: [...(real?.restaurants ?? []), ...many(16, () => parametricRestaurant(P, rng))],

@@ -63,6 +63,29 @@ function rotate(values: Float64Array, slots: number): Float64Array {
   return values.map((_, t) => values[(t - slots + values.length) % values.length]!);
 }
 
+/**
+ * A London household (P = 48, from 2013-01-01, a Tuesday) with a machine on
+ * some weekdays: the production part of the VDI metal-processing day (the day
+ * less its own night base, kW at P = 96, from 2018-01-01, a Monday) of the
+ * same weekday, averaged to half hours, on 4 in 10 weekdays picked by a fixed
+ * hash of (household, day). Machines on top of a real household curve.
+ */
+function withMachineSomeDays(home: Float64Array, metal: Float64Array, household: number): Float64Array {
+  const out = Float64Array.from(home);
+  for (let day = 0; day < 364; day++) {
+    const weekday = (1 + day) % 7; // Monday = 0
+    if (weekday >= 5 || ((household * 7919 + day * 104729) % 1000) / 1000 >= 0.4) continue;
+    const source = (day + 1) * 96; // 2018 day day+1 has the same weekday as 2013 day `day`
+    let base = Infinity;
+    for (let s = 0; s < 96; s++) base = Math.min(base, metal[source + s]!);
+    for (let s = 0; s < 48; s++) {
+      const machine = (metal[source + 2 * s]! + metal[source + 2 * s + 1]!) / 2 - base;
+      out[day * 48 + s] = out[day * 48 + s]! + machine;
+    }
+  }
+  return out;
+}
+
 /** BDEW H0 1999, 2019 calendar, dynamised, at 3,500 kWh/a (kW, P = 96). */
 function b1999Households(): Float64Array | undefined {
   const days = bdew1999()?.get('H0');
@@ -136,6 +159,11 @@ export function buildGroups(): Group[] {
   if (mv) {
     add({ name: 'vdi-metal-nightshift-residential', description: 'VDI metal processing shifted by 12 h (production 19:00–05:00) at 50,000 kWh/a, residential (constructed)', P: 96, category: 'residential', zone: 'residential_area', expect: 'flag' },
       windowsAndYear('LP_G_MV+12h@50MWh', rotate(scaleToAnnual(mv.values, 0.25, 50_000), 48), 96, mv.startDate));
+    if (london) {
+      const metal = scaleToAnnual(mv.values, 0.25, 20_000);
+      add({ name: 'london-metal-some-days', description: 'each London window + the metal-processing machines (VDI LP_G_MV at 20,000 kWh/a, production part only) on 4 in 10 weekdays (constructed)', P: 48, category: 'residential', zone: 'residential_area', expect: 'info' },
+        [...london].flatMap(([id, v], i) => windowsAndYear(`${id}+metal`, withMachineSomeDays(v, metal, i), 48, '2013-01-01').slice(0, 12)));
+    }
     const h0 = b1999Households();
     if (h0) {
       const restart = (annualKwh: number) => {

@@ -30,7 +30,7 @@ export interface ScoredCase {
   readonly score: number;
   /** Ids of the fired rules, in the order of rules.md step 4 (ScoredBatch.reasons). */
   readonly reasons: string[];
-  /** Why the case is GRAY (ScoredBatch.note), if it is. */
+  /** ScoredBatch.note: why the case is GRAY, or what is doubtful about its data (an unspecified category or zone, a 0 kW meter). */
   readonly note: string | undefined;
 }
 

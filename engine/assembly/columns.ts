@@ -22,7 +22,12 @@ export const RAMP_RATE: i32 = 18;
 export const OPERATING_HOURS: i32 = 19;
 export const TREND_RATIO: i32 = 20;
 export const WATER_PER_KWH: i32 = 21;
-export const CORR_FIRST: i32 = 22;
+export const HELD_MAX_KW: i32 = 22;
+export const BUSY_DAYS: i32 = 23;
+export const BUSY_WEEKEND_RATIO: i32 = 24;
+export const WORK_KW_P90: i32 = 25;
+export const NIGHT_BUSY_HOURS: i32 = 26;
+export const CORR_FIRST: i32 = 27;
 
 // Feature groups with a cost of their own (FeatureGroup in catalogue.ts).
 export const GROUP_DEVIATION: i32 = 1;
@@ -31,5 +36,6 @@ export const GROUP_ACF_WEEK: i32 = 4;
 export const GROUP_OPERATING: i32 = 8;
 export const GROUP_RAMP: i32 = 16;
 export const GROUP_CORRELATION: i32 = 32;
-/** Groups that need the second pass over the readings (deviations from the mean). */
-export const GROUPS_PASS2: i32 = GROUP_DEVIATION | GROUP_ACF_DAY | GROUP_ACF_WEEK | GROUP_OPERATING;
+export const GROUP_BUSY: i32 = 64; // busy_days, busy_weekend_ratio, night_busy_hours
+/** Groups that need the second pass over the readings (deviations from the mean, counts above a level). */
+export const GROUPS_PASS2: i32 = GROUP_DEVIATION | GROUP_ACF_DAY | GROUP_ACF_WEEK | GROUP_OPERATING | GROUP_BUSY;

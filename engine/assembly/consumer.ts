@@ -3,7 +3,9 @@ import { dailyCv, trendRatio, weekendRatio } from './calendar';
 import { aboveCount, dayLagSum, hasValidPair, scaleFor, sumSquares, sweepDeviations, thresholdBelow, weekLagSum } from './deviation-pass';
 import { capacities, featureCount, points, put, readingCounts, readingOffsets, readings, startWeekday, templateCount, validCounts, water, waterCounts, waterOffsets } from './layout';
 import { analyseProfile, peakSlot, peakValue, slotRangeSum, templateCorrelation, valleyValue } from './profile';
-import { maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } from './readings-pass';
+import { heldMax, maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } from './readings-pass';
+import { busyDays, busyWeekendRatio, nightBusyHours, windowP90 } from './day-stats';
+import { dayWorkCount, dayWorkSum } from './day-windows';
 
 // The whole catalogue of features.md for one consumer: two sweeps over its
 // readings, then O(P + D) work on slot and day sums. Each value is written to
@@ -47,6 +49,9 @@ export function computeConsumer(c: i32, groups: i32): void {
   const capacity = <f64>load<f32>(capacities + (<usize>c << 2));
   put(col.CAPACITY_UTIL, c, capacity > 0 && capacity < Infinity ? high / capacity : NaN);
   put(col.RAMP_RATE, c, (groups & col.GROUP_RAMP) != 0 && rampMax >= 0 && high != 0 ? <f64>rampMax / high : NaN);
+  const held = <f64>heldMax;
+  put(col.HELD_MAX_KW, c, held >= 0 ? held : NaN);
+  put(col.WORK_KW_P90, c, windowP90(dayWorkSum, dayWorkCount, D));
 
   const slotTotal = slotRangeSum(P, 0, 24);
   put(col.NIGHT_SHARE, c, slotTotal == 0 ? NaN : (slotRangeSum(P, 22, 24) + slotRangeSum(P, 0, 6)) / slotTotal);
@@ -70,11 +75,20 @@ export function computeConsumer(c: i32, groups: i32): void {
     put(col.ACF_DAY, c, NaN);
     put(col.ACF_WEEK, c, NaN);
     put(col.OPERATING_HOURS, c, NaN);
+    put(col.BUSY_DAYS, c, NaN);
+    put(col.BUSY_WEEKEND_RATIO, c, NaN);
+    put(col.NIGHT_BUSY_HOURS, c, NaN);
     return;
   }
   const theta = low + 0.5 * (high - low);
   const scale = scaleFor(high);
-  sweepDeviations(x, D, P, scale, mean * scale, thresholdBelow(theta));
+  // The busy level: half way from the lowest reading to the held peak (none without a pair: +Inf, nothing above).
+  const busyLevel = held >= 0 ? thresholdBelow(low + 0.5 * (held - low)) : Infinity;
+  sweepDeviations(x, D, P, scale, mean * scale, thresholdBelow(theta), <f32>busyLevel);
+  const busyDefined = (groups & col.GROUP_BUSY) != 0 && held >= 0;
+  put(col.BUSY_DAYS, c, busyDefined ? busyDays(D, P) : NaN);
+  put(col.BUSY_WEEKEND_RATIO, c, busyDefined ? busyWeekendRatio(D, P, startWeekday) : NaN);
+  put(col.NIGHT_BUSY_HOURS, c, busyDefined ? nightBusyHours(D, P) : NaN);
   put(col.CV, c, (groups & col.GROUP_DEVIATION) != 0 && mean != 0 ? Math.sqrt(sumSquares / n) / (mean * scale) : NaN);
   // h·count ÷ (n/P) is 24·count/n; one division keeps it exact.
   put(col.OPERATING_HOURS, c, (groups & col.GROUP_OPERATING) != 0 && high != low ? <f64>aboveCount * 24 / n : NaN);

@@ -1,4 +1,5 @@
-import { dayCount, daySum, slotCount, slotSum } from './layout';
+import { dayCount, slotCount, slotSum } from './layout';
+import { alignedEdge, endSegment, prepareWindowEdges, windowsOfDay } from './day-windows';
 
 // Pass 1: one SIMD sweep over a consumer's readings, four slots at a time,
 // that yields everything the mean-free features need: per-slot and per-day
@@ -19,6 +20,8 @@ export let maxKw: f32 = 0;
 export let minKw: f32 = 0;
 /** Largest |x_t − x_{t−1}| over pairs of valid readings (kW), −1 when there is no such pair. */
 export let rampMax: f32 = 0;
+/** Largest min(x_{t−1}, x_t) over pairs of valid readings (kW): the highest load held for two readings; −1 without a pair. */
+export let heldMax: f32 = 0;
 
 /**
  * Largest float32 ≤ 0.01. For float32 x, `x <= ZERO_LIMIT` is exactly the
@@ -28,6 +31,7 @@ const ZERO_LIMIT: f32 = <f32>0.01;
 
 export function sweepReadings(x: usize, days: i32, pointsPerDay: i32): void {
   memory.fill(slotSum, 0, <usize>pointsPerDay * 8);
+  prepareWindowEdges(pointsPerDay);
   const zero = f32x4.splat(0);
   const infinity = f32x4.splat(Infinity);
   const nan = f32x4.splat(NaN);
@@ -35,6 +39,7 @@ export function sweepReadings(x: usize, days: i32, pointsPerDay: i32): void {
   let maxv = f32x4.splat(-Infinity);
   let minv = f32x4.splat(Infinity);
   let rampv = f32x4.splat(-1);
+  let heldv = f32x4.splat(0);
   let zeros = i32x4.splat(0);
   // The previous four readings with invalid ones as NaN: a step touching NaN is NaN, and pmax ignores NaN.
   let previous = nan;
@@ -45,7 +50,19 @@ export function sweepReadings(x: usize, days: i32, pointsPerDay: i32): void {
     let dayLo = f64x2.splat(0);
     let dayHi = f64x2.splat(0);
     let dayValid = i32x4.splat(0);
+    let edge = 0;
+    let edgeSlot = alignedEdge(0);
     for (let s = 0; s < pointsPerDay; s += 4) {
+      // At each window edge (four a day, one compare a turn) the day's sum and count so far
+      // are set aside and restart from 0: windows are sums of these segments, never
+      // differences, which a 3e38 glitch in the morning would wipe out.
+      while (s == edgeSlot) {
+        endSegment(edge, f64x2.add(dayLo, dayHi), dayValid);
+        dayLo = f64x2.splat(0);
+        dayHi = f64x2.splat(0);
+        dayValid = i32x4.splat(0);
+        edgeSlot = alignedEdge(++edge);
+      }
       const v = v128.load(p);
       p += 16;
       const ok = v128.and(f32x4.ge(v, zero), f32x4.lt(v, infinity));
@@ -63,15 +80,18 @@ export function sweepReadings(x: usize, days: i32, pointsPerDay: i32): void {
       minv = f32x4.pmin(minv, marked);
       zeros = i32x4.sub(zeros, f32x4.le(marked, zeroLimit)); // NaN (invalid) compares false
       const before = v128.shuffle<f32>(previous, marked, 3, 4, 5, 6);
+      // Held peak: pmin(a, b) is b < a ? b : a, so a NaN `before` (invalid) stays NaN, which pmax
+      // ignores, and an invalid reading gives 0, never more than a valid pair's min (≥ 0). Whether any
+      // valid pair exists is what rampMax ≥ 0 says. (f32x4.min would do it too, at several times the cost.)
+      heldv = f32x4.pmax(heldv, f32x4.pmin(before, kept));
       // |a − b| as max(a − b, b − a): abs would need a mask constant the loop has no register for.
       rampv = f32x4.pmax(f32x4.pmax(rampv, f32x4.sub(marked, before)), f32x4.sub(before, marked));
       previous = marked;
     }
-    const day = f64x2.add(dayLo, dayHi);
-    const daySumValue = f64x2.extract_lane(day, 0) + f64x2.extract_lane(day, 1);
-    const dayValidCount = i32x4.extract_lane(dayValid, 0) + i32x4.extract_lane(dayValid, 1) + i32x4.extract_lane(dayValid, 2) + i32x4.extract_lane(dayValid, 3);
-    store<f64>(daySum + (<usize>d << 3), daySumValue);
-    store<i32>(dayCount + (<usize>d << 2), dayValidCount);
+    while (edge < 4) endSegment(edge++, f64x2.splat(0), i32x4.splat(0)); // edges past the last turn (none for P ≥ 24)
+    endSegment(4, f64x2.add(dayLo, dayHi), dayValid);
+    const daySumValue = windowsOfDay(d, p - (<usize>pointsPerDay << 2));
+    const dayValidCount = load<i32>(dayCount + (<usize>d << 2));
     sum += daySumValue;
     valid += dayValidCount;
   }
@@ -88,7 +108,24 @@ export function sweepReadings(x: usize, days: i32, pointsPerDay: i32): void {
   } else countSlots(x, days, pointsPerDay);
   // pmax does not order −0 below +0, so a step of −0 may win: + 0 again.
   rampMax = max(max(f32x4.extract_lane(rampv, 0), f32x4.extract_lane(rampv, 1)), max(f32x4.extract_lane(rampv, 2), f32x4.extract_lane(rampv, 3))) + 0;
+  heldMax = rampMax >= 0 ? max(max(f32x4.extract_lane(heldv, 0), f32x4.extract_lane(heldv, 1)), max(f32x4.extract_lane(heldv, 2), f32x4.extract_lane(heldv, 3))) + 0 : -1;
 }
+
+/** Σ of f64 values [first, end) at `base`. */
+function rangeSum(base: usize, first: i32, end: i32): f64 {
+  let sum: f64 = 0;
+  for (let s = first; s < end; s++) sum += load<f64>(base + (<usize>s << 3));
+  return sum;
+}
+
+
+/** Slots of a window mask. */
+function windowSlots(mask: usize, pointsPerDay: i32): i32 {
+  let n = 0;
+  for (let s = 0; s < pointsPerDay; s++) if (load<i32>(mask + (<usize>s << 2)) != 0) n++;
+  return n;
+}
+
 
 /** Valid readings per slot, for a curve with missing readings. */
 function countSlots(x: usize, days: i32, pointsPerDay: i32): void {

@@ -24,6 +24,12 @@ export const BASE_FEATURES = [
   'operating_hours',
   'trend_ratio',
   'water_per_kwh',
+  // issue 12: what a window average hides (docs/features.md)
+  'held_max_kw',
+  'busy_days',
+  'busy_weekend_ratio',
+  'work_kw_p90',
+  'night_busy_hours',
 ] as const;
 
 export type BaseFeature = (typeof BASE_FEATURES)[number];
@@ -51,7 +57,8 @@ export const FeatureGroup = {
   operating: 8, // operating_hours
   ramp: 16, // ramp_rate
   correlation: 32, // corr_<template>
-  all: 63,
+  busy: 64, // busy_days, busy_weekend_ratio, night_busy_hours
+  all: 127,
 } as const;
 
 const GROUP_OF: Partial<Record<BaseFeature, number>> = {
@@ -60,6 +67,9 @@ const GROUP_OF: Partial<Record<BaseFeature, number>> = {
   acf_week: FeatureGroup.acfWeek,
   operating_hours: FeatureGroup.operating,
   ramp_rate: FeatureGroup.ramp,
+  busy_days: FeatureGroup.busy,
+  busy_weekend_ratio: FeatureGroup.busy,
+  night_busy_hours: FeatureGroup.busy,
 };
 
 /** The group bits needed to compute the named features (unknown names are ignored). */

@@ -524,6 +524,7 @@ describe('feature groups', () => {
     operating: (n) => n === 'operating_hours',
     ramp: (n) => n === 'ramp_rate',
     correlation: (n) => n.startsWith('corr_'),
+    busy: (n) => n === 'busy_days' || n === 'busy_weekend_ratio' || n === 'night_busy_hours',
   };
   const groupOf = (name: string) => Object.keys(GROUP_FEATURES).find((g) => GROUP_FEATURES[g]!(name));
 
@@ -562,7 +563,7 @@ describe('feature groups', () => {
   it('groups 0 leaves every group feature NaN and the rest identical', () => {
     expectGroups(0, 'none');
     // the groupless catalogue really is most of it
-    expect(BASE_FEATURES.filter((n) => !groupOf(n)).length).toBe(17);
+    expect(BASE_FEATURES.filter((n) => !groupOf(n)).length).toBe(19);
   });
 });
 

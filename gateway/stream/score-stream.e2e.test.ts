@@ -17,7 +17,10 @@ import { requestInit } from '../../lib/score-requests.js';
 import { populationConsumers } from '../../tests/support/gateway/population.js';
 
 const SERVICE = '/gridcode.v1.ScoringService/';
-const CONSUMERS = populationConsumers(0, 1_200, { days: 7, seed: 11, startWeekday: 0, prefix: 'stream' });
+const POPULATION = populationConsumers(0, 1_200, { days: 7, seed: 11, startWeekday: 0, prefix: 'stream' });
+/** A household sent without category and zone: judged, with a note saying so (no silent GREEN). */
+const NO_ACCOUNT = POPULATION.findIndex((c) => c.id.endsWith('-household'));
+const CONSUMERS = POPULATION.map((c, i) => (i === NO_ACCOUNT ? { ...c, id: `${c.id}-no-account`, category: 0, zone: 0 } : c));
 const HEADER = { startDate: '2026-03-02', includeEvidence: true } as const;
 /** The consumers in messages of 100, the first one carrying the header. */
 const MESSAGES = Array.from({ length: CONSUMERS.length / 100 }, (_, m) => requestInit(m === 0 ? HEADER : { startDate: '' }, CONSUMERS.slice(m * 100, (m + 1) * 100)));
@@ -94,6 +97,9 @@ describe('ScoreStream', () => {
     expect(new Set(described).size).toBe(described.length);
     expect([...described].sort()).toEqual(batch.rules.map((rule) => rule.id).sort());
     expect(batch.summary!.gray).toBeGreaterThan(0); // the population's meter faults: GRAY mid-stream, as in the batch
+    const noAccount = results[NO_ACCOUNT]!;
+    expect(noAccount.code).not.toBe(gridcode.v1.Code.CODE_GRAY);
+    expect(noAccount.note).toMatch(/^category unspecified \(no account type from upstream\): \d+ rules? that reads? category did not fire: .*; zone unspecified \(no zone from upstream\): /);
   });
 
   it('gives over connect-node (Connect streaming on HTTP/2, proto and JSON) the same results as ScoreBatch', async () => {

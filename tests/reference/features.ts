@@ -4,6 +4,7 @@
 import { isNightSlot, isWeekendDay, isWorkSlot, isoWeekday } from './calendar.js';
 import { autocorrelation } from './autocorrelation.js';
 import { averageDailyProfile, peakFeatures, resampleTemplate, templateCorrelation } from './profile.js';
+import { dayFeatures } from './days.js';
 import { curveStats, meanWhere, populationStd, promote, ratio, sumWhere, validValue } from './readings.js';
 
 export interface ReferenceConsumer {
@@ -24,10 +25,11 @@ export const REFERENCE_BASE_FEATURES = [
   'night_share', 'work_share', 'weekend_ratio', 'peak_valley', 'peak_hour', 'daily_cv',
   'zero_share', 'capacity_util', 'acf_day', 'acf_week', 'ramp_rate', 'operating_hours',
   'trend_ratio', 'water_per_kwh',
+  'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'work_kw_p90', 'night_busy_hours',
 ] as const;
 
 /** Features that are counts divided by counts: the engine must match them exactly. */
-export const STEP_FEATURES: ReadonlySet<string> = new Set(['days', 'missing_share', 'zero_share', 'peak_hour', 'operating_hours']);
+export const STEP_FEATURES: ReadonlySet<string> = new Set(['days', 'missing_share', 'zero_share', 'peak_hour', 'operating_hours', 'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'night_busy_hours']);
 
 /** Why the consumer cannot be scored at all (every feature NaN), or undefined. */
 export function unusable(consumer: ReferenceConsumer, pointsPerDay: number): string | undefined {
@@ -107,6 +109,7 @@ export function referenceFeatures(consumer: ReferenceConsumer, options: Referenc
   }
 
   out.water_per_kwh = waterPerKwh(consumer.waterM3, out.energy_kwh);
+  if (n > 0) Object.assign(out, dayFeatures(x, P, startWeekday, stats.min));
 
   for (const [name, template] of templates) {
     out[`corr_${name}`] = templateCorrelation(profile, resampleTemplate(template, P));

@@ -59,6 +59,8 @@ describe('compiled rule set', () => {
       ['steady', 'score', 35, ['cv', 'acf_day']],
       ['big', 'score', 50, ['capacity_util']],
     ]);
+    // Every attribute, enums included, in first-read order: the account data each rule depends on.
+    expect(set.rules.map((r) => r.attributes)).toEqual([['category'], ['zone', 'category'], ['zone'], [], []]);
     expect(set.rules[0]!.reason).toBe('Residential account with sustained night-time load');
     // exempt, red, then score highest first, ties in file order
     expect(Array.from(set.reasonOrder)).toEqual([1, 2, 4, 0, 3]);
@@ -110,7 +112,7 @@ describe('compiled rule set', () => {
       rules: [{ id: 'a', when: 'category in [residential, commercial] and night_share > 0.4', score: 12, effect: 'red', reason: 'x' }],
     });
     const set = ok(json);
-    expect(set.rules).toEqual([{ id: 'a', score: 12, effect: 'red', reason: 'x', when: 'category in [residential, commercial] and night_share > 0.4', reads: ['night_share'] }]);
+    expect(set.rules).toEqual([{ id: 'a', score: 12, effect: 'red', reason: 'x', when: 'category in [residential, commercial] and night_share > 0.4', reads: ['night_share'], attributes: ['category'] }]);
   });
 
   test('anchors and aliases work for templates', () => {

@@ -77,6 +77,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
   { expr: '⟦industiral⟧ == category', code: 'unknown_enum', rule: 'r1', mentions: '`industrial`' },
   { expr: 'category in [residential, ⟦rural⟧]', code: 'unknown_enum', rule: 'r1', mentions: 'zone word' },
   { expr: 'zone != ⟦industrial_prak⟧', code: 'unknown_enum', rule: 'r1', mentions: '`industrial_park`' },
+  // unspecified: a word of both enums, suggested and listed like the others
+  { expr: 'category == ⟦unspecifed⟧', code: 'unknown_enum', rule: 'r1', mentions: '`unspecified`' },
+  { expr: 'zone in [rural, ⟦Unspecified⟧]', code: 'unknown_enum', rule: 'r1', mentions: '`unspecified`' },
+  { expr: 'category == ⟦none⟧', code: 'unknown_enum', rule: 'r1', mentions: 'category words are unspecified, residential, commercial' },
+  { expr: '⟦unspecified⟧ and cv > 1', code: 'unknown_name', rule: 'r1', mentions: 'a category and zone word' },
+  { expr: 'capacity_kw != ⟦unspecified⟧', code: 'unknown_name', rule: 'r1', mentions: 'category == unspecified' },
+  { expr: '⟦unspecified == unspecified⟧', code: 'type_mismatch', rule: 'r1' },
   // functions
   { expr: '⟦mx⟧(cv, 1) > 1', code: 'unknown_function', rule: 'r1', mentions: '`max`' },
   { expr: '⟦sqrt⟧(cv) > 1', code: 'unknown_function', rule: 'r1', mentions: 'min, max, abs, defined' },

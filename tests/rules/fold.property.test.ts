@@ -25,7 +25,7 @@ const { bool } = fc.letrec<{ num: string; bool: string }>((tie) => ({
   ),
   bool: fc.oneof(
     { depthSize: 'small', withCrossShrink: true },
-    fc.constantFrom('true', 'false', 'category == residential', 'zone != rural'),
+    fc.constantFrom('true', 'false', 'category == residential', 'zone != rural', 'category == unspecified', 'zone != unspecified', 'category in [residential, unspecified]'),
     fc.tuple(tie('num'), fc.constantFrom('<', '<=', '>', '>=', '==', '!='), tie('num')).map(([a, op, b]) => `(${a} ${op} ${b})`),
     fc.tuple(tie('bool'), fc.constantFrom('and', 'or', '&&', '||'), tie('bool')).map(([a, op, b]) => `(${a} ${op} ${b})`),
     tie('bool').map((a) => `not ${a}`),
@@ -36,8 +36,8 @@ const { bool } = fc.letrec<{ num: string; bool: string }>((tie) => ({
 
 test('folding never changes a result', () => {
   fc.assert(
-    fc.property(bool, value, value, value, value, fc.constantFrom('residential', 'commercial'), (expr, mean_kw, max_kw, cv, capacity_kw, category) => {
-      const values = { mean_kw, max_kw, cv, capacity_kw, category };
+    fc.property(bool, value, value, value, value, fc.constantFrom('residential', 'commercial', 'unspecified'), fc.constantFrom('rural', 'unspecified'), (expr, mean_kw, max_kw, cv, capacity_kw, category, zone) => {
+      const values = { mean_kw, max_kw, cv, capacity_kw, category, zone };
       const expected = evaluateCase(expr, { values });
       const k = { expr, values, expected: expected as boolean };
       const source = caseRuleSet([k]);

@@ -11,11 +11,11 @@ import { buildScoreBatchResponse, encodeResponse, float32Json, ResponseBuilder, 
 // the engine and the compiler.
 
 const rules: CompiledRule[] = [
-  { id: 'night', score: 50, effect: 'score', reason: 'Most of the energy at night', when: 'night_share > 0.4', reads: ['night_share'] },
-  { id: 'park', score: 0, effect: 'exempt', reason: '', when: 'zone == industrial_park', reads: [] },
+  { id: 'night', score: 50, effect: 'score', reason: 'Most of the energy at night', when: 'night_share > 0.4', reads: ['night_share'], attributes: [] },
+  { id: 'park', score: 0, effect: 'exempt', reason: '', when: 'zone == industrial_park', reads: [], attributes: ['zone'] },
   // A score that is not a float32: the response carries it as one.
-  { id: 'big', score: 30.3, effect: 'score', reason: 'A "big" mean load', when: 'mean_kw > 3 * capacity_kw', reads: ['mean_kw', 'capacity_kw'] },
-  { id: 'never', score: 10, effect: 'score', reason: 'Never fires', when: 'max_kw < 0', reads: ['max_kw'] },
+  { id: 'big', score: 30.3, effect: 'score', reason: 'A "big" mean load', when: 'mean_kw > 3 * capacity_kw', reads: ['mean_kw', 'capacity_kw'], attributes: ['capacity_kw'] },
+  { id: 'never', score: 10, effect: 'score', reason: 'Never fires', when: 'max_kw < 0', reads: ['max_kw'], attributes: [] },
 ];
 
 /** The RuleInfo JSON of each rule, written out by hand: defaults (an empty reason, a 0 score, the "score" effect) left out. */
@@ -152,6 +152,26 @@ describe('the ScoreBatchResponse of scored blocks', () => {
     const exempt = [{ scored: block(0, [{ code: 1, score: 50, fired: [0, 1] }]), ids: ['z'] }];
     expect(json(buildScoreBatchResponse(ruleSet, exempt, { flaggedOnly: true }))).not.toHaveProperty('rules');
     expect(json(buildScoreBatchResponse(ruleSet, exempt)).rules).toEqual([RULE_INFO_JSON.night, RULE_INFO_JSON.park]);
+  });
+
+  it('carries the note of a result that is not GRAY (missing account data, a 0 kW meter) in JSON and in the binary form', () => {
+    const unspecified = 'zone unspecified (no zone from upstream): 1 rule that reads zone did not fire: park';
+    const zero = 'the meter read 0 kW for the whole window (2,880 valid readings): vacant premises, a disconnected supply or a stuck meter';
+    const noted = [{ scored: block(0, [{ code: 1, score: 0, fired: [], note: unspecified }, { code: 2, score: 50, fired: [0], note: zero }, { code: 1, score: 0, fired: [] }]), ids: ['green', 'yellow', 'plain'] }];
+    const response = buildScoreBatchResponse(ruleSet, noted);
+    expect((json(response) as { results: unknown[] }).results).toEqual([
+      { id: 'green', code: 'CODE_GREEN', note: unspecified },
+      { id: 'yellow', code: 'CODE_YELLOW', score: 50, reasons: ['night'], note: zero },
+      { id: 'plain', code: 'CODE_GREEN' },
+    ]);
+    const decoded = gridcode.v1.ScoreBatchResponse.decode(encodeResponse(response));
+    expect(decoded.results.map((r) => [r.id, r.code, r.note])).toEqual([
+      ['green', gridcode.v1.Code.CODE_GREEN, unspecified],
+      ['yellow', gridcode.v1.Code.CODE_YELLOW, zero],
+      ['plain', gridcode.v1.Code.CODE_GREEN, ''],
+    ]);
+    // flagged_only leaves GREEN results out, noted or not.
+    expect(buildScoreBatchResponse(ruleSet, noted, { flaggedOnly: true }).results.map((r) => r.note)).toEqual([zero]);
   });
 
   it('gives the feature names and each result\'s values in their order, as float32, NaN for a GRAY consumer', () => {

@@ -95,6 +95,7 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
     // Every rule has a `when` here: a rule without one is a problem, and nothing is compiled.
     when: rule.when!.text,
     reads: compiled.reads[i]!,
+    attributes: compiled.attributes[i]!,
   }));
   const read = new Set(rules.flatMap((rule) => rule.reads));
   const featureNames = scope.features.filter((name) => read.has(name));

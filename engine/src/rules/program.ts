@@ -50,9 +50,13 @@ export type OpCode = (typeof Op)[keyof typeof Op];
 export const Attribute = { category: 0, zone: 1, capacity_kw: 2, points_per_day: 3 } as const;
 export type AttributeName = keyof typeof Attribute;
 
-/** Enum words of the rule language and their proto numbers (api.md). */
-export const CATEGORY_WORDS = { residential: 1, commercial: 2, industrial: 3, agricultural: 4, other: 5 } as const;
-export const ZONE_WORDS = { residential_area: 1, industrial_park: 2, commercial_area: 3, rural: 4, other: 5 } as const;
+/**
+ * Enum words of the rule language and their proto numbers (api.md).
+ * `unspecified` is the proto's UNSPECIFIED (0): what a consumer sent without
+ * the field has, so that a rule set can test for missing account data.
+ */
+export const CATEGORY_WORDS = { unspecified: 0, residential: 1, commercial: 2, industrial: 3, agricultural: 4, other: 5 } as const;
+export const ZONE_WORDS = { unspecified: 0, residential_area: 1, industrial_park: 2, commercial_area: 3, rural: 4, other: 5 } as const;
 
 export type Effect = 'score' | 'exempt' | 'red';
 
@@ -66,6 +70,12 @@ export interface CompiledRule {
   readonly when: string;
   /** Numeric features and attributes its expression reads, in first-read order: the evidence shown when it fires. */
   readonly reads: readonly string[];
+  /**
+   * Consumer attributes its expression reads (after folding), in first-read
+   * order, category and zone included: the account data it depends on, named
+   * in a result's note when that data is unspecified (scoring/data-notes.ts).
+   */
+  readonly attributes: readonly AttributeName[];
 }
 
 export interface Program {

@@ -24,7 +24,7 @@ export class ScoredBatch {
     readonly fired: Uint8Array,
     /** Consumers each rule fired for, by rule index. */
     readonly hits: Int32Array,
-    /** Why consumer c is GRAY. */
+    /** Why consumer c is GRAY; for a judged one, what is doubtful about its data (data-notes.ts). Absent when there is nothing to say. */
     readonly notes: ReadonlyMap<number, string>,
     readonly matrix: FeatureMatrix,
     /** Attribute values per consumer for evidence: capacity_kw (float32), points_per_day. */

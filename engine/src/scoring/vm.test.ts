@@ -18,7 +18,7 @@ function ruleSet(instructions: Instruction[], constants: number[], rules: Partia
     code[i * 4] = op;
     code[i * 4 + 1] = a ?? 0;
   });
-  const full = rules.map((r, i) => ({ id: `r${i}`, score: 0, effect: 'score' as const, reason: '', when: '', reads: [], ...r }));
+  const full = rules.map((r, i) => ({ id: `r${i}`, score: 0, effect: 'score' as const, reason: '', when: '', reads: [], attributes: [], ...r }));
   return {
     id: 'test',
     version: '1',

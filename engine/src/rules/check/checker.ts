@@ -96,9 +96,9 @@ class Checker {
   }
 
   private unknownNameMessage(name: string): string {
-    for (const type of ['category', 'zone'] as const) {
-      if (name in ENUM_WORDS[type]) return `\`${name}\` is a ${type} word, not a value: compare it, e.g. \`${type} == ${name}\``;
-    }
+    // `unspecified` and `other` are words of both enums.
+    const types = (['category', 'zone'] as const).filter((type) => name in ENUM_WORDS[type]);
+    if (types.length > 0) return `\`${name}\` is a ${types.join(' and ')} word, not a value: compare it, e.g. \`${types[0]} == ${name}\``;
     if (name in FUNCTIONS) return `\`${name}\` is a function: call it, e.g. \`${name}(${FUNCTIONS[name]!.params.map((_, i) => 'xy'[i]).join(', ')})\``;
     const suggestion = didYouMean(name, this.scope.names());
     if (name.startsWith(CORR_PREFIX) && !suggestion) {

@@ -67,6 +67,18 @@ describe('emitter', () => {
     const out = compileProgram([bin('and', { k: 'bool', value: false }, bin('gt', feature('cv'), num(1)))]);
     expect(out.ok && [out.reads, out.program.maxDepth]).toEqual([[[]], 1]);
   });
+
+  test('attributes: every attribute a rule reads, enums included, first-read order, once each, after folding', () => {
+    const zone: Ir = { k: 'attribute', name: 'zone' };
+    const out = compileProgram([
+      bin('and', { k: 'in', subject: zone, values: [0, 1], negated: false }, bin('and', bin('gt', feature('mean_kw'), capacity), bin('eq', category, num(0)))),
+      bin('gt', feature('cv'), num(1)),
+      bin('or', bin('eq', category, num(1)), { k: 'bool', value: true }),
+    ]);
+    expect(out.ok && out.attributes).toEqual([['zone', 'capacity_kw', 'category'], [], []]);
+    const unfolded = compileProgram([bin('or', bin('eq', category, num(1)), { k: 'bool', value: true })], { fold: false });
+    expect(unfolded.ok && unfolded.attributes).toEqual([['category']]);
+  });
 });
 
 describe('fold', () => {

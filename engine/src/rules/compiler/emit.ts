@@ -3,14 +3,24 @@
 // to compute maxDepth (the VM reserves that many columns), pools constants
 // (deduplicated by bit pattern, so NaN and -0 stay distinct from others), and
 // records which numeric features and attributes each rule reads, in the order
-// the program first reads them: the evidence shown when the rule fires.
+// the program first reads them: the evidence shown when the rule fires. It
+// also records every attribute a rule reads, enums included: the account data
+// a result's note names when it is missing.
 import { MAX_INSTRUCTIONS } from '../limits.js';
-import { Attribute, Op, WORDS_PER_INSTRUCTION, type Program } from '../program.js';
+import { Attribute, Op, WORDS_PER_INSTRUCTION, type AttributeName, type Program } from '../program.js';
 import { ATTRIBUTE_TYPES } from '../check/scope.js';
 import type { Ir } from './ir.js';
 
 /** Thrown when the program would exceed MAX_INSTRUCTIONS. */
 export class ProgramTooLarge extends Error {}
+
+/** What one rule's code reads, each name once, in first-read order. */
+export interface RuleReads {
+  /** Numeric features and attributes: its evidence. */
+  readonly values: string[];
+  /** Every consumer attribute, category and zone included. */
+  readonly attributes: AttributeName[];
+}
 
 export class Emitter {
   private readonly code: number[] = [];
@@ -20,13 +30,15 @@ export class Emitter {
   /** Highest stack so far. */
   maxDepth = 0;
   private reads: string[] = [];
+  private attributes: AttributeName[] = [];
 
   /** Emits one rule; returns what it reads. Throws ProgramTooLarge. */
-  rule(ir: Ir, index: number): string[] {
+  rule(ir: Ir, index: number): RuleReads {
     this.reads = [];
+    this.attributes = [];
     this.expr(ir);
     this.op(Op.fire, index, -1);
-    return [...new Set(this.reads)];
+    return { values: [...new Set(this.reads)], attributes: [...new Set(this.attributes)] };
   }
 
   finish(): Program {
@@ -47,6 +59,7 @@ export class Emitter {
         this.reads.push(ir.name);
         return this.op(Op.loadFeature, ir.index, +1);
       case 'attribute':
+        this.attributes.push(ir.name);
         // category and zone are enum codes, not evidence an inspector can read as a value.
         if (ATTRIBUTE_TYPES[ir.name] === 'number') this.reads.push(ir.name);
         return this.op(Op.loadAttribute, Attribute[ir.name], +1);
