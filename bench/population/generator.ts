@@ -316,7 +316,7 @@ export class PopulationGenerator {
       this.a[d] = scale;
       this.oA[d] = (j + 1) * P + shift;
       for (let s = 0; s < P; s++) {
-        const v = year[(j + 1) * P + s]!;
+        const v = year[(j + 1) * P + shift + s]!; // what the day will read, shift included
         sum += v;
         if (v > peak) peak = v;
       }

@@ -4,7 +4,7 @@ import { dayNightCount } from './day-windows';
 
 // Features over single days, summarised over the window (docs/features.md):
 // what a window average hides when a workshop runs on some days only, or
-// only at night. O(D) work (O(D log D) for the quantiles) on per-day values
+// only at night. O(D) work (O(D·m) for the quantile, m ≈ D/10) on per-day values
 // written by passes 1 and 2.
 
 /** Hours above the busy level that make a day busy: 3 h is a short production shift; a flat's evening cooking rarely holds that long. */

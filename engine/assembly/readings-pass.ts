@@ -111,20 +111,8 @@ export function sweepReadings(x: usize, days: i32, pointsPerDay: i32): void {
   heldMax = rampMax >= 0 ? max(max(f32x4.extract_lane(heldv, 0), f32x4.extract_lane(heldv, 1)), max(f32x4.extract_lane(heldv, 2), f32x4.extract_lane(heldv, 3))) + 0 : -1;
 }
 
-/** Σ of f64 values [first, end) at `base`. */
-function rangeSum(base: usize, first: i32, end: i32): f64 {
-  let sum: f64 = 0;
-  for (let s = first; s < end; s++) sum += load<f64>(base + (<usize>s << 3));
-  return sum;
-}
 
 
-/** Slots of a window mask. */
-function windowSlots(mask: usize, pointsPerDay: i32): i32 {
-  let n = 0;
-  for (let s = 0; s < pointsPerDay; s++) if (load<i32>(mask + (<usize>s << 2)) != 0) n++;
-  return n;
-}
 
 
 /** Valid readings per slot, for a curve with missing readings. */
