@@ -12,7 +12,16 @@ export const JS_BASE_FEATURES = [
   'night_share', 'work_share', 'weekend_ratio', 'peak_valley', 'peak_hour', 'daily_cv', 'zero_share',
   'capacity_util', 'acf_day', 'acf_week', 'ramp_rate', 'operating_hours', 'trend_ratio', 'water_per_kwh',
   'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'work_kw_p90', 'night_busy_hours',
+  'baseline_ratio', 'watch_days', 'since_watch_kw',
 ] as const;
+
+/** A consumer's follow-up inputs as the engine holds them (baseline kW as float32; the first watched day). */
+export interface FollowUp {
+  readonly baselineKw: number;
+  readonly watchStatus: number;
+  readonly watchFirstDay: number;
+}
+const NO_FOLLOW_UP: FollowUp = { baselineKw: NaN, watchStatus: 0, watchFirstDay: 0 };
 
 const NIGHT = 1;
 const WORK = 2;
@@ -68,7 +77,7 @@ export class JsFeatures {
    * a row; stride = consumers: column-major like the engine's FeatureMatrix).
    * `load` holds whole days of kW readings; capacity ≤ 0 or NaN is unknown.
    */
-  compute(load: Float32Array, capacityKw: number, waterM3: Float32Array | undefined, out: Float64Array, base: number, stride: number): void {
+  compute(load: Float32Array, capacityKw: number, waterM3: Float32Array | undefined, out: Float64Array, base: number, stride: number, followUp: FollowUp = NO_FOLLOW_UP): void {
     const { P, h, slotClass, slotSum, slotCount } = this;
     const N = load.length;
     const D = N / P;
@@ -185,6 +194,19 @@ export class JsFeatures {
     set(24, held >= 0 ? busy.busyWeekendRatio : NaN);
     set(25, p90OfMeans(dayWorkSum, dayWorkCount, D));
     set(26, held >= 0 ? busy.nightBusyHours : NaN);
+    // followup.md: against the consumer's own baseline, and since its watch began.
+    const baseline = followUp.baselineKw;
+    set(27, baseline > 0 && baseline < Infinity && n > 0 ? mean / baseline : NaN);
+    if (followUp.watchStatus === 0) {
+      set(28, NaN);
+      set(29, NaN);
+    } else {
+      const first = Math.min(Math.max(followUp.watchFirstDay, 0), D);
+      let since = 0, sinceN = 0;
+      for (let d = first; d < D; d++) { since += daySum[d]!; sinceN += dayCount[d]!; }
+      set(28, D - first);
+      set(29, sinceN > 0 ? since / sinceN : NaN);
+    }
     for (let k = 0; k < this.templates.length / P; k++) set(JS_BASE_FEATURES.length + k, profileCorrelation(this.profile, this.templates, k * P, P));
   }
 

@@ -2,12 +2,14 @@
 // and attribute values. Shared by the compiler tests (through the reference
 // AST interpreter and a bytecode interpreter), the VM tests and bench:engine.
 //
-// Values: a feature not listed is NaN (undefined, features.md); `category`
-// and `zone` not listed are 0 (UNSPECIFIED) and may be given as words;
-// `capacity_kw` not listed is NaN (unknown); `points_per_day` not listed is 96.
+// Values: a feature not listed is NaN (undefined, features.md); `category`,
+// `zone` and `watch` not listed are 0 (UNSPECIFIED, `none` for watch) and may
+// be given as words;
+// `capacity_kw` and `baseline_kw` not listed are NaN (unknown);
+// `points_per_day` not listed is 96.
 // Every case's rule set defines the template `shift`, so `corr_shift` exists.
 import { BASE_FEATURES, CORR_PREFIX } from '../engine/src/catalogue.js';
-import { CATEGORY_WORDS, ZONE_WORDS } from '../engine/src/rules/program.js';
+import { CATEGORY_WORDS, WATCH_WORDS, ZONE_WORDS } from '../engine/src/rules/program.js';
 
 export interface ExpressionCase {
   readonly expr: string;
@@ -119,6 +121,27 @@ export const EXPRESSION_CASES: readonly ExpressionCase[] = [
   c('zone != unspecified', { zone: 'industrial_park' }, true),
   c('zone != unspecified', NONE, false),
   c('zone != unspecified and category == unspecified', { zone: 'rural' }, true),
+  // watch (followup.md): its own enum; `none` is a site not watched (0)
+  c('watch == none', NONE, true),
+  c('watch == closed', { watch: 'closed' }, true),
+  c('watch == closed', { watch: 'rectified' }, false),
+  c('watch != none', { watch: 'cleared' }, true),
+  c('watch != none', NONE, false),
+  c('watch in [rectified, closed]', { watch: 'rectified' }, true),
+  c('watch in [rectified, closed]', { watch: 'restricted' }, false),
+  c('watch not in [none, cleared]', { watch: 'restricted' }, true),
+  c('watch == restricted', { watch: 9 }, false),
+  c('watch != none', { watch: 9 }, true),
+  c('watch == closed and since_watch_kw > 0.5', { watch: 'closed', since_watch_kw: 0.8 }, true),
+  c('watch == closed and since_watch_kw > 0.5', { watch: 'closed' }, false),
+  c('watch == cleared and category == residential', { watch: 'cleared', category: 'residential' }, true),
+  // baseline_kw: an attribute like capacity_kw; unknown is NaN
+  c('since_watch_kw > 0.75 * baseline_kw', { since_watch_kw: 1, baseline_kw: 1.2 }, true),
+  c('since_watch_kw > 0.75 * baseline_kw', { since_watch_kw: 0.5, baseline_kw: 1.2 }, false),
+  c('since_watch_kw > 0.75 * baseline_kw', { since_watch_kw: 1 }, false),
+  c('not (since_watch_kw > 0.75 * baseline_kw)', { since_watch_kw: 1 }, true),
+  c('defined(baseline_kw)', NONE, false),
+  c('defined(baseline_kw)', { baseline_kw: 3 }, true),
   c('category in [residential, unspecified]', NONE, true),
   c('category in [residential, unspecified]', { category: 'residential' }, true),
   c('category in [residential, unspecified]', { category: 'commercial' }, false),
@@ -199,7 +222,7 @@ export const CASE_FEATURES: readonly string[] = [...BASE_FEATURES, CORR_PREFIX +
 export interface CaseInput {
   /** One value per CASE_FEATURES column. */
   readonly features: Float64Array;
-  /** Indexed by program.ts Attribute: category, zone (enum codes), capacity_kw, points_per_day. */
+  /** Indexed by program.ts Attribute: category, zone (enum codes), capacity_kw, points_per_day, watch (enum code). */
   readonly attributes: Float64Array;
 }
 
@@ -216,6 +239,8 @@ export function caseInput(k: ExpressionCase): CaseInput {
     word(k.values.zone, ZONE_WORDS),
     typeof k.values.capacity_kw === 'number' ? k.values.capacity_kw : NaN,
     typeof k.values.points_per_day === 'number' ? k.values.points_per_day : 96,
+    word(k.values.watch, WATCH_WORDS),
+    typeof k.values.baseline_kw === 'number' && k.values.baseline_kw > 0 && k.values.baseline_kw < Infinity ? k.values.baseline_kw : NaN,
   );
   return { features, attributes };
 }

@@ -6,6 +6,7 @@
 // them, so that the JSON text and the protobuf carry the same float32 values.
 
 export const CATEGORY = ['CATEGORY_UNSPECIFIED', 'CATEGORY_RESIDENTIAL', 'CATEGORY_COMMERCIAL', 'CATEGORY_INDUSTRIAL', 'CATEGORY_AGRICULTURAL', 'CATEGORY_OTHER'] as const;
+export const WATCH_STATUS = ['WATCH_STATUS_UNSPECIFIED', 'WATCH_STATUS_RECTIFIED', 'WATCH_STATUS_CLOSED', 'WATCH_STATUS_RESTRICTED', 'WATCH_STATUS_CLEARED'] as const;
 export const ZONE = ['ZONE_UNSPECIFIED', 'ZONE_RESIDENTIAL_AREA', 'ZONE_INDUSTRIAL_PARK', 'ZONE_COMMERCIAL_AREA', 'ZONE_RURAL', 'ZONE_OTHER'] as const;
 
 /** One consumer as the request carries it (the fields of gridcode.v1.Consumer, enums as numbers). */
@@ -16,6 +17,10 @@ export interface ConsumerData {
   readonly capacityKw: number;
   readonly loadKw: readonly number[];
   readonly waterM3: readonly number[];
+  /** The follow-up fields (followup.md), absent when not sent. */
+  readonly group?: string;
+  readonly baselineKw?: number;
+  readonly watch?: { readonly status?: number; readonly since?: string };
 }
 
 /** The fields of a ScoreBatchRequest besides its consumers. */
@@ -104,6 +109,15 @@ export function requestJson(options: BatchOptions, consumers: readonly ConsumerD
     if (!Object.is(c.capacityKw, 0)) fields.push(`"capacityKw":${jsonFloat(c.capacityKw)}`);
     if (c.loadKw.length) fields.push(`"loadKw":[${c.loadKw.map(jsonFloat).join(',')}]`);
     if (c.waterM3.length) fields.push(`"waterM3":[${c.waterM3.map(jsonFloat).join(',')}]`);
+    if (c.group) fields.push(`"group":${JSON.stringify(c.group)}`);
+    if (c.baselineKw !== undefined && !Object.is(c.baselineKw, 0)) fields.push(`"baselineKw":${jsonFloat(c.baselineKw)}`);
+    if (c.watch) {
+      const watch: string[] = [];
+      // An unknown number is written as a number, as canonical JSON writes an enum value without a name.
+      if (c.watch.status) watch.push(`"status":${WATCH_STATUS[c.watch.status] ? `"${WATCH_STATUS[c.watch.status]!}"` : c.watch.status}`);
+      if (c.watch.since) watch.push(`"since":${JSON.stringify(c.watch.since)}`);
+      fields.push(`"watch":{${watch.join(',')}}`);
+    }
     return `{${fields.join(',')}}`;
   });
   return `{${head.join(',')},"consumers":[\n${parts.join(',\n')}]}`;

@@ -26,6 +26,8 @@ export interface EvalOptions {
   readonly startDate?: string;
   readonly batchSize?: number;
   readonly shapes?: 'auto' | 'parametric';
+  /** Send Consumer.baseline_kw (bench/population `baselines`; default false). */
+  readonly baselines?: boolean;
   readonly engine?: FeatureEngine;
   readonly progress?: (done: number) => void;
 }
@@ -42,7 +44,7 @@ export async function evaluatePopulation(ruleSet: CompiledRuleSet, options: Eval
   const started = performance.now();
   let done = 0;
   let shapes = '';
-  for (const batch of populationBatches({ consumers: options.consumers, batchSize: options.batchSize ?? 2000, days: options.days ?? 30, pointsPerDay: P, startDate, seed: options.seed ?? 1, shapes: options.shapes ?? 'auto' })) {
+  for (const batch of populationBatches({ consumers: options.consumers, batchSize: options.batchSize ?? 2000, days: options.days ?? 30, pointsPerDay: P, startDate, seed: options.seed ?? 1, shapes: options.shapes ?? 'auto', baselines: options.baselines ?? false })) {
     const scored = engine.scoreWire(header, batch, ruleSet);
     const { codes, fired, count } = scored;
     for (let c = 0; c < count; c++) confusion.counts[batch.labels[c]!]![codes[c]! - 1]!++;

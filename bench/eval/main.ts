@@ -7,11 +7,17 @@
 //  2. the real data of ../shared/data (bench/real-data/ cases, scored by
 //     scoreGroups): groups expected "flag" are the positives, "green" the
 //     negatives ("info" groups are shown, not counted).
+//  3. the watched sites of bench/population/follow-up.ts (--follow-up N,
+//     default 20,000; 0 skips): codes per follow-up case and the issue's
+//     four rates (relapse caught, compliant sites GREEN, restricted sites
+//     that kept producing flagged, cleared sites not flagged again).
+// --baselines sends Consumer.baseline_kw with the population (1 in 5 unknown);
+// the report says whether they were there.
 // --json prints one object (population figures at the top level, real data
-// under "real_data"); progress goes to stderr.
+// under "real_data", the watched sites under "follow_up"); progress goes to stderr.
 //
 //   npm run eval -- [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points P] [--start YYYY-MM-DD]
-//                   [--batch-size B] [--parametric] [--no-real] [--json]
+//                   [--batch-size B] [--parametric] [--no-real] [--baselines] [--follow-up N] [--json]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FeatureEngine, type CompiledRuleSet } from '../../engine/src/index.js';
@@ -19,9 +25,10 @@ import { KINDS } from '../population/index.js';
 import { dataRoot, repoRoot } from '../real-data/data.js';
 import { loadRuleSet } from '../real-data/score.js';
 import { evaluatePopulation, evaluateReal, type RealEval } from './evaluate.js';
+import { evaluateFollowUp, type FollowUpEval } from './follow-up.js';
 import { CODES, type Confusion, type Metrics } from './metrics.js';
 
-const USAGE = 'usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--json]';
+const USAGE = 'usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--baselines] [--follow-up N] [--json]';
 
 const pct = (v: number, digits = 1) => (Number.isNaN(v) ? '  n/a' : `${(100 * v).toFixed(digits)}%`);
 
@@ -42,6 +49,26 @@ function printConfusion(c: Confusion, log: (s: string) => void, label = 'kind'):
   });
 }
 
+function confusionJson(c: Confusion): Record<string, { suspect: boolean; counts: Record<string, number> }> {
+  return Object.fromEntries(c.classes.map((k, i) => [k.name, { suspect: k.suspect, counts: Object.fromEntries(CODES.map((x, j) => [x, c.counts[i]![j]!])) }]));
+}
+
+function printFollowUp(f: FollowUpEval, log: (s: string) => void): void {
+  log(`\n# Follow-up: ${f.sites} watched sites (bench/population/follow-up.ts; Consumer.watch and baseline_kw), ${f.shapes} shapes, ${f.seconds.toFixed(1)} s`);
+  printConfusion(f.confusion, log, 'case');
+  const r = f.rates;
+  log('  (shares of the judged sites of each case: GRAY ones, whose meter data could not support a code, are left out)');
+  log(`  relapse caught (closed + rectified relapse RED or YELLOW)             ${pct(r.relapse_caught)}   target ≥ 90 %`);
+  log(`  compliant watched sites GREEN (closed, rectified, restricted)          ${pct(r.compliant_green)}   target ≥ 98 %`);
+  log(`  restricted sites that kept producing flagged (RED or YELLOW)           ${pct(r.restricted_producing_flagged)}   target ≥ 90 %`);
+  log(`  cleared sites not flagged again (GREEN)                                ${pct(r.cleared_green)}`);
+  const fired = Object.entries(f.hits).filter(([, row]) => row.some((v) => v > 0));
+  log('\n  rule fires per case (non-GRAY sites):');
+  const short = f.confusion.classes.map((k) => k.name.replace('restricted_', 'restr_').replace('rectified_', 'rect_').slice(0, 11));
+  log(`  ${'rule'.padEnd(34)}${short.map((s) => s.padStart(12)).join('')}`);
+  for (const [rule, row] of fired) log(`  ${rule.padEnd(34)}${row.map((v) => String(v).padStart(12)).join('')}`);
+}
+
 async function main(): Promise<number> {
   const { values } = parseArgs({
     options: {
@@ -54,6 +81,8 @@ async function main(): Promise<number> {
       'batch-size': { type: 'string', default: '2000' },
       parametric: { type: 'boolean', default: false },
       'no-real': { type: 'boolean', default: false },
+      baselines: { type: 'boolean', default: false },
+      'follow-up': { type: 'string', default: '20000' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
     },
@@ -83,6 +112,7 @@ async function main(): Promise<number> {
     startDate: values.start,
     batchSize: Number(values['batch-size']),
     shapes: values.parametric ? 'parametric' : 'auto',
+    baselines: values.baselines,
     engine,
     progress: (done) => {
       if (done - last >= 100_000 || done === consumers) {
@@ -94,6 +124,7 @@ async function main(): Promise<number> {
   const rate = consumers / pop.generateAndScoreS;
   log(`\n# Generated population: ${consumers} consumers, seed ${values.seed}, ${values.days} days × ${values.points} from ${values.start}, ${pop.shapes} shapes; rule set ${ref} (${path.relative(process.cwd(), file)})`);
   log(`  generated and scored in ${pop.generateAndScoreS.toFixed(1)} s (${rate.toFixed(0)} consumers/s, one thread, FeatureEngine.scoreWire)`);
+  log(`  baselines (Consumer.baseline_kw, the mean 8 weeks earlier; 1 in 5 unknown): ${values.baselines ? 'present' : 'absent (--baselines sends them)'}`);
   printMetrics(pop.metrics, log);
   log('\n  codes per kind (* = suspect):');
   printConfusion(pop.confusion, log);
@@ -117,6 +148,22 @@ async function main(): Promise<number> {
     }
   }
 
+  const sites = Number(values['follow-up']);
+  let followUp: FollowUpEval | undefined;
+  if (sites > 0) {
+    followUp = await evaluateFollowUp(ruleSet, {
+      consumers: sites,
+      seed: Number(values.seed),
+      days: Number(values.days),
+      pointsPerDay: Number(values.points),
+      startDate: values.start,
+      batchSize: Number(values['batch-size']),
+      shapes: values.parametric ? 'parametric' : 'auto',
+      engine,
+    });
+    printFollowUp(followUp, log);
+  }
+
   if (values.json) {
     const kinds = Object.fromEntries(KINDS.map((k, i) => [k.name, { suspect: k.suspect, counts: Object.fromEntries(CODES.map((x, j) => [x, pop.confusion.counts[i]![j]])) }]));
     const out = {
@@ -127,6 +174,8 @@ async function main(): Promise<number> {
       ...pop.metrics,
       kinds,
       rule_hits: pop.hits,
+      baselines: values.baselines,
+      follow_up: followUp ? { sites: followUp.sites, seconds: Number(followUp.seconds.toFixed(2)), ...followUp.rates, cases: confusionJson(followUp.confusion), by_kind: followUp.byKind, rule_hits: followUp.hits } : null,
       real_data: real ? { ...real.metrics, red_precision_at_4_5pct: real.red_precision_at_4_5pct, flagged_precision_at_4_5pct: real.flagged_precision_at_4_5pct, groups: real.groups } : null,
     };
     process.stdout.write(JSON.stringify(out, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');

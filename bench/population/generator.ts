@@ -1,6 +1,7 @@
 // The labelled population (issue 5): a deterministic, streaming generator of
 // consumers of the kinds in kinds.ts, written straight into serialized
-// ScoreBatchRequest messages (proto/gridcode/v1/scoring.proto) by hand.
+// ScoreBatchRequest messages (proto/gridcode/v1/scoring.proto) by hand
+// (encoder.ts).
 //
 // Consumer i depends only on (seed, i, days, pointsPerDay, startDate, shape
 // source): the same consumer whatever the batch size, and nothing is kept
@@ -18,7 +19,21 @@
 // absences, heavy days and heating seasons, with the machines of a workshop on
 // top. Then meter faults (missing readings, outages, stuck-at-zero days,
 // spikes, negative readings, offline meters, truncated curves).
+//
+// Baselines (option `baselines`, issue 13): Consumer.baseline_kw is the
+// consumer's own mean power over a previous period, as a utility would send
+// it from its billing: the same consumer index generated for the window that
+// starts 8 weeks (56 days, so the same weekdays) earlier. Every draw is the
+// same (kind, scale, machines, which real household, which days are away), so
+// the two windows differ only by what time changes: the season term, and for a
+// real London household its real days 8 weeks earlier (heating switched on or
+// off, holidays). The previous period has no meter faults (billed energy has
+// no gaps). One consumer in five has no baseline (0, not sent: the utility
+// lacks it), drawn from its own stream so that nothing else moves; without
+// the option the bytes are exactly those of the population without field 8.
 import { endianness } from 'node:os';
+import { addDays } from './dates.js';
+import { BatchEncoder } from './encoder.js';
 import { KINDS, ZONE } from './kinds.js';
 import { EV_DURATIONS, EV_STARTS, HOUSEHOLD_YEAR_DAYS, HOUSEHOLD_YEAR_WEEKDAY, shapeLibrary, type ShapeLibrary, type ShapeSource, type WeekShapes } from './library.js';
 import { Prng } from './prng.js';
@@ -48,13 +63,15 @@ export interface PopulationOptions {
    * for. Set false to get fresh arrays per batch (to keep or send them async).
    */
   readonly reuse?: boolean;
+  /** Send Consumer.baseline_kw (the mean of the window 8 weeks earlier; unknown for 1 in 5). Default false. */
+  readonly baselines?: boolean;
 }
 
 export interface PopulationBatch {
   /** Index of the batch's first consumer in the population. */
   readonly first: number;
   readonly count: number;
-  /** A serialized ScoreBatchRequest (start_date, points_per_day, consumers with id, category, zone, capacity_kw, load_kw, water_m3). */
+  /** A serialized ScoreBatchRequest (start_date, points_per_day, consumers with id, category, zone, capacity_kw, load_kw, water_m3, and baseline_kw with `baselines`). */
   readonly bytes: Uint8Array;
   /** Kind index (into KINDS) of each consumer, in order. */
   readonly labels: Uint8Array;
@@ -113,7 +130,7 @@ function noisy(shape: Float32Array, table: Float32Array): Float32Array {
 }
 
 /** A well-mixed 32-bit seed for consumer i (splitmix-style finaliser). */
-function consumerSeed(seed: number, index: number): number {
+export function consumerSeed(seed: number, index: number): number {
   let z = (seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
   z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
   z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
@@ -130,6 +147,42 @@ const CUMULATIVE = (() => {
 })();
 
 const K = Object.fromEntries(KINDS.map((k, i) => [k.name, i])) as Record<string, number>;
+
+/** Days between a window and the previous period its baselines are the mean of (8 weeks: the same weekdays). */
+export const BASELINE_WEEKS_BEFORE = 8;
+/** Share of consumers without a baseline (the utility lacks it). */
+export const BASELINE_UNKNOWN = 0.2;
+/** Seed salt of the stream that decides which consumers have a baseline (never the consumer's own stream). */
+const BASELINE_SALT = 0xba5e_11e5;
+
+/**
+ * The day plan of a consumer being generated, open to an edit between
+ * planning and filling the readings (the follow-up cases, follow-up.ts): day
+ * d reads home[d] · base shape + machines[d] · overlay.
+ */
+export interface DayPlan {
+  readonly days: number;
+  /** Weekday of each day, 0 = Monday. */
+  readonly weekday: Uint8Array;
+  /** Amplitude of each day's base part (the home, the shop front). */
+  readonly home: Float64Array;
+  /** Amplitude of each day's overlay (machinery, heating, EV charging), kW; 0 = none. */
+  readonly machines: Float64Array;
+  /** Replaces day d's base part by a flat standby draw of `kw` (router, fridge; 0: the meter reads exact zeros). */
+  standby(d: number, kw: number): void;
+}
+
+export interface GeneratorOptions {
+  days?: number;
+  pointsPerDay?: number;
+  startDate?: string;
+  seed?: number;
+  shapes?: ShapeSource;
+  /** Compute baselineKw for each consumer (see the header). */
+  baselines?: boolean;
+  /** Meter faults (default true); off for the previous periods baselines are taken from. */
+  faults?: boolean;
+}
 
 function weekdayOfDate(date: string): number {
   const t = Date.parse(`${date}T00:00:00Z`);
@@ -163,6 +216,14 @@ export class PopulationGenerator {
   hasWater = false;
   /** Readings actually sent (N, or fewer for a truncated curve). */
   length = 0;
+  /** Consumer.baseline_kw of the consumer generated last; 0 = unknown. */
+  baselineKw = 0;
+  /** The main population is never watched (follow-up.ts has the watched sites). */
+  readonly watchStatus = 0;
+  readonly watchSince = '';
+  /** The generator of the previous period, when baselines are on (its arrays are reused). */
+  private readonly previous: PopulationGenerator | undefined;
+  private readonly meterFaults: boolean;
   /** Highest load of the home part of the consumer generated last (kW), which its contract is sized on. */
   private homePeakKw = 0;
 
@@ -174,8 +235,10 @@ export class PopulationGenerator {
   private readonly oA: Int32Array;
   private readonly oB: Int32Array;
   private rng = new Prng(0);
+  /** The day plan as follow-up edits see it (generateKind). */
+  private readonly dayPlan: DayPlan;
 
-  constructor(options: { days?: number; pointsPerDay?: number; startDate?: string; seed?: number; shapes?: ShapeSource } = {}) {
+  constructor(options: GeneratorOptions = {}) {
     this.days = options.days ?? 30;
     this.P = options.pointsPerDay ?? 96;
     this.startDate = options.startDate ?? '2026-03-02';
@@ -201,22 +264,77 @@ export class PopulationGenerator {
     this.b = new Float64Array(this.days);
     this.oA = new Int32Array(this.days);
     this.oB = new Int32Array(this.days);
+    this.meterFaults = options.faults ?? true;
+    this.dayPlan = {
+      days: this.days,
+      weekday: this.weekday,
+      home: this.a,
+      machines: this.b,
+      standby: (d, kw) => {
+        this.A[d] = noisy(this.lib.ones, MEDIUM);
+        this.a[d] = kw > 0 ? kw : 0;
+        this.oA[d] = ((d * 7) % VARIANTS) * this.P; // no draw: the consumer's stream stays as it was
+      },
+    };
+    this.previous = options.baselines ? new PopulationGenerator({ ...options, startDate: addDays(this.startDate, -7 * BASELINE_WEEKS_BEFORE), baselines: false, faults: false }) : undefined;
   }
 
-  /** Generates consumer `index` into load/water/kind/category/zone/capacityKw/hasWater/length. */
+  /** The label of the consumer generated last: its kind. */
+  get label(): number {
+    return this.kind;
+  }
+
+  /** Generates consumer `index` into load/water/kind/category/zone/capacityKw/hasWater/length (and baselineKw). */
   generate(index: number): void {
     const rng = (this.rng = new Prng(consumerSeed(this.seed, index)));
     const u = rng.next();
     let kind = 0;
     if (index < KINDS.length) kind = index; // the first consumers cover every kind once
     else while (kind < KINDS.length - 1 && u >= CUMULATIVE[kind]!) kind++;
+    this.build(kind);
+    const previous = this.previous;
+    if (previous && !new Prng(consumerSeed(this.seed ^ BASELINE_SALT, index)).chance(BASELINE_UNKNOWN)) {
+      previous.generate(index);
+      this.baselineKw = previous.meanKw();
+    } else this.baselineKw = 0;
+  }
+
+  /**
+   * Generates a consumer of `kind` from its own PRNG seed (not an index of
+   * the population), letting `edit` change its day plan before the readings
+   * are filled. The edit draws nothing from the consumer's stream (its values
+   * are drawn before), so the consumer's own draws, and the same consumer in
+   * another window, do not depend on it. Sets baselineKw to 0. For the
+   * follow-up cases (follow-up.ts).
+   */
+  generateKind(seed: number, kind: number, edit?: (plan: DayPlan) => void): void {
+    this.rng = new Prng(seed);
+    this.build(kind, edit);
+    this.baselineKw = 0;
+  }
+
+  /** Mean of the valid readings of the consumer generated last (kW); 0 when it has none. */
+  meanKw(): number {
+    let sum = 0;
+    let n = 0;
+    for (let t = 0; t < this.length; t++) {
+      const v = this.load[t]!;
+      if (v >= 0 && v < Infinity) (sum += v), n++;
+    }
+    return n > 0 ? sum / n : 0;
+  }
+
+  private build(kind: number, edit?: (plan: DayPlan) => void): void {
+    const rng = this.rng;
     const info = KINDS[kind]!;
     this.kind = kind;
     this.category = info.category;
     this.zone = info.zoneAlt && rng.chance(info.zoneAlt[1]) ? info.zoneAlt[0] : info.zone;
     const peak = this.plan(kind);
+    if (edit) edit(this.dayPlan);
     this.fill();
-    this.faults(peak);
+    if (this.meterFaults) this.faults(peak);
+    else this.length = this.N;
     this.waterFor(kind);
   }
 
@@ -565,121 +683,6 @@ export class PopulationGenerator {
   }
 }
 
-// ---------------------------------------------------------------- encoding
-
-function varintLength(v: number): number {
-  return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
-}
-
-function putVarint(buf: Uint8Array, at: number, v: number): number {
-  while (v > 127) {
-    buf[at++] = (v & 127) | 128;
-    v >>>= 7;
-  }
-  buf[at++] = v;
-  return at;
-}
-
-function digits(n: number): number {
-  let k = 1;
-  while (n >= 10) (n = Math.floor(n / 10)), k++;
-  return k;
-}
-
-/** Writes ScoreBatchRequests of generated consumers into one growing, reused buffer. */
-export class BatchEncoder {
-  private buf: Uint8Array;
-  private readonly f32 = new Float32Array(1);
-  private readonly f32Bytes = new Uint8Array(this.f32.buffer);
-  private readonly header: Uint8Array;
-
-  constructor(
-    readonly gen: PopulationGenerator,
-    ruleSet = '',
-  ) {
-    const text = new TextEncoder();
-    const date = text.encode(gen.startDate);
-    const rs = text.encode(ruleSet);
-    const h = new Uint8Array(32 + rs.length);
-    let at = 0;
-    if (rs.length) {
-      h[at++] = 0x0a; // 1 rule_set
-      at = putVarint(h, at, rs.length);
-      h.set(rs, at);
-      at += rs.length;
-    }
-    h[at++] = 0x12; // 2 start_date
-    at = putVarint(h, at, date.length);
-    h.set(date, at);
-    at += date.length;
-    h[at++] = 0x18; // 3 points_per_day
-    at = putVarint(h, at, gen.P);
-    this.header = h.slice(0, at);
-    this.buf = new Uint8Array(0);
-  }
-
-  /** Upper bound of one encoded consumer. */
-  private get perConsumer(): number {
-    return 48 + 4 * this.gen.N + 4 * this.gen.days + 8;
-  }
-
-  /** Generates consumers first … first+count−1 and encodes them; `reuse` false returns fresh arrays. */
-  encode(first: number, count: number, reuse: boolean, labels: Uint8Array, spans: Int32Array): Uint8Array {
-    const need = this.header.length + count * this.perConsumer;
-    if (this.buf.length < need || !reuse) this.buf = new Uint8Array(need);
-    const buf = this.buf;
-    buf.set(this.header, 0);
-    let at = this.header.length;
-    const gen = this.gen;
-    const loadBytes = new Uint8Array(gen.load.buffer, gen.load.byteOffset, gen.load.byteLength);
-    const waterBytes = new Uint8Array(gen.water.buffer, gen.water.byteOffset, gen.water.byteLength);
-    for (let c = 0; c < count; c++) {
-      const index = first + c;
-      gen.generate(index);
-      labels[c] = gen.kind;
-      const idLen = 1 + digits(index);
-      const loadLen = 4 * gen.length;
-      const waterLen = gen.hasWater ? 4 * gen.days : 0;
-      const body =
-        2 + idLen + // 1 id
-        2 + 2 + // 2 category, 3 zone (enum values < 128)
-        (gen.capacityKw > 0 ? 5 : 0) + // 4 capacity_kw
-        1 + varintLength(loadLen) + loadLen + // 5 load_kw, packed
-        (waterLen ? 1 + varintLength(waterLen) + waterLen : 0); // 6 water_m3, packed
-      buf[at++] = 0x22; // 4 consumers
-      at = putVarint(buf, at, body);
-      spans[2 * c] = at;
-      buf[at++] = 0x0a;
-      buf[at++] = idLen;
-      buf[at++] = 0x63; // 'c'
-      for (let k = idLen - 1, n = index; k >= 1; k--, n = Math.floor(n / 10)) buf[at + k - 1] = 0x30 + (n % 10);
-      at += idLen - 1;
-      buf[at++] = 0x10;
-      buf[at++] = gen.category;
-      buf[at++] = 0x18;
-      buf[at++] = gen.zone;
-      if (gen.capacityKw > 0) {
-        buf[at++] = 0x25;
-        this.f32[0] = gen.capacityKw;
-        buf.set(this.f32Bytes, at);
-        at += 4;
-      }
-      buf[at++] = 0x2a;
-      at = putVarint(buf, at, loadLen);
-      buf.set(loadBytes.subarray(0, loadLen), at);
-      at += loadLen;
-      if (waterLen) {
-        buf[at++] = 0x32;
-        at = putVarint(buf, at, waterLen);
-        buf.set(waterBytes.subarray(0, waterLen), at);
-        at += waterLen;
-      }
-      spans[2 * c + 1] = at;
-    }
-    return buf.subarray(0, at);
-  }
-}
-
 /**
  * The population as a stream of ScoreBatchRequest batches, labels beside.
  * Deterministic: the same options give the same bytes. Only one batch is
@@ -691,7 +694,7 @@ export function* populationBatches(options: PopulationOptions): Generator<Popula
   if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive whole number, not ${batchSize}`);
   const gen = new PopulationGenerator(options);
   if (gen.lib.notice) printNotice(gen.lib.notice);
-  const encoder = new BatchEncoder(gen, options.ruleSet ?? '');
+  const encoder = new BatchEncoder(gen, options.ruleSet ?? '', 'c');
   const reuse = options.reuse ?? true;
   let labels = new Uint8Array(batchSize);
   let spans = new Int32Array(2 * batchSize);

@@ -9,9 +9,17 @@
 //     // With reuse (default) the arrays are recycled: use or copy them before the next batch.
 //   }
 //
+// With `baselines: true` each consumer also has Consumer.baseline_kw (its mean
+// 8 weeks earlier; 1 in 5 unknown). followUpBatches({ consumers, seed, … }) is a
+// separate stream of watched sites (Consumer.watch), labelled with
+// FOLLOW_UP_CASES (follow-up.ts).
+//
 // writePopulation (and `npm run population -- --out DIR`) writes the batches
 // as .pb files with their labels beside them.
 export { KINDS, SUSPECT_SHARE, CATEGORY, ZONE, kindIndex, type KindInfo } from './kinds.js';
-export { populationBatches, PopulationGenerator, BatchEncoder, type PopulationOptions, type PopulationBatch } from './generator.js';
+export { populationBatches, PopulationGenerator, type PopulationOptions, type PopulationBatch, type DayPlan } from './generator.js';
+export { BatchEncoder, type ConsumerSource } from './encoder.js';
 export { shapeLibrary, type ShapeLibrary, type ShapeSource } from './library.js';
 export { writePopulation, readLabels, type WrittenPopulation } from './write.js';
+export { followUpBatches, FollowUpGenerator, type FollowUpOptions, type FollowUpBatch } from './follow-up.js';
+export { FOLLOW_UP_CASES, WATCH, caseIndex, type FollowUpCase } from './follow-up-cases.js';

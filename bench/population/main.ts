@@ -1,9 +1,9 @@
-// npm run population -- --out DIR [--consumers N] [--batch-size B] [--days D] [--points P] [--start YYYY-MM-DD] [--seed S] [--parametric]
+// npm run population -- --out DIR [--consumers N] [--batch-size B] [--days D] [--points P] [--start YYYY-MM-DD] [--seed S] [--parametric] [--baselines]
 // Writes the labelled population as ScoreBatchRequest .pb files with labels beside (write.ts).
 import { parseArgs } from 'node:util';
 import { writePopulation } from './write.js';
 
-const USAGE = 'usage: population --out DIR [--consumers N] [--batch-size B] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--seed S] [--parametric]';
+const USAGE = 'usage: population --out DIR [--consumers N] [--batch-size B] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--seed S] [--parametric] [--baselines]';
 const { values } = parseArgs({
   options: {
     out: { type: 'string' },
@@ -14,6 +14,7 @@ const { values } = parseArgs({
     start: { type: 'string', default: '2026-03-02' },
     seed: { type: 'string', default: '1' },
     parametric: { type: 'boolean', default: false },
+    baselines: { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -30,6 +31,7 @@ const written = writePopulation(values.out, {
   startDate: values.start,
   seed: Number(values.seed),
   shapes: values.parametric ? 'parametric' : 'auto',
+  baselines: values.baselines,
 });
 const s = (performance.now() - started) / 1000;
 console.log(`${written.files.length} batches, ${(written.bytes / 2 ** 20).toFixed(1)} MiB, in ${s.toFixed(1)} s → ${written.dir}`);

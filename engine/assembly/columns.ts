@@ -27,7 +27,10 @@ export const BUSY_DAYS: i32 = 23;
 export const BUSY_WEEKEND_RATIO: i32 = 24;
 export const WORK_KW_P90: i32 = 25;
 export const NIGHT_BUSY_HOURS: i32 = 26;
-export const CORR_FIRST: i32 = 27;
+export const BASELINE_RATIO: i32 = 27;
+export const WATCH_DAYS: i32 = 28;
+export const SINCE_WATCH_KW: i32 = 29;
+export const CORR_FIRST: i32 = 30;
 
 // Feature groups with a cost of their own (FeatureGroup in catalogue.ts).
 export const GROUP_DEVIATION: i32 = 1;

@@ -2,6 +2,7 @@ import * as col from './columns';
 import { dailyCv, trendRatio, weekendRatio } from './calendar';
 import { aboveCount, dayLagSum, hasValidPair, scaleFor, sumSquares, sweepDeviations, thresholdBelow, weekLagSum } from './deviation-pass';
 import { capacities, featureCount, points, put, readingCounts, readingOffsets, readings, startWeekday, templateCount, validCounts, water, waterCounts, waterOffsets } from './layout';
+import { putFollowUp } from './follow-up';
 import { analyseProfile, peakSlot, peakValue, slotRangeSum, templateCorrelation, valleyValue } from './profile';
 import { heldMax, maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } from './readings-pass';
 import { busyDays, busyWeekendRatio, nightBusyHours, windowP90 } from './day-stats';
@@ -35,10 +36,12 @@ export function computeConsumer(c: i32, groups: i32): void {
     for (let f = col.MEAN_KW; f < featureCount; f++) {
       if (f != col.ENERGY_KWH && f != col.WATER_PER_KWH) put(f, c, NaN);
     }
+    putFollowUp(c, D, NaN); // watch_days is defined without a valid reading
     return;
   }
 
   const mean = total / n;
+  putFollowUp(c, D, mean);
   const high = <f64>maxKw;
   const low = <f64>minKw;
   put(col.MEAN_KW, c, mean);

@@ -39,6 +39,15 @@ export function waterCounts(): usize {
 export function capacities(): usize {
   return layout.capacities;
 }
+export function baselines(): usize {
+  return layout.baselines;
+}
+export function watchStatuses(): usize {
+  return layout.watchStatuses;
+}
+export function watchFirstDays(): usize {
+  return layout.watchFirstDays;
+}
 export function statuses(): usize {
   return layout.statuses;
 }

@@ -35,6 +35,9 @@ export let readingCounts: usize = 0; // i32[consumers]
 export let waterOffsets: usize = 0; // i32[consumers], floats from `water`
 export let waterCounts: usize = 0; // i32[consumers]
 export let capacities: usize = 0; // f32[consumers], kW
+export let baselines: usize = 0; // f32[consumers], kW: the consumer's own reference mean (≤ 0, NaN, ±Inf = unknown; followup.md)
+export let watchStatuses: usize = 0; // u8[consumers]: WatchStatus, 0 = not watched
+export let watchFirstDays: usize = 0; // i32[consumers]: first day of the window on or after the watch's `since`
 export let statuses: usize = 0; // u8[consumers], 0 = usable
 export let categories: usize = 0; // u8[consumers]
 export let zones: usize = 0; // u8[consumers]
@@ -50,13 +53,16 @@ export function batchBytes(count: i32, readingTotal: i32, waterTotal: i32, templ
   let end = <f64>batchStart;
   end += c * 4 * 4 + 16; // offsets and counts, padded
   end += c * 4 + 16; // capacities
+  end += c * 4 + 16; // baselines
+  end += c * 4 + 16; // watch first days
+  end += c + 16; // watch statuses
   end += c * 3 + 48; // status, category, zone
   end += c * 4; // valid counts
   end += <f64>readingTotal * 4 + 16;
   end += <f64>waterTotal * 4 + 16;
   end += <f64>templateTotal * pointsPerDay * 8 + 16;
   end += <f64>(CORR_FIRST + templateTotal) * c * 8;
-  end += 256; // 16-byte alignment of the thirteen regions
+  end += 256; // 16-byte alignment of the sixteen regions
   return end;
 }
 
@@ -77,7 +83,10 @@ export function layoutBatch(count: i32, readingTotal: i32, waterTotal: i32, temp
   waterOffsets = align16(readingCounts + c * 4);
   waterCounts = align16(waterOffsets + c * 4);
   capacities = align16(waterCounts + c * 4);
-  statuses = align16(capacities + c * 4);
+  baselines = align16(capacities + c * 4);
+  watchFirstDays = align16(baselines + c * 4);
+  watchStatuses = align16(watchFirstDays + c * 4);
+  statuses = align16(watchStatuses + c);
   categories = align16(statuses + c);
   zones = align16(categories + c);
   validCounts = align16(zones + c);

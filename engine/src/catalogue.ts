@@ -30,6 +30,10 @@ export const BASE_FEATURES = [
   'busy_weekend_ratio',
   'work_kw_p90',
   'night_busy_hours',
+  // issue 13: the consumer against its own past and its follow-up (../shared/spec/followup.md)
+  'baseline_ratio',
+  'watch_days',
+  'since_watch_kw',
 ] as const;
 
 export type BaseFeature = (typeof BASE_FEATURES)[number];
@@ -38,7 +42,7 @@ export type BaseFeature = (typeof BASE_FEATURES)[number];
 export const CORR_PREFIX = 'corr_';
 
 /** Consumer attributes rules can read besides the features. */
-export const ATTRIBUTES = ['category', 'zone', 'capacity_kw', 'points_per_day'] as const;
+export const ATTRIBUTES = ['category', 'zone', 'capacity_kw', 'points_per_day', 'watch', 'baseline_kw'] as const;
 
 /** Column names for a template set: the base catalogue, then one `corr_<name>` per template. */
 export function featureNames(templateNames: readonly string[]): string[] {

@@ -1,6 +1,7 @@
 import { featureNames, FeatureGroup } from './catalogue.js';
 import { unusableReason } from './consumer-check.js';
 import { BatchError } from './errors.js';
+import { followUpOf, WatchDays, type FollowUpColumns } from './follow-up.js';
 import type { BatchHeader } from './header.js';
 import { FeatureMatrix } from './matrix.js';
 import { TemplateSet } from './templates.js';
@@ -21,6 +22,12 @@ export interface ConsumerInput {
   readonly category?: number;
   /** Zone enum value (proto `Zone`), 0 = unspecified. */
   readonly zone?: number;
+  /** The consumer's cohort (followup.md); '' or absent = none. Carried, not yet used for features. */
+  readonly group?: string;
+  /** kW, the consumer's own reference mean; 0, negative, NaN, ±Inf or absent = unknown. */
+  readonly baselineKw?: number;
+  /** Follow-up of a site found before: WatchStatus enum value (0 = not watched) and `since` (`YYYY-MM-DD`, '' = the whole window). */
+  readonly watch?: { readonly status: number; readonly since?: string };
 }
 
 /** Serialized `Consumer` messages located inside a buffer: [start0, end0, start1, end1, …] byte offsets. */
@@ -99,7 +106,7 @@ export class FeatureEngine {
       water[i] = c.waterM3?.length ?? 0;
     });
     const ids = consumers.map((c) => c.id ?? '');
-    return this.run(header, readings, water, ids, options, (place, from, to) => {
+    return this.run(header, readings, water, ids, followUpOf(consumers), options, (place, from, to) => {
       const f32 = new Float32Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(count);
       for (let i = from; i < to; i++) {
@@ -117,7 +124,8 @@ export class FeatureEngine {
   /** Computes features straight from serialized Consumer messages: readings are copied as bytes, never decoded to numbers. */
   computeWire(header: BatchHeader, source: WireConsumers, options: ComputeOptions = {}): FeatureMatrix {
     const index: ConsumerIndex = scanConsumers(source.bytes, source.spans, source.first);
-    return this.run(header, index.readingCount, index.waterCount, index.ids, options, (place, from, to) => {
+    const followUp = { baseline: index.baseline, status: index.watchStatus, since: index.watchSince };
+    return this.run(header, index.readingCount, index.waterCount, index.ids, followUp, options, (place, from, to) => {
       const u8 = new Uint8Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(index.count);
       attributes.capacity.set(index.capacity.subarray(from, to), from);
@@ -164,6 +172,7 @@ export class FeatureEngine {
     readingCount: Int32Array,
     waterCount: Int32Array,
     ids: readonly string[],
+    followUp: FollowUpColumns,
     options: ComputeOptions,
     fill: (place: Placement, from: number, to: number) => void,
   ): FeatureMatrix {
@@ -176,8 +185,9 @@ export class FeatureEngine {
     const waterOffset = new Int32Array(count);
     let readings = 0;
     let water = 0;
+    const watchDays = new WatchDays(followUp, header.startDate);
     for (let i = 0; i < count; i++) {
-      const reason = unusableReason(readingCount[i]!, waterCount[i]!, points, options.maxReadingsPerConsumer);
+      const reason = unusableReason(readingCount[i]!, waterCount[i]!, points, options.maxReadingsPerConsumer) ?? watchDays.problem(i, readingCount[i]! / points);
       if (reason) {
         notes.set(i, reason);
         readingOffset[i] = -1;
@@ -207,6 +217,9 @@ export class FeatureEngine {
       waters[i] = usable ? waterCount[i]! : 0;
       status[i] = usable ? 0 : 1;
     }
+    new Float32Array(buffer, wasm.baselines(), count).set(followUp.baseline);
+    new Uint8Array(buffer, wasm.watchStatuses(), count).set(followUp.status);
+    new Int32Array(buffer, wasm.watchFirstDays(), count).set(watchDays.firstDay);
     new Float64Array(buffer, wasm.templatesBase(), T * points).set(templates.at(points));
     const place = { readingOffset, waterOffset, readings: wasm.readingsBase(), water: wasm.waterBase() };
     const groups = options.groups ?? FeatureGroup.all;

@@ -32,16 +32,26 @@ export function parseBatchHeader(pointsPerDay: number, startDate: string): Batch
 
 /** Weekday (0 = Monday) of an ISO date, proleptic Gregorian, independent of the host's time zone. */
 export function weekdayOf(date: string): number {
-  const m = DATE.exec(date);
-  if (!m) {
+  if (!DATE.test(date)) {
     throw new BatchError('invalid_argument', date === '' ? 'start_date is missing: give the local date of reading 0 as YYYY-MM-DD' : `start_date ${JSON.stringify(date.slice(0, 40))} is not a date of the form YYYY-MM-DD`);
   }
+  const day = calendarDay(date);
+  if (day === undefined) throw new BatchError('invalid_argument', `start_date ${date} is not a calendar date`);
+  // Day 0 (1970-01-01) was a Thursday; the engine counts from Monday.
+  return (((day + 3) % 7) + 7) % 7;
+}
+
+/**
+ * A `YYYY-MM-DD` date as its day number (days since 1970-01-01, proleptic
+ * Gregorian, independent of the host's time zone), or undefined when the text
+ * is not of that form or not a calendar date (2026-02-30, year 0).
+ */
+export function calendarDay(date: string): number | undefined {
+  const m = DATE.exec(date);
+  if (!m) return undefined;
   const [year, month, day] = [Number(m[1]), Number(m[2]), Number(m[3])];
   const utc = new Date(0);
   utc.setUTCFullYear(year, month - 1, day);
-  if (year < 1 || utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) {
-    throw new BatchError('invalid_argument', `start_date ${date} is not a calendar date`);
-  }
-  // getUTCDay: 0 = Sunday; the engine counts from Monday.
-  return (utc.getUTCDay() + 6) % 7;
+  if (year < 1 || utc.getUTCFullYear() !== year || utc.getUTCMonth() !== month - 1 || utc.getUTCDate() !== day) return undefined;
+  return Math.round(utc.getTime() / 86_400_000);
 }

@@ -12,6 +12,12 @@ export interface EngineExports {
   waterOffsets(): number;
   waterCounts(): number;
   capacities(): number;
+  /** f32[consumers]: baseline_kw as sent. */
+  baselines(): number;
+  /** u8[consumers]: WatchStatus, 0 = not watched. */
+  watchStatuses(): number;
+  /** i32[consumers]: first day of the window on or after the watch's `since`. */
+  watchFirstDays(): number;
   statuses(): number;
   categories(): number;
   zones(): number;

@@ -11,6 +11,24 @@ export function isoWeekday(date: string): number {
   return (((days + 3) % 7) + 7) % 7;
 }
 
+/** Whether `date` is `YYYY-MM-DD` and names a day of the Gregorian calendar (no 2026-02-30). */
+export function isCalendarDate(date: string): boolean {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) return false;
+  const [year, month, day] = [Number(match[1]), Number(match[2]), Number(match[3])];
+  if (month < 1 || month > 12 || day < 1) return false;
+  const leap = (year % 4 === 0 && year % 100 !== 0) || year % 400 === 0;
+  const length = [31, leap ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month - 1]!;
+  return day <= length;
+}
+
+/** Days since 1970-01-01 of an ISO `YYYY-MM-DD` date. */
+export function daysFromCivilDate(date: string): number {
+  const match = /^(\d{4})-(\d{2})-(\d{2})$/.exec(date);
+  if (!match) throw new Error(`reference: ${date} is not YYYY-MM-DD`);
+  return daysFromCivil(Number(match[1]), Number(match[2]), Number(match[3]));
+}
+
 /** Days since 1970-01-01 of a Gregorian date (H. Hinnant's days_from_civil). */
 function daysFromCivil(year: number, month: number, day: number): number {
   const y = month <= 2 ? year - 1 : year;

@@ -1,16 +1,20 @@
 // The float64 reference of the feature catalogue (../shared/spec/features.md),
 // written from the spec and sharing no code with engine/. One function:
 // referenceFeatures(consumer, options) → every feature by name.
-import { isNightSlot, isWeekendDay, isWorkSlot, isoWeekday } from './calendar.js';
+import { isCalendarDate, isNightSlot, isWeekendDay, isWorkSlot, isoWeekday } from './calendar.js';
 import { autocorrelation } from './autocorrelation.js';
 import { averageDailyProfile, peakFeatures, resampleTemplate, templateCorrelation } from './profile.js';
 import { dayFeatures } from './days.js';
+import { followUpFeatures, type ReferenceWatch } from './follow-up.js';
 import { curveStats, meanWhere, populationStd, promote, ratio, sumWhere, validValue } from './readings.js';
 
 export interface ReferenceConsumer {
   readonly loadKw: ArrayLike<number>;
   readonly waterM3?: ArrayLike<number>;
   readonly capacityKw?: number;
+  /** followup.md: the consumer's own reference mean (kW) and its follow-up status. */
+  readonly baselineKw?: number;
+  readonly watch?: ReferenceWatch;
 }
 
 export interface ReferenceOptions {
@@ -26,10 +30,11 @@ export const REFERENCE_BASE_FEATURES = [
   'zero_share', 'capacity_util', 'acf_day', 'acf_week', 'ramp_rate', 'operating_hours',
   'trend_ratio', 'water_per_kwh',
   'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'work_kw_p90', 'night_busy_hours',
+  'baseline_ratio', 'watch_days', 'since_watch_kw',
 ] as const;
 
 /** Features that are counts divided by counts: the engine must match them exactly. */
-export const STEP_FEATURES: ReadonlySet<string> = new Set(['days', 'missing_share', 'zero_share', 'peak_hour', 'operating_hours', 'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'night_busy_hours']);
+export const STEP_FEATURES: ReadonlySet<string> = new Set(['days', 'missing_share', 'zero_share', 'peak_hour', 'operating_hours', 'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'night_busy_hours', 'watch_days']);
 
 /** Why the consumer cannot be scored at all (every feature NaN), or undefined. */
 export function unusable(consumer: ReferenceConsumer, pointsPerDay: number): string | undefined {
@@ -40,6 +45,9 @@ export function unusable(consumer: ReferenceConsumer, pointsPerDay: number): str
   if (D > 400) return 'more than 400 days';
   const W = consumer.waterM3?.length ?? 0;
   if (W !== 0 && W !== D) return 'water length is not D';
+  // followup.md: an unparseable `since` of a watched site makes the consumer GRAY.
+  const since = consumer.watch?.since;
+  if (consumer.watch && consumer.watch.status !== 0 && since && !isCalendarDate(since)) return 'watch since is not a date';
   return undefined;
 }
 
@@ -110,6 +118,7 @@ export function referenceFeatures(consumer: ReferenceConsumer, options: Referenc
 
   out.water_per_kwh = waterPerKwh(consumer.waterM3, out.energy_kwh);
   if (n > 0) Object.assign(out, dayFeatures(x, P, startWeekday, stats.min));
+  Object.assign(out, followUpFeatures(x, P, options.startDate, m, consumer.baselineKw, consumer.watch));
 
   for (const [name, template] of templates) {
     out[`corr_${name}`] = templateCorrelation(profile, resampleTemplate(template, P));

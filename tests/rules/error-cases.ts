@@ -84,6 +84,13 @@ export const ERROR_CASES: readonly ErrorCase[] = [
   { expr: '⟦unspecified⟧ and cv > 1', code: 'unknown_name', rule: 'r1', mentions: 'a category and zone word' },
   { expr: 'capacity_kw != ⟦unspecified⟧', code: 'unknown_name', rule: 'r1', mentions: 'category == unspecified' },
   { expr: '⟦unspecified == unspecified⟧', code: 'type_mismatch', rule: 'r1' },
+  // watch (followup.md): an enum of its own, kept apart from category and zone
+  { expr: 'watch == ⟦residential⟧', code: 'unknown_enum', rule: 'r1', mentions: 'it is a category word' },
+  { expr: 'watch == ⟦clsoed⟧', code: 'unknown_enum', rule: 'r1', mentions: '`closed`' },
+  { expr: 'watch in [rectified, ⟦unspecified⟧]', code: 'unknown_enum', rule: 'r1', mentions: 'watch words are none, rectified, closed, restricted, cleared' },
+  { expr: '⟦watch⟧ > 1', code: 'type_mismatch', rule: 'r1', mentions: 'watch words have no order' },
+  { expr: '⟦watch == category⟧', code: 'type_mismatch', rule: 'r1', mentions: 'a watch status with a category' },
+  { expr: 'category == ⟦closed⟧', code: 'unknown_enum', rule: 'r1', mentions: 'it is a watch word' },
   // functions
   { expr: '⟦mx⟧(cv, 1) > 1', code: 'unknown_function', rule: 'r1', mentions: '`max`' },
   { expr: '⟦sqrt⟧(cv) > 1', code: 'unknown_function', rule: 'r1', mentions: 'min, max, abs, defined' },

@@ -5,7 +5,7 @@
 import type { Expr } from '../../engine/src/rules/parser/ast.js';
 import { lex } from '../../engine/src/rules/lexer/lexer.js';
 import { parse } from '../../engine/src/rules/parser/parser.js';
-import { CATEGORY_WORDS, ZONE_WORDS, Attribute } from '../../engine/src/rules/program.js';
+import { CATEGORY_WORDS, WATCH_WORDS, ZONE_WORDS, Attribute } from '../../engine/src/rules/program.js';
 import { CASE_FEATURES, caseInput, type ExpressionCase } from '../../lib/expression-cases.js';
 
 type Value = number | boolean;
@@ -26,7 +26,8 @@ export function evaluateCase(text: string, k: Pick<ExpressionCase, 'values'>): V
     const feature = CASE_FEATURES.indexOf(name);
     if (feature >= 0) return input.features[feature]!;
     if (name in Attribute) return input.attributes[Attribute[name as keyof typeof Attribute]]!;
-    const code = (CATEGORY_WORDS as Record<string, number>)[name] ?? (ZONE_WORDS as Record<string, number>)[name];
+    // The three enums share no word with different codes, so one lookup serves the table.
+    const code = (CATEGORY_WORDS as Record<string, number>)[name] ?? (ZONE_WORDS as Record<string, number>)[name] ?? (WATCH_WORDS as Record<string, number>)[name];
     if (code === undefined) throw new Error(`unknown name ${name}`);
     return code;
   };

@@ -23,6 +23,9 @@ function fired(points: PointsPerDay, indices: number[]): boolean[] {
     category: input.attributes[0]!,
     zone: input.attributes[1]!,
     capacityKw: input.attributes[2]!,
+    // `since` empty: the whole window; a status the proto does not define is kept as sent.
+    ...(input.attributes[4] ? { watch: { status: input.attributes[4], since: '' } } : {}),
+    ...(Number.isNaN(input.attributes[5]!) ? {} : { baselineKw: input.attributes[5]! }),
   }));
   const matrix = engine.computeConsumers(parseBatchHeader(points, '2026-11-02'), consumers, { templates: ruleSet.templates });
   expect(matrix.names).toEqual(CASE_FEATURES);

@@ -8,14 +8,40 @@ export interface ConsumerRecipe {
   readonly curve: CurveRecipe;
   readonly water: WaterKind;
   readonly capacityKw: number | undefined;
+  /** followup.md: baseline_kw (unknown ones included) and a watch status with `since` as days from the start date. */
+  readonly baselineKw?: number | undefined;
+  readonly watch?: { readonly status: number; readonly since: number | 'empty' | 'impossible' } | undefined;
 }
 
-export const consumerRecipe: fc.Arbitrary<ConsumerRecipe> = fc.record({ curve: curveRecipe, water: waterKind, capacityKw });
+/** baseline_kw values: unknown ones (absent, 0, negative, NaN, ±Inf) and known ones. */
+const baselineKw: fc.Arbitrary<number | undefined> = fc.oneof(
+  fc.constantFrom(undefined, 0, -1, NaN, Infinity, -Infinity),
+  fc.float({ min: Math.fround(1e-3), max: Math.fround(1e4), noNaN: true }),
+);
+/** Watch statuses 0-4 (and an unknown 9), `since` before, inside and after any window, empty or not a date. */
+const watch = fc.option(
+  fc.record({
+    status: fc.constantFrom(0, 1, 2, 3, 4, 9),
+    since: fc.oneof(fc.integer({ min: -40, max: 420 }), fc.constantFrom<'empty' | 'impossible'>('empty', 'impossible')),
+  }),
+  { nil: undefined },
+);
 
-export function buildConsumer(recipe: ConsumerRecipe, P: number, D: number): ConsumerInput {
+export const consumerRecipe: fc.Arbitrary<ConsumerRecipe> = fc.record({ curve: curveRecipe, water: waterKind, capacityKw, baselineKw, watch });
+
+/** `startDate` places a watch's `since` (days from it); without one the recipe's watch is left out. */
+export function buildConsumer(recipe: ConsumerRecipe, P: number, D: number, startDate?: string): ConsumerInput {
   const loadKw = buildCurve(recipe.curve, P, D);
   const waterM3 = buildWater(recipe.water, D, recipe.curve.seed);
-  return { loadKw, ...(waterM3 ? { waterM3 } : {}), ...(recipe.capacityKw === undefined ? {} : { capacityKw: recipe.capacityKw }) };
+  const since = (s: number | 'empty' | 'impossible') =>
+    s === 'empty' ? '' : s === 'impossible' ? `${startDate!.slice(0, 4)}-02-30` : new Date(Date.parse(`${startDate}T00:00:00Z`) + s * 86_400_000).toISOString().slice(0, 10);
+  return {
+    loadKw,
+    ...(waterM3 ? { waterM3 } : {}),
+    ...(recipe.capacityKw === undefined ? {} : { capacityKw: recipe.capacityKw }),
+    ...(recipe.baselineKw === undefined ? {} : { baselineKw: recipe.baselineKw }),
+    ...(recipe.watch && startDate ? { watch: { status: recipe.watch.status, since: since(recipe.watch.since) } } : {}),
+  };
 }
 
 /** A start date between 1999 and 2040, as YYYY-MM-DD. */

@@ -29,6 +29,8 @@ export const ATTRIBUTE_CATEGORY: i32 = 0;
 export const ATTRIBUTE_ZONE: i32 = 1;
 export const ATTRIBUTE_CAPACITY: i32 = 2;
 export const ATTRIBUTE_POINTS: i32 = 3;
+export const ATTRIBUTE_WATCH: i32 = 4;
+export const ATTRIBUTE_BASELINE: i32 = 5;
 
 // Rule effects, as the host writes them.
 export const EFFECT_SCORE: i32 = 0;

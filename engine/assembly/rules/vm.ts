@@ -1,4 +1,4 @@
-import { capacities, categories, consumers, matrix, points, zones } from '../layout';
+import { baselines, capacities, categories, consumers, matrix, points, watchStatuses, zones } from '../layout';
 import { binary, fill, unary } from './column-ops';
 import { constants, entry, exempt, fired, program, red, ruleEffects, ruleScores, setEntry, slot, sums } from './area';
 import * as op from './opcodes';
@@ -52,9 +52,17 @@ function loadAttribute(attribute: i32, out: usize, c: i32): void {
     if (attribute == op.ATTRIBUTE_CATEGORY) value = <f64>load<u8>(categories + <usize>i);
     else if (attribute == op.ATTRIBUTE_ZONE) value = <f64>load<u8>(zones + <usize>i);
     else if (attribute == op.ATTRIBUTE_CAPACITY) value = <f64>load<f32>(capacities + (<usize>i << 2));
+    else if (attribute == op.ATTRIBUTE_WATCH) value = <f64>load<u8>(watchStatuses + <usize>i);
+    else if (attribute == op.ATTRIBUTE_BASELINE) value = knownBaseline(<f64>load<f32>(baselines + (<usize>i << 2)));
     else value = <f64>points;
     store<f64>(out + (<usize>i << 3), value);
   }
+}
+
+/** baseline_kw as rules read it: unknown (0, negative, NaN, ±Inf: followup.md) is NaN, so no comparison with it is true. */
+// @ts-ignore: decorator
+@inline function knownBaseline(kw: f64): f64 {
+  return kw > 0 && kw < Infinity ? kw : NaN;
 }
 
 function fire(rule: i32, mask: usize, c: i32, pairs: i32): void {

@@ -9,10 +9,11 @@ import { gridcode } from '#gen/scoring.js';
 import { BatchError } from '../errors.js';
 import type { RequestHeader } from '../wire/request.js';
 import { bool, CATEGORY, enumValue, fieldNames, float32, float32List, JsonValueError, jsonNames, object, string, uint32, ZONE } from './json-values.js';
+import { watchFromJson } from './json-watch.js';
 
 /** The accepted JSON names of a ScoreBatchRequest's fields, mapped to their proto names. */
 export const REQUEST_JSON_FIELDS = fieldNames('rule_set', 'start_date', 'points_per_day', 'consumers', 'include_features', 'flagged_only', 'include_evidence');
-const CONSUMER_JSON_FIELDS = fieldNames('id', 'category', 'zone', 'capacity_kw', 'load_kw', 'water_m3');
+const CONSUMER_JSON_FIELDS = fieldNames('id', 'category', 'zone', 'capacity_kw', 'load_kw', 'water_m3', 'group', 'baseline_kw', 'watch');
 
 /** A parsed member, with the name it was given under. */
 export interface FieldValue {
@@ -77,6 +78,15 @@ export function consumerFromJson(value: unknown, index: number, scratch: Consume
         break;
       case 'capacity_kw':
         consumer.capacityKw = v === null ? 0 : float32(v, at);
+        break;
+      case 'group':
+        consumer.group = string(v, at);
+        break;
+      case 'baseline_kw':
+        consumer.baselineKw = v === null ? 0 : float32(v, at);
+        break;
+      case 'watch':
+        if (v !== null) consumer.watch = watchFromJson(v, at);
         break;
       case 'load_kw':
         // protobufjs writes any array-like of numbers; a Float32Array spares a JS number per reading.

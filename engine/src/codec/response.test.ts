@@ -79,8 +79,7 @@ function block(b: number, consumers: Consumer[]): ScoredBatch {
     hits,
     notes,
     matrix,
-    capacity,
-    96,
+    { capacity, baseline: new Float32Array(count), pointsPerDay: 96 },
   );
 }
 

@@ -47,7 +47,7 @@ export const Op = {
 export type OpCode = (typeof Op)[keyof typeof Op];
 
 /** Attribute ids of Op.loadAttribute. */
-export const Attribute = { category: 0, zone: 1, capacity_kw: 2, points_per_day: 3 } as const;
+export const Attribute = { category: 0, zone: 1, capacity_kw: 2, points_per_day: 3, watch: 4, baseline_kw: 5 } as const;
 export type AttributeName = keyof typeof Attribute;
 
 /**
@@ -57,6 +57,8 @@ export type AttributeName = keyof typeof Attribute;
  */
 export const CATEGORY_WORDS = { unspecified: 0, residential: 1, commercial: 2, industrial: 3, agricultural: 4, other: 5 } as const;
 export const ZONE_WORDS = { unspecified: 0, residential_area: 1, industrial_park: 2, commercial_area: 3, rural: 4, other: 5 } as const;
+/** The follow-up status of a site found before (followup.md): `none` is WATCH_STATUS_UNSPECIFIED, a site not watched. */
+export const WATCH_WORDS = { none: 0, rectified: 1, closed: 2, restricted: 3, cleared: 4 } as const;
 
 export type Effect = 'score' | 'exempt' | 'red';
 

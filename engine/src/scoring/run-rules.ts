@@ -62,7 +62,10 @@ export function runRules(wasm: EngineExports, ruleSet: CompiledRuleSet, matrix: 
     new Int32Array(after, wasm.ruleHits(), rules.length).slice(),
     notes,
     matrix,
-    new Float32Array(after, wasm.capacities(), count).slice(),
-    pointsPerDay,
+    {
+      capacity: new Float32Array(after, wasm.capacities(), count).slice(),
+      baseline: new Float32Array(after, wasm.baselines(), count).slice(),
+      pointsPerDay,
+    },
   );
 }

@@ -27,9 +27,8 @@ export class ScoredBatch {
     /** Why consumer c is GRAY; for a judged one, what is doubtful about its data (data-notes.ts). Absent when there is nothing to say. */
     readonly notes: ReadonlyMap<number, string>,
     readonly matrix: FeatureMatrix,
-    /** Attribute values per consumer for evidence: capacity_kw (float32), points_per_day. */
-    private readonly capacity: Float32Array,
-    private readonly pointsPerDay: number,
+    /** Account values per consumer that rules read, for evidence. */
+    private readonly accounts: AccountValues,
   ) {}
 
   note(c: number): string | undefined {
@@ -67,8 +66,21 @@ export class ScoredBatch {
   }
 
   private readValue(c: number, name: string): number {
-    if (name === 'capacity_kw') return this.capacity[c]!;
-    if (name === 'points_per_day') return this.pointsPerDay;
+    if (name === 'capacity_kw') return this.accounts.capacity[c]!;
+    if (name === 'baseline_kw') return knownBaseline(this.accounts.baseline[c]!);
+    if (name === 'points_per_day') return this.accounts.pointsPerDay;
     return this.matrix.value(c, name);
   }
+}
+
+/** The numeric attributes rules read besides the features: capacity_kw and baseline_kw as sent (float32), points_per_day. */
+export interface AccountValues {
+  readonly capacity: Float32Array;
+  readonly baseline: Float32Array;
+  readonly pointsPerDay: number;
+}
+
+/** baseline_kw as the rule VM reads it (engine/assembly/rules/vm.ts): unknown (≤ 0, NaN, ±Inf) is NaN. */
+function knownBaseline(kw: number): number {
+  return kw > 0 && kw < Infinity ? kw : NaN;
 }

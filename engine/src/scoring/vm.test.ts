@@ -116,6 +116,25 @@ describe('the rule VM', () => {
     expect(scored.evidence(1)).toEqual([]);
   });
 
+  it('reads baseline_kw (unknown as NaN) and watch as attributes, in rules and in evidence', () => {
+    // r0: baseline_kw > 1 (attribute 5); r1: watch == 2 (closed, attribute 4); r2: not (baseline_kw > 1)
+    const set = ruleSet(
+      [[Op.loadAttribute, 5], [Op.constant, 0], [Op.gt], [Op.fire, 0], [Op.loadAttribute, 4], [Op.constant, 1], [Op.eq], [Op.fire, 1], [Op.loadAttribute, 5], [Op.constant, 0], [Op.gt], [Op.not], [Op.fire, 2]],
+      [1, 2],
+      [{ score: 10, reads: ['baseline_kw'] }, { score: 10 }, { score: 10, reads: ['baseline_kw'] }],
+    );
+    const consumers = [
+      { loadKw: day(0, 5), baselineKw: 2.5, watch: { status: 2, since: '' } },
+      { loadKw: day(0, 5), baselineKw: 0 },
+      { loadKw: day(0, 5), baselineKw: -3, watch: { status: 1 } },
+      { loadKw: day(0, 5), baselineKw: Infinity },
+    ];
+    const scored = engine.scoreConsumers(header, consumers, set);
+    expect([0, 1, 2, 3].map((c) => scored.reasons(c))).toEqual([['r0', 'r1'], ['r2'], ['r2'], ['r2']]);
+    expect(scored.evidence(0)).toEqual([{ rule: 'r0', values: { baseline_kw: 2.5 } }, { rule: 'r1', values: {} }]);
+    expect(scored.evidence(1)).toEqual([{ rule: 'r2', values: { baseline_kw: NaN } }]);
+  });
+
   it('evaluates category and zone attributes as enum codes', () => {
     // r0: category == 1 (residential) and zone != 2 (industrial park)
     const set = ruleSet(

@@ -1,4 +1,5 @@
-import { decodeString, WireReader, WireType } from './reader.js';
+import { checkString, decodeString, WireReader, WireType } from './reader.js';
+import { scanWatch, type WatchValue } from './watch.js';
 
 // Field numbers of `Consumer` in proto/gridcode/v1/scoring.proto.
 const ID = 1;
@@ -7,7 +8,12 @@ const ZONE = 3;
 const CAPACITY_KW = 4;
 const LOAD_KW = 5;
 const WATER_M3 = 6;
+const GROUP = 7;
+const BASELINE_KW = 8;
+const WATCH = 9;
 const ENUM_MAX = 5;
+/** For group(): the bytes were checked by the scan. */
+const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
  * Where each consumer's fields lie inside the request bytes. Readings are
@@ -25,6 +31,15 @@ export class ConsumerIndex {
   /** Byte offset of the single packed load_kw run, or -1 when the field came in several pieces. */
   readonly loadStart: Int32Array;
   readonly waterStart: Int32Array;
+  /** Byte range [groupStart, groupEnd) of the group string (checked as UTF-8, not decoded); empty when absent. */
+  readonly groupStart: Int32Array;
+  readonly groupEnd: Int32Array;
+  /** baseline_kw as sent (0 when absent). */
+  readonly baseline: Float32Array;
+  /** The watch status as the engine holds it (see watchCode); 0 = not watched. */
+  readonly watchStatus: Uint8Array;
+  /** The watch's `since` as sent, '' when absent; read only when the status is not 0. */
+  readonly watchSince: string[];
 
   constructor(
     readonly bytes: Uint8Array,
@@ -39,6 +54,16 @@ export class ConsumerIndex {
     this.waterCount = new Int32Array(count);
     this.loadStart = new Int32Array(count);
     this.waterStart = new Int32Array(count);
+    this.groupStart = new Int32Array(count);
+    this.groupEnd = new Int32Array(count);
+    this.baseline = new Float32Array(count);
+    this.watchStatus = new Uint8Array(count);
+    this.watchSince = new Array<string>(count).fill('');
+  }
+
+  /** The consumer's group, decoded ('' when none). */
+  group(i: number): string {
+    return utf8.decode(this.bytes.subarray(this.groupStart[i]!, this.groupEnd[i]!));
   }
 
   id(i: number): string {
@@ -94,6 +119,7 @@ function scanConsumer(index: ConsumerIndex, i: number, inBatch: number): void {
   const reader = new WireReader(bytes, spans[2 * i]!, spans[2 * i + 1]!, 0, inBatch);
   index.loadStart[i] = index.waterStart[i] = -2; // -2: no run seen yet
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  let watch: WatchValue | undefined;
   while (reader.pos < reader.end) {
     const tag = reader.tag();
     const type = tag & 7;
@@ -123,12 +149,36 @@ function scanConsumer(index: ConsumerIndex, i: number, inBatch: number): void {
       case WATER_M3:
         floatRun(reader, type, 'water_m3', index.waterStart, index.waterCount, i);
         break;
+      case GROUP: {
+        reader.expect(WireType.bytes, type, 'group');
+        const length = reader.length();
+        // Kept as bytes for the peer pass; checked here so that a bad one fails the batch naming its consumer.
+        checkString(reader, reader.pos, reader.pos + length, 'group');
+        index.groupStart[i] = reader.pos;
+        index.groupEnd[i] = reader.pos += length;
+        break;
+      }
+      case BASELINE_KW:
+        reader.expect(WireType.fixed32, type, 'baseline_kw');
+        index.baseline[i] = view.getFloat32(reader.fixed32(), true);
+        break;
+      case WATCH: {
+        reader.expect(WireType.bytes, type, 'watch');
+        const length = reader.length();
+        watch ??= { status: 0, since: '' };
+        scanWatch(reader, reader.pos + length, watch);
+        break;
+      }
       default:
         reader.skip(type);
     }
   }
   if (index.loadStart[i] === -2) index.loadStart[i] = 0;
   if (index.waterStart[i] === -2) index.waterStart[i] = 0;
+  if (watch) {
+    index.watchStatus[i] = watch.status;
+    index.watchSince[i] = watch.since;
+  }
 }
 
 /** Records a packed (wire type 2) or unpacked (wire type 5) run of floats; proto3 parsers must accept both. */

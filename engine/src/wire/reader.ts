@@ -127,3 +127,11 @@ export function decodeString(reader: WireReader, start: number, end: number, fie
     return reader.fail(`field ${field} is not valid UTF-8`, start);
   }
 }
+
+/** Checks that [start, end) is valid UTF-8, as decodeString does, without keeping the string (ASCII needs no decoding). */
+export function checkString(reader: WireReader, start: number, end: number, field: string): void {
+  const { bytes } = reader;
+  let i = start;
+  while (i < end && bytes[i]! < 0x80) i++;
+  if (i < end) decodeString(reader, i, end, field);
+}

@@ -9,7 +9,7 @@ import type { Random } from './random.js';
 export type Mutator = (random: Random, bytes: Uint8Array) => Uint8Array;
 
 /** Field numbers of Consumer in scoring.proto, with their wire types. */
-const CONSUMER_FIELDS: Readonly<Record<number, number>> = { 1: WIRE.bytes, 2: WIRE.varint, 3: WIRE.varint, 4: WIRE.fixed32, 5: WIRE.bytes, 6: WIRE.bytes };
+const CONSUMER_FIELDS: Readonly<Record<number, number>> = { 1: WIRE.bytes, 2: WIRE.varint, 3: WIRE.varint, 4: WIRE.fixed32, 5: WIRE.bytes, 6: WIRE.bytes, 7: WIRE.bytes, 8: WIRE.fixed32, 9: WIRE.bytes };
 const REQUEST_WIRE_TYPES: Readonly<Record<number, number>> = Object.fromEntries(Object.entries(REQUEST_FIELDS).map(([n, f]) => [n, f.wireType]));
 
 function truncate(random: Random, bytes: Uint8Array): Uint8Array {

@@ -24,6 +24,9 @@ export interface ConsumerShape {
   capacityKw: number;
   loadKw: number[];
   waterM3: number[];
+  group?: string;
+  baselineKw?: number;
+  watch?: { status: number; since: string };
 }
 
 export interface BatchShape {
@@ -54,6 +57,7 @@ function randomConsumer(random: Random, index: number, perDay: number, hostile: 
   const loadKw = Array.from({ length: days * perDay }, (_, t) => base + Math.sin((t / perDay) * 2 * Math.PI) + random.next());
   const waterM3 = random.chance(0.3) ? Array.from({ length: days }, () => random.next() * 2) : [];
   const consumer: ConsumerShape = { id: `c${index}`, category: random.range(1, 5), zone: random.range(1, 5), capacityKw: 5 + random.int(50), loadKw, waterM3 };
+  if (random.chance(0.3)) followUp(random, consumer, hostile);
   if (!hostile) return consumer;
   if (random.chance(0.3)) floodFloats(random, consumer.loadKw);
   if (random.chance(0.1)) floodFloats(random, consumer.waterM3.length ? consumer.waterM3 : (consumer.waterM3 = [0, 0, 0]));
@@ -63,6 +67,15 @@ function randomConsumer(random: Random, index: number, perDay: number, hostile: 
   if (random.chance(0.1)) consumer.id = random.pick(['', 'x'.repeat(5000), '\u0000\uffff', '\u{1F50C}', 'c0']);
   if (random.chance(0.05)) consumer.loadKw = [];
   return consumer;
+}
+
+/** The follow-up fields (group, baseline_kw, watch): plausible, or absurd when `hostile`. */
+function followUp(random: Random, consumer: ConsumerShape, hostile: boolean): void {
+  consumer.group = hostile && random.chance(0.3) ? random.pick(['', 'x'.repeat(5000), '\u0000', '\u{1F50C}']) : `area-${random.int(3)}`;
+  consumer.baselineKw = hostile && random.chance(0.3) ? random.pick(HOSTILE_FLOATS) : random.next() * 5;
+  const status = hostile && random.chance(0.3) ? random.pick([-1, 5, 255, 256, 2 ** 31 - 1, -(2 ** 31)]) : random.int(5);
+  const since = hostile && random.chance(0.5) ? random.pick(['2026-02-30', '0000-01-01', '9999-12-31', '2026-3-1', 'x'.repeat(300), '\u0000']) : random.pick(['', '2026-01-15', '2026-03-04', '2027-01-01']);
+  consumer.watch = { status, since };
 }
 
 /** Some or all readings replaced by float edges. */
@@ -92,7 +105,17 @@ export function batchJson(batch: BatchShape, random: Random): Record<string, unk
     includeFeatures: batch.includeFeatures,
     flaggedOnly: batch.flaggedOnly,
     includeEvidence: batch.includeEvidence,
-    consumers: batch.consumers.map((c) => ({ id: c.id, category: category(c.category), zone: zone(c.zone), capacityKw: float(c.capacityKw), loadKw: c.loadKw.map(float), waterM3: c.waterM3.map(float) })),
+    consumers: batch.consumers.map((c) => ({
+      id: c.id,
+      category: category(c.category),
+      zone: zone(c.zone),
+      capacityKw: float(c.capacityKw),
+      loadKw: c.loadKw.map(float),
+      waterM3: c.waterM3.map(float),
+      ...(c.group === undefined ? {} : { group: c.group }),
+      ...(c.baselineKw === undefined ? {} : { baselineKw: float(c.baselineKw) }),
+      ...(c.watch ? { watch: { status: random.chance(0.5) && gridcode.v1.WatchStatus[c.watch.status] !== undefined ? gridcode.v1.WatchStatus[c.watch.status]! : c.watch.status, since: c.watch.since } } : {}),
+    })),
   };
 }
 

@@ -19,7 +19,7 @@ import type { BinaryNode, CallNode, Expr, InNode, NameNode } from '../parser/ast
 import type { BinaryOp as IrBinaryOp, Ir } from '../compiler/ir.js';
 import { CORR_PREFIX } from '../../catalogue.js';
 import { didYouMean } from './suggest.js';
-import { ENUM_WORDS, FUNCTIONS, typeName, type EnumType, type Scope, type Type } from './scope.js';
+import { ENUM_TYPES, ENUM_WORDS, FUNCTIONS, isEnumType, typeName, type Scope, type Type } from './scope.js';
 
 export interface CheckResult {
   readonly ir?: Ir;
@@ -96,8 +96,8 @@ class Checker {
   }
 
   private unknownNameMessage(name: string): string {
-    // `unspecified` and `other` are words of both enums.
-    const types = (['category', 'zone'] as const).filter((type) => name in ENUM_WORDS[type]);
+    // `unspecified` and `other` are words of both category and zone.
+    const types = ENUM_TYPES.filter((type) => name in ENUM_WORDS[type]);
     if (types.length > 0) return `\`${name}\` is a ${types.join(' and ')} word, not a value: compare it, e.g. \`${types[0]} == ${name}\``;
     if (name in FUNCTIONS) return `\`${name}\` is a function: call it, e.g. \`${name}(${FUNCTIONS[name]!.params.map((_, i) => 'xy'[i]).join(', ')})\``;
     const suggestion = didYouMean(name, this.scope.names());
@@ -106,7 +106,7 @@ class Checker {
       const which = templates.length === 0 ? 'this rule set defines no templates' : `its templates are ${templates.join(', ')}`;
       return `unknown name \`${name}\`: there is no template \`${name.slice(CORR_PREFIX.length)}\` (${which})`;
     }
-    return `unknown name \`${name}\`${suggestion || ': rules read the features of features.md and category, zone, capacity_kw, points_per_day'}`;
+    return `unknown name \`${name}\`${suggestion || ': rules read the features of features.md and category, zone, capacity_kw, points_per_day, watch, baseline_kw'}`;
   }
 
   private binary(e: BinaryNode): Typed | undefined {
@@ -123,7 +123,7 @@ class Checker {
     if (!left || !right) return undefined;
     for (const [side, node] of [[left, e.left], [right, e.right]] as const) {
       if (side.type === 'number') continue;
-      const message = isComparison && (side.type === 'category' || side.type === 'zone')
+      const message = isComparison && isEnumType(side.type)
         ? `\`${e.op}\` orders numbers; ${side.type} words have no order, compare them with ==, != or in`
         : `\`${e.op}\` needs numbers; this is ${typeName(side.type)}`;
       return this.report('type_mismatch', message, node.span);
@@ -167,7 +167,7 @@ class Checker {
 
   /** The code of `word` as a value of `type`, or a report. */
   private word(word: NameNode, type: Type): number | undefined {
-    if (type !== 'category' && type !== 'zone') {
+    if (!isEnumType(type)) {
       // Next to a number the word must have been meant as a feature.
       return this.report('unknown_name', this.unknownNameMessage(word.name), word.span);
     }
@@ -175,9 +175,9 @@ class Checker {
     const code = words[word.name];
     if (code !== undefined) return code;
     const list = Object.keys(words).join(', ');
-    const otherType: EnumType = type === 'category' ? 'zone' : 'category';
+    const others = ENUM_TYPES.filter((other) => other !== type && word.name in ENUM_WORDS[other]);
     const suggestion = didYouMean(word.name, Object.keys(words));
-    const elsewhere = word.name in ENUM_WORDS[otherType] ? ` (it is a ${otherType} word)` : '';
+    const elsewhere = others.length > 0 ? ` (it is a ${others.join(' and ')} word)` : '';
     return this.report('unknown_enum', `\`${word.name}\` is not a ${type} word${elsewhere}${suggestion || ';'} ${type} words are ${list}`, word.span);
   }
 

@@ -1,17 +1,23 @@
 // What a rule set's expressions can name: the feature columns (the base
 // catalogue, then `corr_<template>` for the set's own templates), the consumer
 // attributes, the enum words, and the functions. Types of the language:
-// number, boolean, and the two enums, which are kept apart so that a
-// category is never compared with a zone.
+// number, boolean, and the three enums (category, zone, watch), which are
+// kept apart so that a category is never compared with a zone.
 import { ATTRIBUTES, featureNames } from '../../catalogue.js';
-import { CATEGORY_WORDS, ZONE_WORDS, type AttributeName } from '../program.js';
+import { CATEGORY_WORDS, WATCH_WORDS, ZONE_WORDS, type AttributeName } from '../program.js';
 
-export type Type = 'number' | 'boolean' | 'category' | 'zone';
-export type EnumType = 'category' | 'zone';
+export type Type = 'number' | 'boolean' | 'category' | 'zone' | 'watch';
+export type EnumType = 'category' | 'zone' | 'watch';
+export const ENUM_TYPES: readonly EnumType[] = ['category', 'zone', 'watch'];
+
+export function isEnumType(type: Type): type is EnumType {
+  return type === 'category' || type === 'zone' || type === 'watch';
+}
 
 export const ENUM_WORDS: Readonly<Record<EnumType, Readonly<Record<string, number>>>> = {
   category: CATEGORY_WORDS,
   zone: ZONE_WORDS,
+  watch: WATCH_WORDS,
 };
 
 export const ATTRIBUTE_TYPES: Readonly<Record<AttributeName, Type>> = {
@@ -19,6 +25,8 @@ export const ATTRIBUTE_TYPES: Readonly<Record<AttributeName, Type>> = {
   zone: 'zone',
   capacity_kw: 'number',
   points_per_day: 'number',
+  watch: 'watch',
+  baseline_kw: 'number',
 };
 
 export interface FunctionSignature {
@@ -68,5 +76,7 @@ export function typeName(type: Type): string {
       return 'a category';
     case 'zone':
       return 'a zone';
+    case 'watch':
+      return 'a watch status';
   }
 }
