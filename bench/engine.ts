@@ -17,7 +17,7 @@ import { generateBatch } from './population/curves.js';
 import { CONSUMER_KINDS } from './population/shapes.js';
 import { BENCH_TEMPLATES } from './population/templates.js';
 import { formatTable, summarize } from './report.js';
-import { buildInputs, engineRunner, jsRunner, scoreRunner, timedRound, type Population, type RuleTime } from './rounds.js';
+import { buildFollowUps, buildInputs, engineRunner, jsRunner, scoreRunner, timedRound, type Population, type RuleTime } from './rounds.js';
 
 /** Consumers each implementation computes before timing, so that V8 has optimised the JS and both have warm caches. */
 const WARMUP_CONSUMERS = 10_000;
@@ -119,7 +119,7 @@ function generate(args: BenchArgs, header: BatchHeader): Population {
   for (let first = 0; first < args.consumers; first += args.batch) {
     batches.push(generateBatch(first, Math.min(args.batch, args.consumers - first), options));
   }
-  return { batches, inputs: batches.map(buildInputs), consumers: args.consumers };
+  return { batches, inputs: batches.map((b) => buildInputs(b, header.startDate)), followUps: batches.map(buildFollowUps), consumers: args.consumers };
 }
 
 /** Engine vs JS on the first `upTo` consumers; writes each disagreeing curve to a JSON file for debugging. */
@@ -133,7 +133,7 @@ function check(engine: FeatureEngine, header: BatchHeader, templates: TemplateSe
     const values = new Float64Array(js.names.length * count);
     for (let c = 0; c < count; c++) {
       const input = inputs[c]!;
-      js.compute(input.loadKw as Float32Array, input.capacityKw ?? 0, input.waterM3 as Float32Array | undefined, values, c, count);
+      js.compute(input.loadKw as Float32Array, input.capacityKw ?? 0, input.waterM3 as Float32Array | undefined, values, c, count, population.followUps[b]![c]);
     }
     const kindOf = (c: number) => CONSUMER_KINDS[batch.kind[c]!]!;
     const found = compareBatch({ names: matrix.names, count: matrix.consumerCount, values: matrix.values }, { names: js.names, count, values }, count, batch.first, kindOf);

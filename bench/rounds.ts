@@ -5,23 +5,34 @@
 // views of the population buffers and write a column-major Float64 matrix
 // per batch, so they do the same work apart from computing the features.
 import type { BatchHeader, CompiledRuleSet, ConsumerInput, FeatureEngine, TemplateSet } from '../engine/src/index.js';
-import type { JsFeatures } from './js-features.js';
+import type { FollowUp, JsFeatures } from './js-features.js';
 import type { CurveBatch } from './population/curves.js';
 
 export interface Population {
   readonly batches: readonly CurveBatch[];
   /** Per batch, the engine's input: subarray views of the batch buffers, no copies. */
   readonly inputs: readonly (readonly ConsumerInput[])[];
+  /** Per batch, the same consumers' follow-up inputs as the JS baseline takes them. */
+  readonly followUps: readonly (readonly FollowUp[])[];
   readonly consumers: number;
 }
 
-export function buildInputs(batch: CurveBatch): ConsumerInput[] {
+const isoDay = (startDate: string, day: number) => new Date(Date.parse(`${startDate}T00:00:00Z`) + day * 86_400_000).toISOString().slice(0, 10);
+
+export function buildInputs(batch: CurveBatch, startDate: string): ConsumerInput[] {
   const days = batch.waterM3.length / batch.count;
   return Array.from({ length: batch.count }, (_, c) => ({
     loadKw: batch.loadKw.subarray(c * batch.readings, (c + 1) * batch.readings),
     capacityKw: batch.capacityKw[c]!,
     ...(batch.hasWater[c] ? { waterM3: batch.waterM3.subarray(c * days, (c + 1) * days) } : {}),
+    ...(batch.baselineKw[c] ? { baselineKw: batch.baselineKw[c]! } : {}),
+    ...(batch.watchStatus[c] ? { watch: { status: batch.watchStatus[c]!, since: isoDay(startDate, batch.watchSinceDay[c]!) } } : {}),
   }));
+}
+
+/** The follow-up inputs of a batch for the JS baseline: the first watched day is `since` counted from day 0 (the JS clamps it). */
+export function buildFollowUps(batch: CurveBatch): FollowUp[] {
+  return Array.from({ length: batch.count }, (_, c) => ({ baselineKw: batch.baselineKw[c]!, watchStatus: batch.watchStatus[c]!, watchFirstDay: batch.watchSinceDay[c]! }));
 }
 
 /** Computes the features of batch b of the population. */
@@ -65,12 +76,13 @@ export function jsRunner(js: JsFeatures, population: Population): BatchRunner {
   const outputs = new Map<number, Float64Array>();
   return (b) => {
     const inputs = population.inputs[b]!;
+    const followUps = population.followUps[b]!;
     const count = inputs.length;
     let out = outputs.get(count);
     if (!out) outputs.set(count, (out = new Float64Array(F * count)));
     for (let c = 0; c < count; c++) {
       const input = inputs[c]!;
-      js.compute(input.loadKw as Float32Array, input.capacityKw ?? 0, input.waterM3 as Float32Array | undefined, out, c, count);
+      js.compute(input.loadKw as Float32Array, input.capacityKw ?? 0, input.waterM3 as Float32Array | undefined, out, c, count, followUps[c]);
     }
     sink += out[count - 1]!;
   };

@@ -34,18 +34,14 @@ export interface FollowUpEval {
   readonly seconds: number;
 }
 
-/**
- * Share of the judged sites of `cases` (GREEN, YELLOW or RED: a GRAY site's
- * data could not support a judgement either way, so it counts neither for
- * nor against a rule) whose code is one of `codes` (1 GREEN, 2 YELLOW, 3 RED).
- */
+/** Share of the sites of `cases` whose code is one of `codes` (1 GREEN, 2 YELLOW, 3 RED, 4 GRAY); GRAY sites count in the denominator. */
 function share(c: Confusion, cases: readonly string[], codes: readonly number[]): number {
   let hit = 0;
   let n = 0;
   c.classes.forEach((k, i) => {
     if (!cases.includes(k.name)) return;
     const row = c.counts[i]!;
-    n += row[0]! + row[1]! + row[2]!;
+    n += row.reduce((a, v) => a + v, 0);
     for (const code of codes) hit += row[code - 1]!;
   });
   return n > 0 ? hit / n : NaN;

@@ -57,7 +57,7 @@ function printFollowUp(f: FollowUpEval, log: (s: string) => void): void {
   log(`\n# Follow-up: ${f.sites} watched sites (bench/population/follow-up.ts; Consumer.watch and baseline_kw), ${f.shapes} shapes, ${f.seconds.toFixed(1)} s`);
   printConfusion(f.confusion, log, 'case');
   const r = f.rates;
-  log('  (shares of the judged sites of each case: GRAY ones, whose meter data could not support a code, are left out)');
+  log('  (shares of all the sites of each case: a GRAY site, whose meter data could not support a code, counts as not caught and as not GREEN)');
   log(`  relapse caught (closed + rectified relapse RED or YELLOW)             ${pct(r.relapse_caught)}   target ≥ 90 %`);
   log(`  compliant watched sites GREEN (closed, rectified, restricted)          ${pct(r.compliant_green)}   target ≥ 98 %`);
   log(`  restricted sites that kept producing flagged (RED or YELLOW)           ${pct(r.restricted_producing_flagged)}   target ≥ 90 %`);

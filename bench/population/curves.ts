@@ -29,6 +29,10 @@ export interface CurveBatch {
   readonly capacityKw: Float32Array;
   /** Index into CONSUMER_KINDS. */
   readonly kind: Uint8Array;
+  /** followup.md: the consumer's own reference mean (kW; 0 = unknown), a watch status (0 = none) and its `since` as a day index from day 0 (may lie outside the window). */
+  readonly baselineKw: Float32Array;
+  readonly watchStatus: Uint8Array;
+  readonly watchSinceDay: Int32Array;
 }
 
 /** Kind of consumer i: the first consumers cover every kind once, so a small self-check sees them all. */
@@ -65,6 +69,9 @@ export function generateBatch(first: number, count: number, options: PopulationO
     hasWater: new Uint8Array(count),
     capacityKw: new Float32Array(count),
     kind: new Uint8Array(count),
+    baselineKw: new Float32Array(count),
+    watchStatus: new Uint8Array(count),
+    watchSinceDay: new Int32Array(count),
   };
   for (let c = 0; c < count; c++) fillConsumer(batch, c, options, startWeekday, P);
   return batch;
@@ -114,5 +121,17 @@ function fillConsumer(batch: CurveBatch, c: number, options: PopulationOptions, 
       const m3 = perDay * (weekend && kind !== 'household' ? 0.3 : 1) * (1 + 0.2 * rng.gauss());
       water[d] = rng.chance(0.03) ? NaN : Math.max(0, m3);
     }
+  }
+  // Follow-up inputs, drawn last so that every earlier draw (the curve) stays as it was:
+  // 4 in 5 consumers have a baseline near their own mean, 1 in 20 is a watched site.
+  if (rng.chance(0.8)) {
+    let sum = 0;
+    let n = 0;
+    for (const v of out) if (v >= 0 && v < Infinity) (sum += v), n++;
+    batch.baselineKw[c] = n > 0 ? (sum / n) * rng.range(0.6, 1.5) : 0;
+  }
+  if (rng.chance(0.05)) {
+    batch.watchStatus[c] = rng.int(1, 4);
+    batch.watchSinceDay[c] = rng.int(-20, days + 5);
   }
 }
