@@ -94,15 +94,8 @@ function scanRequest(path: string, fd: number, size: number): { header: BatchHea
       consumers.push(start, end);
     },
   });
-  const chunk = new Uint8Array(SCAN_CHUNK_BYTES);
   try {
-    for (let position = 0; position < size; ) {
-      const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - position), position);
-      if (n === 0) break;
-      scanner.feed(n === chunk.length ? chunk : chunk.subarray(0, n));
-      position += n;
-    }
-    scanner.finish();
+    feedFile(fd, size, scanner);
   } catch (error) {
     if (!(error instanceof JsonSyntaxError)) throw error;
     const hint = error.offset === 0 && size > 0 && window.at(0) !== 0x7b ? ' (is this a binary protobuf batch? name it .pb)' : '';
@@ -125,7 +118,7 @@ function scanRequest(path: string, fd: number, size: number): { header: BatchHea
 }
 
 /** "line 3, column 17 (byte 1234)" for a byte offset, counting columns in characters. */
-function describePosition(fd: number, offset: number): string {
+export function describePosition(fd: number, offset: number): string {
   const chunk = new Uint8Array(SCAN_CHUNK_BYTES);
   let line = 1;
   let column = 1;
@@ -142,4 +135,16 @@ function describePosition(fd: number, offset: number): string {
     position += n;
   }
   return `line ${line}, column ${column} (byte ${offset})`;
+}
+
+/** Feeds the first `size` bytes of file `fd` to `scanner` in chunks of SCAN_CHUNK_BYTES, then finishes it: memory bounded whatever the file's size. */
+export function feedFile(fd: number, size: number, scanner: { feed(bytes: Uint8Array): void; finish(): void }): void {
+  const chunk = new Uint8Array(SCAN_CHUNK_BYTES);
+  for (let position = 0; position < size; ) {
+    const n = readSync(fd, chunk, 0, Math.min(chunk.length, size - position), position);
+    if (n === 0) break;
+    scanner.feed(n === chunk.length ? chunk : chunk.subarray(0, n));
+    position += n;
+  }
+  scanner.finish();
 }

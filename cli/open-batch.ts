@@ -7,7 +7,7 @@ import { describeFsError, InputError } from './errors.js';
 import { openJsonBatch } from './json-batch-file.js';
 import { openProtobufBatch } from './pb-batch-file.js';
 
-type BatchFormat = 'protobuf' | 'json';
+export type BatchFormat = 'protobuf' | 'json';
 
 /**
  * Opens a batch and reads its header (the first pass of either reader). The
@@ -24,7 +24,7 @@ export function openBatch(path: string): BatchFile {
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new InputError(path, 'is not a regular file; the batch is read twice and must be a file');
-    const format = formatOf(path, fd);
+    const format = batchFormat(path, fd);
     return format === 'json' ? openJsonBatch(path, fd, stat.size) : openProtobufBatch(path, fd, stat.size);
   } catch (error) {
     closeSync(fd);
@@ -34,7 +34,8 @@ export function openBatch(path: string): BatchFile {
   }
 }
 
-function formatOf(path: string, fd: number): BatchFormat {
+/** A file's format, from its extension or else its first significant byte (also for `score --previous`, which reads responses). */
+export function batchFormat(path: string, fd: number): BatchFormat {
   const ext = extname(path).toLowerCase();
   if (ext === '.json') return 'json';
   if (ext === '.pb' || ext === '.binpb' || ext === '.bin') return 'protobuf';

@@ -1,18 +1,21 @@
 // `gridcode score`: the health codes of every consumer of a batch file, as the
 // ScoreBatchResponse the service would return (shared/spec/api.md), in
 // canonical proto3 JSON or binary protobuf.
-import { existsSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, sep } from 'node:path';
 import { parseArgs } from 'node:util';
-import { batchFields, responsePieces, type ResponseOptions, type Serialization } from '../engine/src/codec/index.js';
+import { batchFields, responsePieces, type ResponseOptions, type ResponsePart, type Serialization } from '../engine/src/codec/index.js';
 import { BatchError, BlockScorer, FeatureEngine, type CompiledRuleSet } from '../engine/src/index.js';
 import { packageRoot } from '../engine/src/package-root.js';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../engine/src/rules/format.js';
 import { MAX_RULE_SET_BYTES, NoDefaultRuleSet, RuleSetRegistry, ruleSetRef } from '../engine/src/rules/registry/index.js';
+import type { BatchFile } from './batch-file.js';
 import { CommandError, describeFsError, InputError, UsageError } from './errors.js';
 import { openBatch } from './open-batch.js';
-import { openOutput, OutputClosed } from './output.js';
+import { previousWarnings, readPreviousResponse } from './previous-response.js';
+import { writeBinary, writeResponse } from './response-output.js';
+import { Roster, transitionsOf, withTransitions } from './score-previous.js';
 import { scoreRemote } from './score-remote.js';
 
 /** The rule set that a request without one, and no --rule-set, is scored with. */
@@ -21,7 +24,7 @@ const RULE_SET_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 
 export const SCORE_USAGE = `Usage: gridcode score --input BATCH [--rule-set ID|FILE] [--rules-dir DIR] [--output FILE]
                       [--flagged-only] [--include-features] [--include-evidence]
-                      [--server URL [--token T]]
+                      [--server URL [--token T]] [--previous FILE]
 
 Scores every consumer of a batch with one rule set and writes the
 ScoreBatchResponse (proto/gridcode/v1/scoring.proto): each consumer's code,
@@ -48,6 +51,12 @@ Options:
                            in one ScoreStream call, block by block, whatever
                            its size; the output is the same
       --token T            bearer token for --server (or GRIDCODE_TOKEN)
+      --previous FILE      a former response of gridcode score (JSON, or .pb)
+                           to compare with: adds "transitions" (new RED,
+                           RED → GREEN, RED → YELLOW, newly GRAY, relapse of
+                           watched sites, gone) as the JSON output's last
+                           member, or with --output x.pb writes them to
+                           x.pb.transitions.json; a summary line on stderr
   -h, --help               show this help
 
 A flag is on when it is given here or set in the request. The JSON is
@@ -66,6 +75,11 @@ export async function scoreCommand(args: readonly string[]): Promise<number> {
   if (input === undefined) throw new UsageError('score needs --input BATCH', 'score');
   const batch = openBatch(input);
   try {
+    // Read first, so that a bad previous file fails before the batch is scored.
+    const previous = options.previous === undefined ? undefined : readPreviousResponse(options.previous);
+    if (previous) for (const warning of previousWarnings(options.previous!, previous)) process.stderr.write(`${warning}\n`);
+    const roster = previous ? new Roster() : undefined;
+    const source = roster ? roster.observe(batch) : batch;
     const request = batch.options;
     const flags: ResponseOptions = {
       includeFeatures: options['include-features'] === true || request.includeFeatures,
@@ -73,42 +87,59 @@ export async function scoreCommand(args: readonly string[]): Promise<number> {
       includeEvidence: options['include-evidence'] === true || request.includeEvidence,
     };
     const serialization: Serialization = options.output !== undefined && extname(options.output).toLowerCase() === '.pb' ? 'proto' : 'json';
+    let pieces: Uint8Array[];
+    let results: Uint8Array;
     if (options.server !== undefined) {
       const flag = options['rule-set'];
       if (flag !== undefined && isRuleSetPath(flag)) throw new UsageError('with --server, --rule-set names a rule set the gateway serves (ID or ID@VERSION), not a file', 'score');
       if (options['rules-dir'] !== undefined) throw new UsageError('--rules-dir is for scoring here; with --server the gateway uses its own rule sets', 'score');
       const token = options.token ?? process.env['GRIDCODE_TOKEN'];
       const remote = await scoreRemote(
-        batch,
+        source,
         { server: options.server, token, ruleSet: flag ?? request.ruleSet, includeFeatures: flags.includeFeatures === true, flaggedOnly: flags.flaggedOnly === true, includeEvidence: flags.includeEvidence === true },
         serialization,
       );
-      const pieces = responsePieces(remote.fields, [remote], serialization);
-      if (serialization === 'proto') writeBinary(options.output!, Buffer.concat(pieces));
-      else return await writeJson(pieces, options.output);
-      return 0;
+      pieces = responsePieces(remote.fields, [remote], serialization);
+      results = remote.results;
+    } else {
+      const part = await scoreHere(source, options['rule-set'], options['rules-dir'], flags, serialization);
+      pieces = responsePieces(batchFields([part]), [part], serialization);
+      results = part.results;
     }
-    const ruleSet = await resolveRuleSet(options['rule-set'], request.ruleSet, options['rules-dir']);
-    const engine = await FeatureEngine.load().catch((error: Error) => {
-      throw new CommandError(`cannot load the feature engine: ${error.message}`);
-    });
-    const scorer = new BlockScorer(engine, batch.header, ruleSet, flags, serialization);
-    for (const block of batch.blocks()) {
-      try {
-        scorer.add(block);
-      } catch (error) {
-        if (error instanceof BatchError) throw batch.blockError(block, error);
-        throw error;
-      }
+    if (!previous) return await writeResponse(pieces, serialization, options.output);
+    const transitions = transitionsOf(options.previous!, previous, roster!, results, serialization, flags.flaggedOnly === true);
+    if (serialization === 'json') {
+      const status = await writeResponse(withTransitions(pieces, transitions), serialization, options.output);
+      process.stderr.write(`${transitions.line()}\n`);
+      return status;
     }
-    const part = scorer.part();
-    const pieces = responsePieces(batchFields([part]), [part], serialization);
-    if (serialization === 'proto') writeBinary(options.output!, Buffer.concat(pieces));
-    else return await writeJson(pieces, options.output);
+    // Binary output stays the contract's message, pure protobuf: the transitions go beside it.
+    const beside = `${options.output!}.transitions.json`;
+    await writeResponse(pieces, serialization, options.output);
+    writeBinary(beside, new TextEncoder().encode(`${transitions.json()}\n`));
+    process.stderr.write(`${transitions.line()}; transitions written to ${beside}\n`);
+    return 0;
   } finally {
     batch.close();
   }
-  return 0;
+}
+
+/** The batch scored here, block by block, into one part of the response. */
+async function scoreHere(batch: BatchFile, flag: string | undefined, rulesDir: string | undefined, flags: ResponseOptions, serialization: Serialization): Promise<ResponsePart> {
+  const ruleSet = await resolveRuleSet(flag, batch.options.ruleSet, rulesDir);
+  const engine = await FeatureEngine.load().catch((error: Error) => {
+    throw new CommandError(`cannot load the feature engine: ${error.message}`);
+  });
+  const scorer = new BlockScorer(engine, batch.header, ruleSet, flags, serialization);
+  for (const block of batch.blocks()) {
+    try {
+      scorer.add(block);
+    } catch (error) {
+      if (error instanceof BatchError) throw batch.blockError(block, error);
+      throw error;
+    }
+  }
+  return scorer.part();
 }
 
 /**
@@ -196,38 +227,6 @@ function unknownRuleSet(dir: string, what: string, loaded: readonly CompiledRule
   return new InputError(dir, `no ${what}; loaded: ${refs.join(', ') || 'none'}${failed}`);
 }
 
-/** The JSON response to stdout or a file, a piece at a time with backpressure. */
-async function writeJson(pieces: readonly Uint8Array[], path: string | undefined): Promise<number> {
-  const output = openOutput(path);
-  try {
-    for (const piece of pieces) await output.write(piece);
-    await output.close();
-  } catch (error) {
-    output.abort();
-    if (error instanceof OutputClosed) return 0;
-    throw error;
-  }
-  return 0;
-}
-
-/** The binary response: a regular file is written beside its name and renamed when complete. */
-function writeBinary(path: string, bytes: Uint8Array): void {
-  let regular = true;
-  try {
-    regular = statSync(path).isFile();
-  } catch {
-    // Does not exist yet: a new regular file.
-  }
-  const target = regular ? `${path}.partial-${process.pid}` : path;
-  try {
-    writeFileSync(target, bytes);
-    if (regular) renameSync(target, path);
-  } catch (error) {
-    if (regular) rmSync(target, { force: true });
-    throw new InputError(path, `cannot write the output: ${describeFsError(error)}`);
-  }
-}
-
 function parseScoreArgs(args: readonly string[]) {
   try {
     return parseArgs({
@@ -242,6 +241,7 @@ function parseScoreArgs(args: readonly string[]) {
         'include-evidence': { type: 'boolean' },
         server: { type: 'string' },
         token: { type: 'string' },
+        previous: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
       },
       allowPositionals: false,

@@ -1,0 +1,91 @@
+// `gridcode score --previous FILE`: the former response a run is compared
+// with, as `gridcode score` wrote it (canonical proto3 JSON or binary
+// protobuf), reduced to each consumer's code. The file is streamed: its
+// results are decoded one at a time and only their id and code are kept.
+import { closeSync, fstatSync, openSync } from 'node:fs';
+import { describeFsError, InputError } from './errors.js';
+import { batchFormat } from './open-batch.js';
+import { readJsonResponse } from './previous-json.js';
+import { readProtobufResponse } from './previous-pb.js';
+import type { ResultCode } from './result-codes.js';
+
+/**
+ * The codes of a former response by consumer id: one Map entry per consumer
+ * (its id string and a small integer), nothing else of the file. About 85 MB
+ * per million consumers with 25-character ids (measured, V8, Node 20), so
+ * ~1 GB for ten million; V8's Map holds at most 2^24 (16.7 million) entries,
+ * which is the bound on a previous file (a clear error past it).
+ */
+/** V8's largest Map. */
+const MAP_LIMIT = 2 ** 24;
+
+export class PreviousCodes {
+  readonly codes = new Map<string, number>();
+  /** Results read, duplicates included. */
+  results = 0;
+  /** Results whose id came earlier in the file (the first one is kept). */
+  duplicates = 0;
+  firstDuplicate: { id: string; index: number } | undefined;
+  /** The summary's total, if the file has a summary. */
+  total: number | undefined;
+
+  add(result: ResultCode): void {
+    const index = this.results++;
+    if (this.codes.has(result.id)) {
+      this.duplicates++;
+      this.firstDuplicate ??= { id: result.id, index };
+      return;
+    }
+    this.codes.set(result.id, result.code);
+  }
+
+  /**
+   * Fewer results than the summary counts: written with --flagged-only, so a
+   * consumer missing from it was GREEN or not in that batch, which cannot be
+   * told apart.
+   */
+  get flaggedOnly(): boolean {
+    return this.total !== undefined && this.total > this.results;
+  }
+}
+
+/** Reads the previous response at `path`; an InputError (exit status 1) names the file and what is wrong with it. */
+export function readPreviousResponse(path: string): PreviousCodes {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    throw new InputError(path, describeFsError(error));
+  }
+  const previous = new PreviousCodes();
+  try {
+    const stat = fstatSync(fd);
+    if (!stat.isFile()) throw new InputError(path, 'is not a regular file; --previous names a response file that gridcode score wrote');
+    if (batchFormat(path, fd) === 'json') readJsonResponse(path, fd, stat.size, previous);
+    else readProtobufResponse(path, fd, stat.size, previous);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if (error instanceof RangeError && previous.codes.size >= MAP_LIMIT) throw new InputError(path, `more consumers than --previous can hold (${previous.codes.size} read): ${error.message}`);
+    if ((error as NodeJS.ErrnoException).code) throw new InputError(path, describeFsError(error));
+    throw error;
+  } finally {
+    closeSync(fd);
+  }
+  return previous;
+}
+
+/** What stderr should say about the previous file besides the transitions: duplicates, a flagged-only file. */
+export function previousWarnings(path: string, previous: PreviousCodes): string[] {
+  const warnings: string[] = [];
+  const duplicate = previous.firstDuplicate;
+  if (duplicate) {
+    const more = previous.duplicates > 1 ? ` (${previous.duplicates} results repeat an earlier id)` : '';
+    warnings.push(`gridcode: ${path}: consumer ${JSON.stringify(duplicate.id)} appears more than once (again as results[${duplicate.index}])${more}; the first result of each id is used`);
+  }
+  if (previous.flaggedOnly) {
+    warnings.push(
+      `gridcode: ${path}: has ${previous.results} results for ${previous.total} consumers (written with --flagged-only): a consumer missing from it was GREEN or not in that batch, so its "from" is null, and "gone" counts only consumers it lists`,
+    );
+  }
+  return warnings;
+}
