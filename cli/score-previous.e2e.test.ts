@@ -116,6 +116,22 @@ describe('gridcode score --previous', () => {
     expect(transitions.consumers).toEqual(EXPECTED_CONSUMERS.map((c) => (c.from === 'CODE_GREEN' ? { ...c, from: null } : c)));
   });
 
+  it('compares every copy of an id the new batch repeats with its former code; refuses that with --flagged-only', () => {
+    ok('-i', 'run-1.json', ...here, '-o', 'repeat-1.json');
+    const twice = [...RUN_2, RUN_2.find((c) => c.id === 'turns-green')!];
+    writeFileSync(path('repeat-2.json'), batchJson(twice));
+    const result = ok('-i', 'repeat-2.json', ...here, '--previous', 'repeat-1.json');
+    const transitions = (JSON.parse(result.stdout) as { transitions: { summary: Record<string, number>; consumers: { id: string; from: string | null; changes: string[] }[] } }).transitions;
+    expect(transitions.consumers.filter((c) => c.id === 'turns-green')).toEqual([
+      { id: 'turns-green', from: 'CODE_RED', to: 'CODE_GREEN', changes: ['red_to_green'] },
+      { id: 'turns-green', from: 'CODE_RED', to: 'CODE_GREEN', changes: ['red_to_green'] },
+    ]);
+    expect(transitions.summary).toEqual({ ...EXPECTED_SUMMARY, red_to_green: 2 });
+    const flagged = run('-i', 'repeat-2.json', ...here, '--previous', 'repeat-1.json', '--flagged-only');
+    expect(flagged.status).toBe(1);
+    expect(flagged.stderr).toMatch(/consumer id "turns-green" appears more than once in the batch \(again at consumers\[8\]\): with --flagged-only/);
+  });
+
   it('says so when the previous response repeats an id, and uses the first', () => {
     const previous = { ruleSet: 'default@1.0', results: [
       { id: 'turns-green', code: 'CODE_RED' },

@@ -3,6 +3,7 @@
 // sent to a gateway; then the response just made, read back from its encoded
 // results, joined by id with the former response's codes.
 import { gridcode } from '#gen/scoring.js';
+import { InputError } from './errors.js';
 import type { Serialization } from '../engine/src/codec/index.js';
 import { BatchError, scanConsumers } from '../engine/src/index.js';
 import type { BatchFile, ConsumerBlock } from './batch-file.js';
@@ -79,18 +80,31 @@ export class Roster {
 export function transitionsOf(path: string, previous: PreviousCodes, roster: Roster, results: Uint8Array, serialization: Serialization, flaggedOnly: boolean): Transitions {
   const transitions = new Transitions(path);
   const codes = previous.codes;
+  // Ids met in this run move from `codes` to `taken`, so that an id the batch repeats finds its former
+  // code again and what is left in `codes` at the end is exactly the consumers gone (one map's worth at most).
+  const taken = new Map<string, number>();
+  // With --flagged-only the results leave GREEN consumers out and are matched to the request by id:
+  // a repeated id could take another consumer's result, so it is refused (this set only then).
+  const seen = flaggedOnly ? new Set<string>() : undefined;
   const stream = encodedResults(results, serialization);
   let next = stream.next();
   for (let i = 0; i < roster.length; i++) {
     const id = roster.ids[i]!;
+    if (seen) {
+      if (seen.has(id)) throw new InputError(path, `consumer id ${JSON.stringify(id)} appears more than once in the batch (again at consumers[${i}]): with --flagged-only its results cannot be told apart; run without --flagged-only to compare with the former run`);
+      seen.add(id);
+    }
     let now: number;
     if (!next.done && next.value.id === id) {
       now = next.value.code;
       next = stream.next();
     } else if (flaggedOnly) now = gridcode.v1.Code.CODE_GREEN;
     else throw new Error(`the response has no result for consumers[${i}] (${JSON.stringify(id)})`);
-    const before = codes.get(id);
-    codes.delete(id);
+    let before = codes.get(id);
+    if (before !== undefined) {
+      codes.delete(id);
+      taken.set(id, before);
+    } else before = taken.get(id);
     transitions.add(id, before, now, roster.watchOf(i));
   }
   if (!next.done) throw new Error(`the response has a result for ${JSON.stringify(next.value.id)}, which the request does not have where it is`);
