@@ -1,12 +1,12 @@
 // Real runs of the built `gridcode check` (`npm run build` first; `npm test`
 // does) on rule-set files written to a temporary folder.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
+import { runCli } from '../tests/support/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
@@ -18,8 +18,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function gridcode(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin/gridcode.js'), ...args], { cwd: dir, encoding: 'utf8' });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(dir, args);
 }
 
 function file(name: string, content: string | Buffer): string {

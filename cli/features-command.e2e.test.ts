@@ -1,6 +1,5 @@
 // Real runs of the built command line (`npm run build` first; `npm test` does)
 // on small batches written to a temporary folder.
-import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -8,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
 import { defaultTemplates } from './templates-file.js';
+import { runCli } from '../tests/support/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
@@ -19,8 +19,7 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 function gridcodeRun(...args: string[]) {
-  const result = spawnSync(process.execPath, [join(root, 'bin/gridcode.js'), ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(dir, args);
 }
 
 function file(name: string, content: string | Uint8Array): string {

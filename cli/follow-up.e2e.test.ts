@@ -3,16 +3,16 @@
 // and as a protobuf file: the same output either way, and the same results as
 // `score --server` sends through a running gateway's ScoreStream; the
 // consumer whose `since` is not a calendar date is GRAY with its note.
-import { spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { create, toBinary } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CLI, startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.js';
 import { loadRegistry, messageSchema } from '../lib/proto-registry.js';
 import { requestInit, requestJson } from '../lib/score-requests.js';
 import { BAD_SINCE_NOTE, followUpConsumers, FOLLOW_UP_HEADER, WATCHES } from '../tests/support/follow-up-batch.js';
+import { runCli } from '../tests/support/cli.js';
 
 const CONSUMERS = followUpConsumers(120, 'cli');
 let dir: string;
@@ -37,7 +37,7 @@ afterAll(async () => {
 });
 
 function gridcode(...args: string[]): string {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
+  const result = runCli(dir, args);
   expect(result.status, result.stderr).toBe(0);
   return result.stdout;
 }

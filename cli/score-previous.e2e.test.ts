@@ -3,16 +3,16 @@
 // to YELLOW, a meter gone GRAY, a closed site drawing power again, a consumer
 // gone and one new; the previous response as JSON and as protobuf, the output
 // as JSON and as protobuf, scored here and by a running gateway; bad files.
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fromJsonString, toJsonString } from '@bufbuild/protobuf';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
-import { CLI, startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.js';
+import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.js';
 import { messageSchema } from '../lib/proto-registry.js';
 import { batchJson, batchPb, repeated, RULES, RUN_1, RUN_2 } from './score-previous.batches.js';
+import { runCli } from '../tests/support/cli.js';
 
 let dir: string;
 let rulesDir: string;
@@ -37,8 +37,7 @@ afterAll(async () => {
 });
 
 function run(...args: string[]) {
-  const result = spawnSync(process.execPath, [CLI, 'score', ...args], { cwd: dir, encoding: 'utf8', maxBuffer: 64 << 20 });
-  return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+  return runCli(dir, ['score', ...args]);
 }
 
 /** A run that must succeed. */

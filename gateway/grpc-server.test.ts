@@ -1,6 +1,6 @@
 // Real servers on 127.0.0.1 port 0 and real @connectrpc/connect-node clients:
 // gRPC over h2c, Connect (binary and JSON) and gRPC-Web over HTTP/1.1.
-import { connect as http2Connect, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
+import { connect as http2Connect, type ClientHttp2Session } from 'node:http2';
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
 import type { Http2Server, ServerHttp2Session } from 'node:http2';
@@ -15,6 +15,7 @@ import { createGrpcServer } from './grpc-server.js';
 import { encodeFrame, FLAG_COMPRESSED } from './protocols/framing.js';
 import { fakeAuthenticate, fakeService, validateRequest, type FakeCall } from '../tests/support/gateway/fake-service.js';
 import { loadRegistry } from '../lib/proto-registry.js';
+import { collectH2Response } from '../lib/wire-calls.js';
 import type { RpcObservation } from './rpc/logger.js';
 import { ERROR_CODES, type ErrorCode } from './rpc/codes.js';
 
@@ -161,18 +162,10 @@ describe('gRPC over h2c, on the wire', () => {
   afterAll(() => session.close());
 
   function call(body: Uint8Array, headers: Record<string, string>, path = '/gridcode.v1.ScoringService/ValidateRuleSet') {
-    return new Promise<{ headers: IncomingHttpHeaders; trailers: IncomingHttpHeaders | undefined; data: Buffer }>((resolve, reject) => {
-      const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', authorization: 'Bearer good', ...headers });
-      let head: IncomingHttpHeaders = {};
-      let trailers: IncomingHttpHeaders | undefined;
-      const chunks: Buffer[] = [];
-      stream.on('response', (h) => (head = h));
-      stream.on('trailers', (t) => (trailers = t));
-      stream.on('data', (d: Buffer) => chunks.push(d));
-      stream.on('end', () => resolve({ headers: head, trailers, data: Buffer.concat(chunks) }));
-      stream.on('error', reject);
-      stream.end(body);
-    });
+    const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', authorization: 'Bearer good', ...headers });
+    const reply = collectH2Response(stream);
+    stream.end(body);
+    return reply;
   }
 
   it('sends the message then grpc-status 0 in real HTTP/2 trailers', async () => {

@@ -4,7 +4,7 @@
 // the protocol states it: the Connect error JSON and HTTP status, or
 // grpc-status and grpc-message (from the headers, the trailers, or gRPC-Web's
 // trailer frame).
-import { connect as http2Connect, type ClientHttp2Session, type IncomingHttpHeaders } from 'node:http2';
+import { connect as http2Connect, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
 
 /** gRPC status numbers → the Connect code names the service uses. */
 export const GRPC_CODE_NAMES: Readonly<Record<number, string>> = {
@@ -166,14 +166,27 @@ export async function grpcCall(h2: string, method: string, message: Uint8Array, 
 }
 
 function grpcAttempt(h2: string, method: string, message: Uint8Array, headers: Record<string, string>, raw: boolean): Promise<WireOutcome> {
+  const stream = session(h2).request({
+    ':method': 'POST',
+    ':path': SERVICE_PATH + method,
+    'content-type': 'application/grpc+proto',
+    te: 'trailers',
+    ...headers,
+  });
+  const reply = collectH2Response(stream).then(({ headers: head, trailers, data: body }) => {
+    const data = new Uint8Array(body);
+    const status = Number(head[':status'] ?? 0);
+    if (head['grpc-status'] !== undefined) return grpcOutcome(String(head['grpc-status']), head['grpc-message'] as string | undefined, status, data, true);
+    const message = data.byteLength >= 5 ? data.subarray(5, 5 + new DataView(data.buffer, data.byteOffset + 1, 4).getUint32(0)) : data;
+    return grpcOutcome(trailers?.['grpc-status'] as string | undefined, trailers?.['grpc-message'] as string | undefined, status, message, false);
+  });
+  stream.end(raw ? message : frame(message));
+  return reply;
+}
+
+/** What a raw HTTP/2 client stream brings back: response headers, trailers (if any) and the body; rejects on a stream error. */
+export function collectH2Response(stream: ClientHttp2Stream): Promise<{ headers: IncomingHttpHeaders; trailers: IncomingHttpHeaders | undefined; data: Buffer }> {
   return new Promise((resolve, reject) => {
-    const stream = session(h2).request({
-      ':method': 'POST',
-      ':path': SERVICE_PATH + method,
-      'content-type': 'application/grpc+proto',
-      te: 'trailers',
-      ...headers,
-    });
     let head: IncomingHttpHeaders = {};
     let trailers: IncomingHttpHeaders | undefined;
     const chunks: Buffer[] = [];
@@ -181,17 +194,6 @@ function grpcAttempt(h2: string, method: string, message: Uint8Array, headers: R
     stream.on('trailers', (t) => (trailers = t));
     stream.on('data', (d: Buffer) => chunks.push(d));
     stream.on('error', reject);
-    stream.on('end', () => {
-      try {
-        const data = new Uint8Array(Buffer.concat(chunks));
-        const status = Number(head[':status'] ?? 0);
-        if (head['grpc-status'] !== undefined) return resolve(grpcOutcome(String(head['grpc-status']), head['grpc-message'] as string | undefined, status, data, true));
-        const message = data.byteLength >= 5 ? data.subarray(5, 5 + new DataView(data.buffer, data.byteOffset + 1, 4).getUint32(0)) : data;
-        resolve(grpcOutcome(trailers?.['grpc-status'] as string | undefined, trailers?.['grpc-message'] as string | undefined, status, message, false));
-      } catch (error) {
-        reject(error as Error);
-      }
-    });
-    stream.end(raw ? message : frame(message));
+    stream.on('end', () => resolve({ headers: head, trailers, data: Buffer.concat(chunks) }));
   });
 }

@@ -104,16 +104,20 @@ async function main(): Promise<number> {
   const engine = await FeatureEngine.load();
   const ref = `${ruleSet.id}@${ruleSet.version}`;
   let last = 0;
-  const pop = await evaluatePopulation(ruleSet, {
-    consumers,
+  // What the main population and the watched sites share: seed, calendar, batch size, shapes, engine.
+  const common = {
     seed: Number(values.seed),
     days: Number(values.days),
     pointsPerDay: Number(values.points),
     startDate: values.start,
     batchSize: Number(values['batch-size']),
-    shapes: values.parametric ? 'parametric' : 'auto',
-    baselines: values.baselines,
+    shapes: values.parametric ? ('parametric' as const) : ('auto' as const),
     engine,
+  };
+  const pop = await evaluatePopulation(ruleSet, {
+    ...common,
+    consumers,
+    baselines: values.baselines,
     progress: (done) => {
       if (done - last >= 100_000 || done === consumers) {
         last = done;
@@ -151,16 +155,7 @@ async function main(): Promise<number> {
   const sites = Number(values['follow-up']);
   let followUp: FollowUpEval | undefined;
   if (sites > 0) {
-    followUp = await evaluateFollowUp(ruleSet, {
-      consumers: sites,
-      seed: Number(values.seed),
-      days: Number(values.days),
-      pointsPerDay: Number(values.points),
-      startDate: values.start,
-      batchSize: Number(values['batch-size']),
-      shapes: values.parametric ? 'parametric' : 'auto',
-      engine,
-    });
+    followUp = await evaluateFollowUp(ruleSet, { ...common, consumers: sites });
     printFollowUp(followUp, log);
   }
 

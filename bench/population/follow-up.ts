@@ -43,7 +43,7 @@ import { addDays } from './dates.js';
 import { BatchEncoder, type ConsumerSource } from './encoder.js';
 import { FOLLOW_UP_CASES, WATCH, type Underlying } from './follow-up-cases.js';
 import { behaviour } from './follow-up-plans.js';
-import { consumerSeed, PopulationGenerator, type PopulationOptions } from './generator.js';
+import { batchRanges, batchSizeOf, consumerSeed, PopulationGenerator, type PopulationOptions } from './generator.js';
 import { kindIndex } from './kinds.js';
 import { Prng } from './prng.js';
 
@@ -153,19 +153,14 @@ export class FollowUpGenerator implements ConsumerSource {
  * the same bytes; site i is the same whatever the batch size.
  */
 export function* followUpBatches(options: FollowUpOptions): Generator<FollowUpBatch, void, undefined> {
-  const batchSize = options.batchSize ?? 1000;
-  if (!Number.isInteger(options.consumers) || options.consumers < 0) throw new Error(`consumers must be a whole number, not ${options.consumers}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive whole number, not ${batchSize}`);
+  const batchSize = batchSizeOf(options);
   const gen = new FollowUpGenerator(options);
   const encoder = new BatchEncoder(gen, options.ruleSet ?? '', 'w');
   const reuse = options.reuse ?? true;
   let labels = new Uint8Array(batchSize);
   let kinds = new Uint8Array(batchSize);
   let spans = new Int32Array(2 * batchSize);
-  const start = options.first ?? 0;
-  const end = start + options.consumers;
-  for (let first = start; first < end; first += batchSize) {
-    const count = Math.min(batchSize, end - first);
+  for (const { first, count } of batchRanges(options, batchSize)) {
     if (!reuse) (labels = new Uint8Array(count)), (kinds = new Uint8Array(count)), (spans = new Int32Array(2 * count));
     const bytes = encoder.encode(first, count, reuse, labels, spans, kinds);
     yield { first, count, bytes, labels: labels.subarray(0, count), kinds: kinds.subarray(0, count), spans: spans.subarray(0, 2 * count) };

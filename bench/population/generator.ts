@@ -689,23 +689,33 @@ export class PopulationGenerator {
  * held at a time (and with `reuse`, the default, its buffers are recycled).
  */
 export function* populationBatches(options: PopulationOptions): Generator<PopulationBatch, void, undefined> {
-  const batchSize = options.batchSize ?? 1000;
-  if (!Number.isInteger(options.consumers) || options.consumers < 0) throw new Error(`consumers must be a whole number, not ${options.consumers}`);
-  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive whole number, not ${batchSize}`);
+  const batchSize = batchSizeOf(options);
   const gen = new PopulationGenerator(options);
   if (gen.lib.notice) printNotice(gen.lib.notice);
   const encoder = new BatchEncoder(gen, options.ruleSet ?? '', 'c');
   const reuse = options.reuse ?? true;
   let labels = new Uint8Array(batchSize);
   let spans = new Int32Array(2 * batchSize);
-  const start = options.first ?? 0;
-  const end = start + options.consumers;
-  for (let first = start; first < end; first += batchSize) {
-    const count = Math.min(batchSize, end - first);
+  for (const { first, count } of batchRanges(options, batchSize)) {
     if (!reuse) (labels = new Uint8Array(count)), (spans = new Int32Array(2 * count));
     const bytes = encoder.encode(first, count, reuse, labels, spans);
     yield { first, count, bytes, labels: labels.subarray(0, count), spans: spans.subarray(0, 2 * count) };
   }
+}
+
+/** The checked batch size of a stream of generated batches (default 1,000). */
+export function batchSizeOf(options: { readonly consumers: number; readonly batchSize?: number }): number {
+  const batchSize = options.batchSize ?? 1000;
+  if (!Number.isInteger(options.consumers) || options.consumers < 0) throw new Error(`consumers must be a whole number, not ${options.consumers}`);
+  if (!Number.isInteger(batchSize) || batchSize < 1) throw new Error(`batchSize must be a positive whole number, not ${batchSize}`);
+  return batchSize;
+}
+
+/** Consumers first … first + consumers − 1 in batches of `batchSize`. */
+export function* batchRanges(options: { readonly consumers: number; readonly first?: number }, batchSize: number): Generator<{ first: number; count: number }> {
+  const start = options.first ?? 0;
+  const end = start + options.consumers;
+  for (let first = start; first < end; first += batchSize) yield { first, count: Math.min(batchSize, end - first) };
 }
 
 let noticed = false;

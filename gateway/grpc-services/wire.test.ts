@@ -2,13 +2,14 @@
 // frames: where the status travels (Trailers-Only or trailers), bad input
 // (each a clear status, never a hang), messages split across DATA frames
 // anyhow, deadlines, cancels and flow control.
-import { connect as http2Connect, type ClientHttp2Session, type ClientHttp2Stream, type IncomingHttpHeaders } from 'node:http2';
+import { connect as http2Connect, type ClientHttp2Session, type ClientHttp2Stream } from 'node:http2';
 import { setImmediate as tick } from 'node:timers/promises';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grpc } from '#gen/grpc-services.js';
 import { concatBytes, encodeFrame } from '../protocols/framing.js';
 import { DEFAULT_MAX_MESSAGE_BYTES } from './index.js';
 import { startTestServer, type TestServer } from '../../tests/support/gateway/test-server.js';
+import { collectH2Response } from '../../lib/wire-calls.js';
 
 const { HealthCheckRequest, HealthCheckResponse, } = grpc.health.v1;
 const { ServerReflectionRequest, ServerReflectionResponse } = grpc.reflection.v1;
@@ -29,25 +30,11 @@ afterAll(async () => {
   await server.close();
 });
 
-interface Outcome {
-  headers: IncomingHttpHeaders;
-  trailers: IncomingHttpHeaders | undefined;
-  data: Buffer;
-}
+type Outcome = Awaited<ReturnType<typeof collectH2Response>>;
 
 function open(path: string, headers: Record<string, string> = {}): { stream: ClientHttp2Stream; outcome: Promise<Outcome> } {
   const stream = session.request({ ':method': 'POST', ':path': path, 'content-type': 'application/grpc', te: 'trailers', ...headers });
-  const outcome = new Promise<Outcome>((resolve, reject) => {
-    let head: IncomingHttpHeaders = {};
-    let trailers: IncomingHttpHeaders | undefined;
-    const chunks: Buffer[] = [];
-    stream.on('response', (h) => (head = h));
-    stream.on('trailers', (t) => (trailers = t));
-    stream.on('data', (d: Buffer) => chunks.push(d));
-    stream.on('end', () => resolve({ headers: head, trailers, data: Buffer.concat(chunks) }));
-    stream.on('error', reject);
-  });
-  return { stream, outcome };
+  return { stream, outcome: collectH2Response(stream) };
 }
 
 function call(path: string, body: Uint8Array, headers: Record<string, string> = {}): Promise<Outcome> {
