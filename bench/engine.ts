@@ -17,7 +17,10 @@ import { generateBatch } from './population/curves.js';
 import { CONSUMER_KINDS } from './population/shapes.js';
 import { BENCH_TEMPLATES } from './population/templates.js';
 import { formatTable, summarize } from './report.js';
-import { buildFollowUps, buildInputs, engineRunner, jsRunner, scoreRunner, timedRound, type Population, type RuleTime } from './rounds.js';
+import { buildFollowUps, buildInputs, cohortScoreRunner, engineRunner, inCohorts, jsRunner, scoreRunner, scoreWithoutPeersRunner, timedRound, type Population, type RuleTime } from './rounds.js';
+
+/** Consumers per cohort (a transformer area) for the peer pass's cost (issue 13: ≤ 10 % on top of the score path). */
+const COHORT_SIZE = 50;
 
 /** Consumers each implementation computes before timing, so that V8 has optimised the JS and both have warm caches. */
 const WARMUP_CONSUMERS = 10_000;
@@ -64,6 +67,8 @@ async function main(argv: readonly string[]): Promise<number> {
     engineRunner(engine, header, templates, 0, population),
     scoreRunner(engine, header, ruleSet, population, ruleTime),
     scoreRunner(engine, header, tableRuleSet, population, tableTime),
+    scoreWithoutPeersRunner(engine, header, ruleSet, population),
+    cohortScoreRunner(engine, header, ruleSet, inCohorts(population, COHORT_SIZE)),
   ];
   const warmBatches = Math.max(1, Math.min(population.batches.length, Math.ceil(WARMUP_CONSUMERS / args.batch)));
   timedRound(runners, population, 0, warmBatches);
@@ -74,10 +79,14 @@ async function main(argv: readonly string[]): Promise<number> {
   const scoreRounds: number[] = [];
   const rulesRounds: number[] = [];
   const tableRounds: number[] = [];
+  const plainScoreRounds: number[] = [];
+  const cohortRounds: number[] = [];
   for (let r = 0; r < args.rounds; r++) {
     ruleTime.nanoseconds = 0n;
     tableTime.nanoseconds = 0n;
-    const [engineRate, jsRate, cheapRate, scoreRate] = timedRound(runners, population, r);
+    const [engineRate, jsRate, cheapRate, scoreRate, , plainRate, cohortRate] = timedRound(runners, population, r);
+    plainScoreRounds.push(plainRate!);
+    cohortRounds.push(cohortRate!);
     engineRounds.push(engineRate!);
     jsRounds.push(jsRate!);
     cheapRounds.push(cheapRate!);
@@ -103,6 +112,9 @@ async function main(argv: readonly string[]): Promise<number> {
     rulesRounds,
     tableRounds,
     tableRules: tableRuleSet.rules.length,
+    plainScoreRounds,
+    cohortRounds,
+    cohortSize: COHORT_SIZE,
     ruleSet: `${ruleSet.id}@${ruleSet.version} (${ruleSet.rules.length} rules)`,
     checked: args.check,
     mismatches: mismatches.length,

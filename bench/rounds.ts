@@ -4,7 +4,7 @@
 // within the same second. Both sides read the same prebuilt Float32Array
 // views of the population buffers and write a column-major Float64 matrix
 // per batch, so they do the same work apart from computing the features.
-import type { BatchHeader, CompiledRuleSet, ConsumerInput, FeatureEngine, TemplateSet } from '../engine/src/index.js';
+import { FeatureGroup, type BatchHeader, type CompiledRuleSet, type ConsumerInput, type FeatureEngine, type TemplateSet } from '../engine/src/index.js';
 import type { FollowUp, JsFeatures } from './js-features.js';
 import type { CurveBatch } from './population/curves.js';
 
@@ -68,6 +68,35 @@ export function scoreRunner(engine: FeatureEngine, header: BatchHeader, ruleSet:
     rules.nanoseconds += process.hrtime.bigint() - start;
     sink += scored.scores[scored.count - 1]!;
   };
+}
+
+/**
+ * Scoring consumers in cohorts (followup.md): features with the profiles kept,
+ * the peer pass over each batch's cohorts (blocks copied out of and back into
+ * the engine), then the rules; `ruleSet` is made to compute the peer features
+ * whether or not its rules read them.
+ */
+export function cohortScoreRunner(engine: FeatureEngine, header: BatchHeader, ruleSet: CompiledRuleSet, inputs: readonly (readonly ConsumerInput[])[]): BatchRunner {
+  const withPeers: CompiledRuleSet = { ...ruleSet, groups: ruleSet.groups | FeatureGroup.peer };
+  return (b) => {
+    const scored = engine.scoreConsumers(header, inputs[b]!, withPeers);
+    sink += scored.scores[scored.count - 1]!;
+  };
+}
+
+/** The score path without the peer features: the rule set's features less the peer group, then its rules. */
+export function scoreWithoutPeersRunner(engine: FeatureEngine, header: BatchHeader, ruleSet: CompiledRuleSet, population: Population): BatchRunner {
+  const options = { templates: ruleSet.templates, groups: ruleSet.groups & ~FeatureGroup.peer };
+  return (b) => {
+    engine.computeConsumers(header, population.inputs[b]!, options);
+    const scored = engine.rescore(ruleSet);
+    sink += scored.scores[scored.count - 1]!;
+  };
+}
+
+/** The consumers of each batch in cohorts of `size` (one residential transformer area each), for cohortScoreRunner. */
+export function inCohorts(population: Population, size: number): ConsumerInput[][] {
+  return population.inputs.map((inputs, b) => inputs.map((input, c) => ({ ...input, category: 1, group: `area-${Math.floor((population.batches[b]!.first + c) / size)}` })));
 }
 
 /** The JS baseline over the same views, into one reused output matrix per batch size. */

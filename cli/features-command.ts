@@ -1,11 +1,11 @@
 // `gridcode features`: the feature catalogue (shared/spec/features.md) of
 // every consumer of a batch file, as JSON lines in request order.
 import { parseArgs } from 'node:util';
-import { BatchError, FeatureEngine, type TemplateSet } from '../engine/src/index.js';
+import { BatchError, blockMatrix, CohortSpace, FeatureEngine, type FeatureBlock, type TemplateSet } from '../engine/src/index.js';
 import { CommandError, UsageError } from './errors.js';
 import { openBatch } from './open-batch.js';
 import { featureLines, openOutput, OutputClosed } from './output.js';
-import { defaultTemplates, readTemplates } from './templates-file.js';
+import { defaultRuleSet, readTemplates } from './templates-file.js';
 
 export const FEATURES_USAGE = `Usage: gridcode features --input BATCH [--templates FILE] [--output FILE]
 
@@ -14,7 +14,10 @@ line per consumer, in request order:
   {"id":"…","features":{"days":30,"mean_kw":1.23,…,"acf_week":"NaN"}}
 Undefined features are "NaN" (and infinities "Infinity"/"-Infinity"), as in
 proto3 JSON. A consumer whose readings cannot be used gets all-NaN features
-and a "note" saying why.
+and a "note" saying why. The peer features (peer_count, peer_ratio, peer_corr)
+compare each consumer with the others of its group and category, which must
+come together in the file; a consumer the default rule set's min_valid_share
+would code GRAY is nobody's peer.
 
 Options:
   -i, --input BATCH      a ScoreBatchRequest (proto/gridcode/v1/scoring.proto):
@@ -38,7 +41,11 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
   }
   const input = options.input;
   if (input === undefined) throw new UsageError('features needs --input BATCH', 'features');
-  const templates: TemplateSet = options.templates === undefined ? defaultTemplates() : readTemplates(options.templates);
+  const ruleSet = defaultRuleSet();
+  const templates: TemplateSet = options.templates === undefined ? ruleSet.templates : readTemplates(options.templates);
+  // A file is a stream: a group's consumers come together, and blocks wait only for the group still open.
+  const cohorts = new CohortSpace('stream', ruleSet.minValidShare);
+  const linesOf = (blocks: FeatureBlock[]) => blocks.map((computed) => featureLines(blockMatrix(computed), computed.ids)).join('');
   const batch = openBatch(input);
   try {
     const engine = await FeatureEngine.load().catch((error: Error) => {
@@ -49,15 +56,15 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
       for (const block of batch.blocks()) {
         let lines: string;
         try {
-          // The matrix views engine memory: turned into text before the next block.
-          const matrix = engine.computeWire(batch.header, block, { templates });
-          lines = featureLines(matrix, matrix.ids);
+          engine.computeWire(batch.header, block, { templates });
+          lines = linesOf(cohorts.add(engine.takeBlock(block.first ?? 0)));
         } catch (error) {
           if (error instanceof BatchError) throw batch.blockError(block, error);
           throw error;
         }
         await output.write(lines);
       }
+      await output.write(linesOf(cohorts.finish()));
       await output.close();
     } catch (error) {
       output.abort();

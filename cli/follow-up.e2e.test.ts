@@ -52,6 +52,35 @@ describe('gridcode with follow-up fields', () => {
     CONSUMERS.forEach((c, i) => expect(results[i]!.code === 'CODE_GRAY' && results[i]!.note === BAD_SINCE_NOTE, c.id).toBe(c.watch === WATCHES[4]));
   });
 
+  it('the peer features count each cohort: the others of its group and category that are not GRAY', () => {
+    const rows = gridcode('features', '--input', json)
+      .trim()
+      .split('\n')
+      .map((l) => JSON.parse(l) as { id: string; note?: string; features: Record<string, number | string> });
+    // Nobody's peer: unusable (the bad since), below the default rule set's min_valid_share 0.8, or without a mean.
+    const unusable = new Set(rows.filter((r) => r.note === BAD_SINCE_NOTE).map((r) => r.id));
+    const gray = new Set(rows.filter((r) => unusable.has(r.id) || Number(r.features.missing_share) > 0.2 || r.features.mean_kw === 'NaN').map((r) => r.id));
+    CONSUMERS.forEach((c, i) => {
+      const peers = c.group ? CONSUMERS.filter((o) => o !== c && o.group === c.group && o.category === c.category && !gray.has(o.id!)).length : 0;
+      expect(rows[i]!.features.peer_count, c.id).toBe(unusable.has(c.id!) ? 'NaN' : peers);
+    });
+    expect(gray.size).toBeGreaterThan(unusable.size);
+    expect(rows.filter((r) => typeof r.features.peer_ratio === 'number').length).toBeGreaterThan(50);
+  });
+
+  it('a group that comes back after another in a file is refused, naming it and the two positions, here and through the gateway', () => {
+    // The first cohort's first consumer moved after the second cohort: "台区 A-01" ends at 58 and comes back at 114.
+    const moved = [...CONSUMERS.slice(1, 115), CONSUMERS[0]!, ...CONSUMERS.slice(115)];
+    const file = join(dir, 'not-contiguous.json');
+    writeFileSync(file, requestJson(FOLLOW_UP_HEADER, moved));
+    const expected = 'group "台区 A-01" is not contiguous: it ended at consumer 58 and comes back at consumer 114';
+    for (const args of [['score', '--input', file], ['features', '--input', file], ['score', '--input', file, '--server', gw.h2]]) {
+      const result = runCli(dir, args);
+      expect(result.status, args.join(' ')).toBe(1);
+      expect(result.stderr, args.join(' ')).toContain(expected);
+    }
+  });
+
   it('features: the same lines from either file; the bad since is a note', () => {
     const lines = gridcode('features', '--input', json);
     expect(gridcode('features', '--input', pb)).toBe(lines);

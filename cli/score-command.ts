@@ -130,7 +130,8 @@ async function scoreHere(batch: BatchFile, flag: string | undefined, rulesDir: s
   const engine = await FeatureEngine.load().catch((error: Error) => {
     throw new CommandError(`cannot load the feature engine: ${error.message}`);
   });
-  const scorer = new BlockScorer(engine, batch.header, ruleSet, flags, serialization);
+  // A file is a stream: a group's consumers come together (followup.md), so blocks wait only for the group still open.
+  const scorer = new BlockScorer(engine, batch.header, ruleSet, { ...flags, cohorts: 'stream' }, serialization);
   for (const block of batch.blocks()) {
     try {
       scorer.add(block);

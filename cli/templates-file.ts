@@ -1,7 +1,7 @@
 // The reference daily profiles whose correlations become `corr_<name>` features.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { TemplateError, TemplateSet } from '../engine/src/index.js';
+import { TemplateError, TemplateSet, type CompiledRuleSet } from '../engine/src/index.js';
 import { packageRoot } from '../engine/src/package-root.js';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
 import { formatDiagnostics } from '../engine/src/rules/format.js';
@@ -17,6 +17,11 @@ export const DEFAULT_RULE_SET_FILE = join(packageRoot, 'rules', 'default.yaml');
 
 /** The templates used without --templates: those of the default rule set, so that its corr_ features appear. */
 export function defaultTemplates(file = DEFAULT_RULE_SET_FILE): TemplateSet {
+  return defaultRuleSet(file).templates;
+}
+
+/** The default rule set as compiled (its templates; its min_valid_share, which says who is GRAY and so nobody's peer). */
+export function defaultRuleSet(file = DEFAULT_RULE_SET_FILE): CompiledRuleSet {
   let source: string;
   try {
     source = readFileSync(file, 'utf8');
@@ -25,7 +30,7 @@ export function defaultTemplates(file = DEFAULT_RULE_SET_FILE): TemplateSet {
   }
   const { ruleSet, diagnostics } = compileRuleSet(source, { file });
   if (!ruleSet) throw new InputError(file, `the default rule set does not compile:\n${formatDiagnostics(diagnostics, source, file)}`);
-  return ruleSet.templates;
+  return ruleSet;
 }
 
 /** A JSON object `{ name: [96 numbers], … }` (shape only: the scale does not matter). */

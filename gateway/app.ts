@@ -24,6 +24,7 @@ import type { ScoringService } from './rpc/types.js';
 import { scoreStreamHandler } from './stream/handler.js';
 import type { OpenStreams } from './stream/open-streams.js';
 import type { ScoreStreamPart } from './stream/pipeline.js';
+import type { StreamCohortsRunner } from './stream/stream-cohorts.js';
 
 export type { Authenticate } from './middleware/auth/index.js';
 export type { Allocate } from './rpc/adapter.js';
@@ -66,7 +67,7 @@ export interface AppOptions {
    */
   readonly grpcServices?: Omit<GrpcServicesOptions, 'logger'>;
   /** ScoreStream (gRPC and Connect streaming on the HTTP/2 port); without it the method is unimplemented. */
-  readonly scoreStream?: { readonly score: ScoreStreamPart; readonly maxInFlight: number; readonly openStreams: OpenStreams };
+  readonly scoreStream?: { readonly score: ScoreStreamPart; readonly cohorts?: StreamCohortsRunner; readonly maxInFlight: number; readonly openStreams: OpenStreams };
   /** More routes, mounted before the RPC routes. */
   readonly extraRoutes?: (app: Hono<GatewayEnv>) => void;
   /** CORS for web pages on these origins (or `*`); without it (or with none) no CORS headers and preflights get 405. */

@@ -145,7 +145,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       allocate: (length) => service.allocateBody(length),
       admission: { budget, onRefuse: (reason) => metrics.observeRefusal(reason) },
       grpcServices: { health },
-      scoreStream: { score: service.scoreStreamPart, maxInFlight: 2 * Math.max(1, config.workers), openStreams },
+      scoreStream: { score: service.scoreStreamPart, cohorts: service.streamCohorts, maxInFlight: 2 * Math.max(1, config.workers), openStreams },
       ...(config.corsOrigins.length > 0 ? { cors: { origins: config.corsOrigins } } : {}),
     });
     if (config.corsOrigins.length > 0) logger.info('CORS: web pages on these origins may call from a browser', { origins: config.corsOrigins });

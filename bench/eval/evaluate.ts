@@ -16,6 +16,9 @@ export interface PopulationEval {
   readonly hits: Record<string, number[]>;
   readonly shapes: string;
   readonly generateAndScoreS: number;
+  /** With `cohorts`: the transformer areas of the population (cut ones included), and the batches it was scored in. */
+  readonly areas: number;
+  readonly batches: number;
 }
 
 export interface EvalOptions {
@@ -28,6 +31,10 @@ export interface EvalOptions {
   readonly shapes?: 'auto' | 'parametric';
   /** Send Consumer.baseline_kw (bench/population `baselines`; default false). */
   readonly baselines?: boolean;
+  /** Transformer areas (bench/population `cohorts`; default false): batches end on area boundaries. */
+  readonly cohorts?: boolean;
+  /** With `cohorts`: send Consumer.group (default true); false scores the same population without it. */
+  readonly sendGroups?: boolean;
   readonly engine?: FeatureEngine;
   readonly progress?: (done: number) => void;
 }
@@ -43,8 +50,23 @@ export async function evaluatePopulation(ruleSet: CompiledRuleSet, options: Eval
   const hitsByKind = ruleSet.rules.map(() => new Array<number>(KINDS.length).fill(0));
   const started = performance.now();
   let done = 0;
+  let areas = 0;
+  let batches = 0;
   let shapes = '';
-  for (const batch of populationBatches({ consumers: options.consumers, batchSize: options.batchSize ?? 2000, days: options.days ?? 30, pointsPerDay: P, startDate, seed: options.seed ?? 1, shapes: options.shapes ?? 'auto', baselines: options.baselines ?? false })) {
+  const population = {
+    consumers: options.consumers,
+    batchSize: options.batchSize ?? 2000,
+    days: options.days ?? 30,
+    pointsPerDay: P,
+    startDate,
+    seed: options.seed ?? 1,
+    shapes: options.shapes ?? 'auto',
+    baselines: options.baselines ?? false,
+    cohorts: options.cohorts ?? false,
+    sendGroups: options.sendGroups ?? true,
+  };
+  // one batch is one cohort space: with cohorts, a batch is whole areas (populationBatches ends them on area boundaries)
+  for (const batch of populationBatches(population)) {
     const scored = engine.scoreWire(header, batch, ruleSet);
     const { codes, fired, count } = scored;
     for (let c = 0; c < count; c++) confusion.counts[batch.labels[c]!]![codes[c]! - 1]!++;
@@ -53,6 +75,8 @@ export async function evaluatePopulation(ruleSet: CompiledRuleSet, options: Eval
       for (let c = 0; c < count; c++) if (fired[r * count + c]) row[batch.labels[c]!]!++;
     }
     done += count;
+    areas += batch.areas?.count ?? 0;
+    batches++;
     options.progress?.(done);
   }
   shapes = shapeLibrary(P, options.shapes ?? 'auto').source;
@@ -62,6 +86,8 @@ export async function evaluatePopulation(ruleSet: CompiledRuleSet, options: Eval
     hits: Object.fromEntries(ruleSet.rules.map((r, i) => [r.id, hitsByKind[i]!])),
     shapes,
     generateAndScoreS: (performance.now() - started) / 1000,
+    areas,
+    batches,
   };
 }
 
@@ -93,3 +119,59 @@ export async function evaluateReal(ruleSet: CompiledRuleSet, engine?: FeatureEng
   };
 }
 
+
+/** What the cohort comparison reports of one scoring of the population (with its groups, or without). */
+export interface CohortSide {
+  readonly red_recall: number;
+  readonly flagged_recall: number;
+  readonly red_precision: number;
+  readonly flagged_precision: number;
+  readonly household_red_share: number;
+  readonly household_flagged_share: number;
+  readonly false_flagged_rate: number;
+  /** Suspect kind → its consumers and the shares of them coded RED, and RED or YELLOW (GRAY counts as missed). */
+  readonly by_kind: Record<string, { n: number; red_recall: number; flagged_recall: number }>;
+}
+
+/** The issue's comparison: the same cohort population scored with Consumer.group and with the groups dropped. */
+export interface CohortComparison {
+  readonly areas: number;
+  readonly consumers_per_area: number;
+  readonly batches: number;
+  readonly with_groups: CohortSide;
+  readonly without_groups: CohortSide;
+}
+
+function cohortSide(e: PopulationEval): CohortSide {
+  const m = e.metrics;
+  const by_kind: CohortSide['by_kind'] = {};
+  e.confusion.classes.forEach((k, i) => {
+    if (!k.suspect) return;
+    const [, y, r] = e.confusion.counts[i]!;
+    const n = e.confusion.counts[i]!.reduce((a, v) => a + v, 0);
+    by_kind[k.name] = { n, red_recall: n > 0 ? r! / n : NaN, flagged_recall: n > 0 ? (r! + y!) / n : NaN };
+  });
+  return {
+    red_recall: m.red_recall,
+    flagged_recall: m.flagged_recall,
+    red_precision: m.red_precision,
+    flagged_precision: m.flagged_precision,
+    household_red_share: m.household_red_share,
+    household_flagged_share: m.household_flagged_share,
+    false_flagged_rate: m.false_flagged_rate,
+    by_kind,
+  };
+}
+
+/** Compares the scorings of one cohort population with its groups (`withGroups`) and without (`withoutGroups`); they must be the same consumers. */
+export function compareCohorts(withGroups: PopulationEval, withoutGroups: PopulationEval): CohortComparison {
+  const n = withGroups.metrics.consumers;
+  if (withoutGroups.metrics.consumers !== n || withoutGroups.areas !== withGroups.areas) throw new Error('the cohort comparison needs the same population scored twice');
+  return {
+    areas: withGroups.areas,
+    consumers_per_area: withGroups.areas > 0 ? n / withGroups.areas : NaN,
+    batches: withGroups.batches,
+    with_groups: cohortSide(withGroups),
+    without_groups: cohortSide(withoutGroups),
+  };
+}

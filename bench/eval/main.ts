@@ -13,22 +13,29 @@
 //     that kept producing flagged, cleared sites not flagged again).
 // --baselines sends Consumer.baseline_kw with the population (1 in 5 unknown);
 // the report says whether they were there.
+// --cohorts generates the population in transformer areas (bench/population
+// cohorts.ts: Consumer.group, batches of whole areas) and scores it twice: the
+// tables are those of the population with its groups; then the issue's
+// comparison, the same population scored with the groups dropped (field 7
+// left out, nothing else changed): RED and RED + YELLOW recall per workshop
+// kind, households RED and RED or YELLOW, with groups and without.
 // --json prints one object (population figures at the top level, real data
-// under "real_data", the watched sites under "follow_up"); progress goes to stderr.
+// under "real_data", the watched sites under "follow_up", the cohort comparison
+// under "cohorts"); progress goes to stderr.
 //
 //   npm run eval -- [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points P] [--start YYYY-MM-DD]
-//                   [--batch-size B] [--parametric] [--no-real] [--baselines] [--follow-up N] [--json]
+//                   [--batch-size B] [--parametric] [--no-real] [--baselines] [--cohorts] [--follow-up N] [--json]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FeatureEngine, type CompiledRuleSet } from '../../engine/src/index.js';
-import { KINDS } from '../population/index.js';
+import { AREA_MAX, AREA_MIN, KINDS, UNGROUPED } from '../population/index.js';
 import { dataRoot, repoRoot } from '../real-data/data.js';
 import { loadRuleSet } from '../real-data/score.js';
-import { evaluatePopulation, evaluateReal, type RealEval } from './evaluate.js';
+import { compareCohorts, evaluatePopulation, evaluateReal, type CohortComparison, type RealEval } from './evaluate.js';
 import { evaluateFollowUp, type FollowUpEval } from './follow-up.js';
 import { CODES, type Confusion, type Metrics } from './metrics.js';
 
-const USAGE = 'usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--baselines] [--follow-up N] [--json]';
+const USAGE = 'usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--baselines] [--cohorts] [--follow-up N] [--json]';
 
 const pct = (v: number, digits = 1) => (Number.isNaN(v) ? '  n/a' : `${(100 * v).toFixed(digits)}%`);
 
@@ -51,6 +58,27 @@ function printConfusion(c: Confusion, log: (s: string) => void, label = 'kind'):
 
 function confusionJson(c: Confusion): Record<string, { suspect: boolean; counts: Record<string, number> }> {
   return Object.fromEntries(c.classes.map((k, i) => [k.name, { suspect: k.suspect, counts: Object.fromEntries(CODES.map((x, j) => [x, c.counts[i]![j]!])) }]));
+}
+
+function printCohorts(c: CohortComparison, seconds: number, log: (s: string) => void): void {
+  log(`\n# Cohorts: Consumer.group = transformer area (台区), ${c.areas} areas of ${AREA_MIN}-${AREA_MAX} consecutive consumers (${c.consumers_per_area.toFixed(1)} on average), ${c.batches} batches of whole areas`);
+  log(`  (factories and 1 in ${Math.round(1 / UNGROUPED)} accounts carry no group; peers = same group and category in the batch)`);
+  log(`  the same population scored again with the groups dropped (field 7 left out, nothing else changed), ${seconds.toFixed(1)} s:`);
+  const w = c.with_groups;
+  const o = c.without_groups;
+  const cell = (a: number, b: number) => `${pct(a).padStart(10)}${pct(b).padStart(10)}`;
+  const cell3 = (a: number, b: number) => `${pct(a, 3).padStart(10)}${pct(b, 3).padStart(10)}`;
+  log(`  ${''.padEnd(34)}${''.padStart(7)}  ${'RED + YELLOW recall'.padStart(20)}  ${'RED recall'.padStart(20)}`);
+  log(`  ${'suspect kind'.padEnd(34)}${'n'.padStart(7)}  ${'with'.padStart(10)}${'without'.padStart(10)}  ${'with'.padStart(10)}${'without'.padStart(10)}`);
+  for (const [name, k] of Object.entries(w.by_kind)) {
+    const x = o.by_kind[name]!;
+    log(`  ${name.padEnd(34)}${String(k.n).padStart(7)}  ${cell(k.flagged_recall, x.flagged_recall)}  ${cell(k.red_recall, x.red_recall)}`);
+  }
+  log(`  ${'all suspects'.padEnd(34)}${''.padStart(7)}  ${cell(w.flagged_recall, o.flagged_recall)}  ${cell(w.red_recall, o.red_recall)}`);
+  log(`  ${'precision'.padEnd(34)}${''.padStart(7)}  ${cell(w.flagged_precision, o.flagged_precision)}  ${cell(w.red_precision, o.red_precision)}`);
+  log(`  ${'households coded RED'.padEnd(34)}${''.padStart(7)}  ${cell3(w.household_red_share, o.household_red_share)}`);
+  log(`  ${'households coded RED or YELLOW'.padEnd(34)}${''.padStart(7)}  ${cell3(w.household_flagged_share, o.household_flagged_share)}`);
+  log(`  ${'non-suspects coded RED or YELLOW'.padEnd(34)}${''.padStart(7)}  ${cell3(w.false_flagged_rate, o.false_flagged_rate)}`);
 }
 
 function printFollowUp(f: FollowUpEval, log: (s: string) => void): void {
@@ -82,6 +110,7 @@ async function main(): Promise<number> {
       parametric: { type: 'boolean', default: false },
       'no-real': { type: 'boolean', default: false },
       baselines: { type: 'boolean', default: false },
+      cohorts: { type: 'boolean', default: false },
       'follow-up': { type: 'string', default: '20000' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
@@ -114,21 +143,19 @@ async function main(): Promise<number> {
     shapes: values.parametric ? ('parametric' as const) : ('auto' as const),
     engine,
   };
-  const pop = await evaluatePopulation(ruleSet, {
-    ...common,
-    consumers,
-    baselines: values.baselines,
-    progress: (done) => {
-      if (done - last >= 100_000 || done === consumers) {
-        last = done;
-        process.stderr.write(`  … ${done} consumers\n`);
-      }
-    },
-  });
+  const progress = (done: number) => {
+    if (done - last >= 100_000 || done === consumers) {
+      last = done;
+      process.stderr.write(`  … ${done} consumers\n`);
+    }
+  };
+  const population = { ...common, consumers, baselines: values.baselines, cohorts: values.cohorts };
+  const pop = await evaluatePopulation(ruleSet, { ...population, progress });
   const rate = consumers / pop.generateAndScoreS;
   log(`\n# Generated population: ${consumers} consumers, seed ${values.seed}, ${values.days} days × ${values.points} from ${values.start}, ${pop.shapes} shapes; rule set ${ref} (${path.relative(process.cwd(), file)})`);
   log(`  generated and scored in ${pop.generateAndScoreS.toFixed(1)} s (${rate.toFixed(0)} consumers/s, one thread, FeatureEngine.scoreWire)`);
   log(`  baselines (Consumer.baseline_kw, the mean 8 weeks earlier; 1 in 5 unknown): ${values.baselines ? 'present' : 'absent (--baselines sends them)'}`);
+  log(`  cohorts (Consumer.group, transformer areas): ${values.cohorts ? `present, ${pop.areas} areas in ${pop.batches} batches of whole areas` : 'absent (--cohorts sends them)'}`);
   printMetrics(pop.metrics, log);
   log('\n  codes per kind (* = suspect):');
   printConfusion(pop.confusion, log);
@@ -136,6 +163,15 @@ async function main(): Promise<number> {
   const short = KINDS.map((k) => k.name.replace('household_', 'hh_').replace('workshop_', 'ws_').slice(0, 11));
   log(`  ${'rule'.padEnd(34)}${short.map((s) => s.padStart(12)).join('')}`);
   for (const [rule, row] of Object.entries(pop.hits)) log(`  ${rule.padEnd(34)}${row.map((v) => String(v).padStart(12)).join('')}`);
+
+  let cohorts: CohortComparison | undefined;
+  if (values.cohorts) {
+    last = 0;
+    process.stderr.write('  the same population without its groups:\n');
+    const control = await evaluatePopulation(ruleSet, { ...population, sendGroups: false, progress });
+    cohorts = compareCohorts(pop, control);
+    printCohorts(cohorts, control.generateAndScoreS, log);
+  }
 
   let real: RealEval | undefined;
   if (!values['no-real']) {
@@ -170,6 +206,7 @@ async function main(): Promise<number> {
       kinds,
       rule_hits: pop.hits,
       baselines: values.baselines,
+      cohorts: cohorts ?? null,
       follow_up: followUp ? { sites: followUp.sites, seconds: Number(followUp.seconds.toFixed(2)), ...followUp.rates, cases: confusionJson(followUp.confusion), by_kind: followUp.byKind, rule_hits: followUp.hits } : null,
       real_data: real ? { ...real.metrics, red_precision_at_4_5pct: real.red_precision_at_4_5pct, flagged_precision_at_4_5pct: real.flagged_precision_at_4_5pct, groups: real.groups } : null,
     };

@@ -3,9 +3,9 @@
 // (proto/gridcode/v1/scoring.proto), one growing buffer reused per batch.
 // Fields written, in field order: Consumer 1 id, 2 category, 3 zone,
 // 4 capacity_kw (when known), 5 load_kw (packed), 6 water_m3 (packed, when
-// metered), 8 baseline_kw (fixed32 float, only when known: 0 = absent),
-// 9 watch (a nested Watch {1 status, 2 since}, only for watched sites).
-// Field 7 (group) is not written yet.
+// metered), 7 group (only when the consumer has one: '' = absent), 8
+// baseline_kw (fixed32 float, only when known: 0 = absent), 9 watch (a nested
+// Watch {1 status, 2 since}, only for watched sites).
 
 /** A consumer generator the encoder reads its fields from after each generate(index). */
 export interface ConsumerSource {
@@ -32,8 +32,13 @@ export interface ConsumerSource {
   readonly watchStatus: number;
   /** Watch.since, YYYY-MM-DD; '' = not written. */
   readonly watchSince: string;
+  /** Consumer.group, at most GROUP_MAX_BYTES bytes of UTF-8; '' = not written. */
+  readonly group: string;
   generate(index: number): void;
 }
+
+/** Longest Consumer.group the encoder writes (bytes of UTF-8); the buffer is sized with it. */
+export const GROUP_MAX_BYTES = 64;
 
 function varintLength(v: number): number {
   return v < 0x80 ? 1 : v < 0x4000 ? 2 : v < 0x200000 ? 3 : v < 0x10000000 ? 4 : 5;
@@ -61,6 +66,9 @@ export class BatchEncoder {
   private readonly f32Bytes = new Uint8Array(this.f32.buffer);
   private readonly header: Uint8Array;
   private readonly text = new TextEncoder();
+  /** The group written last and its bytes: encoded once per run of consumers with the same group. */
+  private group = '';
+  private groupBytes = new Uint8Array(0);
 
   /** `idPrefix`: the consumer ids are this character followed by the index ('c' for the main population). */
   constructor(
@@ -89,9 +97,26 @@ export class BatchEncoder {
     if (idPrefix.length !== 1 || idPrefix.charCodeAt(0) > 127) throw new Error(`idPrefix must be one ASCII character, not ${idPrefix}`);
   }
 
-  /** Upper bound of one encoded consumer (a watch's since is a 10-character date). */
+  /** Upper bound of one encoded consumer (a watch's since is a 10-character date; a group at most GROUP_MAX_BYTES). */
   private get perConsumer(): number {
-    return 48 + 4 * this.gen.N + 4 * this.gen.days + 8 + 5 + 32;
+    return 48 + 4 * this.gen.N + 4 * this.gen.days + 8 + 5 + 32 + 2 + GROUP_MAX_BYTES;
+  }
+
+  /** The UTF-8 bytes of `group` (the same array while the group does not change). */
+  private groupOf(group: string): Uint8Array {
+    if (group !== this.group) {
+      const bytes = this.text.encode(group);
+      if (bytes.length > GROUP_MAX_BYTES) throw new Error(`group ${JSON.stringify(group)} is longer than ${GROUP_MAX_BYTES} bytes`);
+      this.group = group;
+      this.groupBytes = bytes;
+    }
+    return this.groupBytes;
+  }
+
+  /** Sizes the reused buffer for batches of up to `count` consumers (batches of varying size then share one buffer). */
+  reserve(count: number): void {
+    const need = this.header.length + count * this.perConsumer;
+    if (this.buf.length < need) this.buf = new Uint8Array(need);
   }
 
   /** Generates consumers first … first+count−1 and encodes them; `reuse` false returns fresh arrays; `kinds`, when given, gets each consumer's kind. */
@@ -115,12 +140,14 @@ export class BatchEncoder {
       const waterLen = gen.hasWater ? 4 * gen.days : 0;
       const since = gen.watchStatus > 0 && gen.watchSince ? this.text.encode(gen.watchSince) : undefined;
       const watchLen = gen.watchStatus > 0 ? 1 + varintLength(gen.watchStatus) + (since ? 2 + since.length : 0) : 0;
+      const group = gen.group ? this.groupOf(gen.group) : undefined;
       const body =
         2 + idLen + // 1 id
         2 + 2 + // 2 category, 3 zone (enum values < 128)
         (gen.capacityKw > 0 ? 5 : 0) + // 4 capacity_kw
         1 + varintLength(loadLen) + loadLen + // 5 load_kw, packed
         (waterLen ? 1 + varintLength(waterLen) + waterLen : 0) + // 6 water_m3, packed
+        (group ? 2 + group.length : 0) + // 7 group (< 128 bytes)
         (gen.baselineKw > 0 ? 5 : 0) + // 8 baseline_kw
         (watchLen ? 2 + watchLen : 0); // 9 watch (body < 128 bytes)
       buf[at++] = 0x22; // 4 consumers
@@ -145,6 +172,12 @@ export class BatchEncoder {
         at = putVarint(buf, at, waterLen);
         buf.set(waterBytes.subarray(0, waterLen), at);
         at += waterLen;
+      }
+      if (group) {
+        buf[at++] = 0x3a;
+        buf[at++] = group.length;
+        buf.set(group, at);
+        at += group.length;
       }
       if (gen.baselineKw > 0) at = this.float(0x45, gen.baselineKw, at);
       if (watchLen) {

@@ -51,7 +51,7 @@ const FOLLOW_UP_SALT = 0xf011_0a5e;
 /** Window of the restricted sites' baselines and the cleared sites': 8 weeks before, as the main population. */
 const WEEKS_BEFORE = 8;
 
-export type FollowUpOptions = Omit<PopulationOptions, 'baselines'>;
+export type FollowUpOptions = Omit<PopulationOptions, 'baselines' | 'cohorts' | 'sendGroups'>;
 
 export interface FollowUpBatch {
   readonly first: number;
@@ -75,6 +75,8 @@ export class FollowUpGenerator implements ConsumerSource {
   baselineKw = 0;
   watchStatus = 0;
   watchSince = '';
+  /** Watched sites are sent without a cohort (the main population has the areas). */
+  readonly group = '';
 
   constructor(options: FollowUpOptions) {
     this.options = options;

@@ -31,12 +31,26 @@
 // no gaps). One consumer in five has no baseline (0, not sent: the utility
 // lacks it), drawn from its own stream so that nothing else moves; without
 // the option the bytes are exactly those of the population without field 8.
+//
+// Cohorts (option `cohorts`, issue 13; cohorts.ts): Consumer.group, the
+// transformer area (台区) of each account, areas of 20-150 consecutive
+// consumers laid out from the seed alone; batches end on area boundaries (a
+// batch is one cohort space). Consumer i keeps its kind and its own draws; what
+// changes is what neighbours share: the real households of an area live the
+// same weeks of 2013, and the synthetic ones and storage heating follow the
+// area's weather. Factories and 1 in 10 accounts carry no group. `sendGroups:
+// false` gives the same population (same curves, same batches) without field
+// 7: the control of the cohort comparison in `npm run eval -- --cohorts`.
+// Without `cohorts` the bytes are exactly those of the population without it.
 import { endianness } from 'node:os';
 import { addDays } from './dates.js';
 import { BatchEncoder } from './encoder.js';
-import { KINDS, ZONE } from './kinds.js';
+import { AREA_MAX, AreaDays, AreaLayout, areaGroup, cohortRanges, ungrouped } from './cohorts.js';
+import { CATEGORY, KINDS, ZONE } from './kinds.js';
 import { EV_DURATIONS, EV_STARTS, HOUSEHOLD_YEAR_DAYS, HOUSEHOLD_YEAR_WEEKDAY, shapeLibrary, type ShapeLibrary, type ShapeSource, type WeekShapes } from './library.js';
-import { Prng } from './prng.js';
+import { consumerSeed, Prng } from './prng.js';
+
+export { consumerSeed };
 
 export interface PopulationOptions {
   /** Consumers in the population. */
@@ -65,6 +79,15 @@ export interface PopulationOptions {
   readonly reuse?: boolean;
   /** Send Consumer.baseline_kw (the mean of the window 8 weeks earlier; unknown for 1 in 5). Default false. */
   readonly baselines?: boolean;
+  /**
+   * Transformer areas (cohorts.ts): Consumer.group `TA-<seed>-<area>` for the
+   * accounts of 20-150 consecutive consumers (none for factories and 1 in
+   * 10), neighbours sharing their days, and batches that end on area
+   * boundaries (about `batchSize` consumers each). Default false.
+   */
+  readonly cohorts?: boolean;
+  /** With `cohorts`: write Consumer.group (default true); false leaves field 7 out of the same population. */
+  readonly sendGroups?: boolean;
 }
 
 export interface PopulationBatch {
@@ -77,6 +100,8 @@ export interface PopulationBatch {
   readonly labels: Uint8Array;
   /** [start, end) byte offsets of each Consumer message in `bytes`, as scanRequest returns them (for FeatureEngine.scoreWire). */
   readonly spans: Int32Array;
+  /** With `cohorts`: index of the batch's first area (cohorts.ts AreaLayout) and how many areas it has (one cut by the range's start or end included). */
+  readonly areas?: { readonly first: number; readonly count: number };
 }
 
 const NOISE = 1 << 16;
@@ -129,16 +154,6 @@ function noisy(shape: Float32Array, table: Float32Array): Float32Array {
   return block;
 }
 
-/** A well-mixed 32-bit seed for consumer i (splitmix-style finaliser). */
-export function consumerSeed(seed: number, index: number): number {
-  let z = (seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
-  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
-  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
-  z = (z ^ (z >>> 16)) >>> 0;
-  z = Math.imul(z ^ (z >>> 15), 0x2c1b3c6d);
-  return (z ^ (z >>> 12)) >>> 0;
-}
-
 const CUMULATIVE = (() => {
   const out = new Float64Array(KINDS.length);
   let acc = 0;
@@ -182,6 +197,10 @@ export interface GeneratorOptions {
   baselines?: boolean;
   /** Meter faults (default true); off for the previous periods baselines are taken from. */
   faults?: boolean;
+  /** Transformer areas: `group` and what neighbours share (see the header). */
+  cohorts?: boolean;
+  /** With `cohorts`: set `group` (default true); false keeps it empty, the population unchanged. */
+  sendGroups?: boolean;
 }
 
 function weekdayOfDate(date: string): number {
@@ -221,6 +240,22 @@ export class PopulationGenerator {
   /** The main population is never watched (follow-up.ts has the watched sites). */
   readonly watchStatus = 0;
   readonly watchSince = '';
+  /** Consumer.group of the consumer generated last ('' = none: not sent). */
+  group = '';
+  /** With `cohorts`: the area of the consumer generated last (AreaLayout index); −1 without. */
+  area = -1;
+  /** The areas (with `cohorts`), and the days their households share in this window. */
+  private readonly layout: AreaLayout | undefined;
+  private readonly areaDays: AreaDays | undefined;
+  private readonly sendGroups: boolean;
+  /** Group of the area located last (one string per area, not per consumer). */
+  private areaName = '';
+  /** Weather factors of the consumer being generated: its area's, or all 1 (no cohorts, or generateKind). */
+  private homeWeather: Float64Array;
+  private heatingWeather: Float64Array;
+  private readonly noWeather: Float64Array;
+  /** Week offset its real household reads, shared by its area; undefined: the consumer's own draw. */
+  private sharedWeek: number | undefined;
   /** The generator of the previous period, when baselines are on (its arrays are reused). */
   private readonly previous: PopulationGenerator | undefined;
   private readonly meterFaults: boolean;
@@ -276,6 +311,12 @@ export class PopulationGenerator {
         this.oA[d] = ((d * 7) % VARIANTS) * this.P; // no draw: the consumer's stream stays as it was
       },
     };
+    this.noWeather = this.homeWeather = this.heatingWeather = new Float64Array(this.days).fill(1);
+    if (options.cohorts) {
+      this.layout = new AreaLayout(this.seed);
+      this.areaDays = new AreaDays(this.seed, Math.round(t0 / 86_400_000), this.season);
+    }
+    this.sendGroups = options.sendGroups ?? true;
     this.previous = options.baselines ? new PopulationGenerator({ ...options, startDate: addDays(this.startDate, -7 * BASELINE_WEEKS_BEFORE), baselines: false, faults: false }) : undefined;
   }
 
@@ -291,6 +332,7 @@ export class PopulationGenerator {
     let kind = 0;
     if (index < KINDS.length) kind = index; // the first consumers cover every kind once
     else while (kind < KINDS.length - 1 && u >= CUMULATIVE[kind]!) kind++;
+    if (this.layout) this.joinArea(index, kind);
     this.build(kind);
     const previous = this.previous;
     if (previous && !new Prng(consumerSeed(this.seed ^ BASELINE_SALT, index)).chance(BASELINE_UNKNOWN)) {
@@ -309,8 +351,37 @@ export class PopulationGenerator {
    */
   generateKind(seed: number, kind: number, edit?: (plan: DayPlan) => void): void {
     this.rng = new Prng(seed);
+    this.leaveArea();
     this.build(kind, edit);
     this.baselineKw = 0;
+  }
+
+  /**
+   * Puts consumer `index` (of `kind`) in its area: the area's days (weather,
+   * real households' weeks) and its group, unless it is a factory (a dedicated
+   * transformer) or one of the accounts whose mapping is missing.
+   */
+  private joinArea(index: number, kind: number): void {
+    const layout = this.layout!.locate(index);
+    const days = this.areaDays!;
+    if (layout.area !== this.area) {
+      this.area = layout.area;
+      this.areaName = areaGroup(this.seed, layout.area);
+      days.set(layout.area);
+    }
+    this.homeWeather = days.home;
+    this.heatingWeather = days.heating;
+    this.sharedWeek = days.week;
+    const dedicated = KINDS[kind]!.category === CATEGORY.industrial;
+    this.group = this.sendGroups && !dedicated && !ungrouped(this.seed, index) ? this.areaName : '';
+  }
+
+  /** A consumer outside the areas: no group, no shared days. */
+  private leaveArea(): void {
+    this.area = -1;
+    this.group = '';
+    this.homeWeather = this.heatingWeather = this.noWeather;
+    this.sharedWeek = undefined;
   }
 
   /** Mean of the valid readings of the consumer generated last (kW); 0 when it has none. */
@@ -407,7 +478,7 @@ export class PopulationGenerator {
         continue;
       }
       const w = alt && (!rotating || (((d + phase) / 7) | 0) % 2 === 0) ? alt : shapes;
-      this.setA(d, this.day(w, d), scale * (1 + 0.12 * this.season[d]!) * (1 + 0.18 * rng.gauss()), SPIKY);
+      this.setA(d, this.day(w, d), scale * (1 + 0.12 * this.season[d]!) * (1 + 0.18 * rng.gauss()) * this.homeWeather[d]!, SPIKY);
     }
     return scale;
   }
@@ -425,7 +496,8 @@ export class PopulationGenerator {
     const year = this.pick(this.lib.householdYears);
     const scale = this.lognormal(1, 0.2, 0.6, 1.6);
     const shift = shifted ? Math.round((rng.range(6, 11) * P) / 24) : 0;
-    const first = this.householdDay0 + 7 * rng.int(-6, 6);
+    const week = rng.int(-6, 6); // drawn even when the area's week is used: the consumer's stream stays as it was
+    const first = this.householdDay0 + 7 * (this.sharedWeek ?? week);
     let sum = 0;
     let peak = 0;
     for (let d = 0; d < this.days; d++) {
@@ -502,7 +574,7 @@ export class PopulationGenerator {
         if (kind === K.household_electric_heating) {
           const heat = this.pick(lib.heating);
           const kw = (extra = rng.range(1.5, 6));
-          for (let d = 0; d < this.days; d++) this.setB(d, heat, kw * Math.max(0, 0.2 + 0.8 * this.season[d]!) * (1 + 0.15 * rng.gauss()));
+          for (let d = 0; d < this.days; d++) this.setB(d, heat, kw * Math.max(0, 0.2 + 0.8 * this.season[d]!) * (1 + 0.15 * rng.gauss()) * this.heatingWeather[d]!);
         } else if (kind === K.household_ev_night) {
           const r = rng.next();
           const kw = (extra = r < 0.4 ? 3.7 : r < 0.9 ? 7.2 : 11);
@@ -531,7 +603,7 @@ export class PopulationGenerator {
           const wd = this.weekday[d]!;
           if (wd === 5) inWeekend = rng.chance(weekends);
           const occupied = (block >= 0 && d >= block && d < block + blockDays) || (wd >= 5 && inWeekend);
-          if (occupied) this.setA(d, this.day(shapes, d), scale * (1 + 0.2 * rng.gauss()), SPIKY);
+          if (occupied) this.setA(d, this.day(shapes, d), scale * (1 + 0.2 * rng.gauss()) * this.homeWeather[d]!, SPIKY);
           else this.setA(d, lib.ones, standby, MEDIUM);
         }
         this.capacityKw = this.residentialCapacity();
@@ -694,12 +766,17 @@ export function* populationBatches(options: PopulationOptions): Generator<Popula
   if (gen.lib.notice) printNotice(gen.lib.notice);
   const encoder = new BatchEncoder(gen, options.ruleSet ?? '', 'c');
   const reuse = options.reuse ?? true;
-  let labels = new Uint8Array(batchSize);
-  let spans = new Int32Array(2 * batchSize);
-  for (const { first, count } of batchRanges(options, batchSize)) {
+  // a batch of areas runs past batchSize by less than an area (or is one area when batchSize is smaller)
+  const most = options.cohorts ? batchSize + AREA_MAX : batchSize;
+  let labels = new Uint8Array(most);
+  let spans = new Int32Array(2 * most);
+  if (reuse && options.cohorts) encoder.reserve(Math.min(most, options.consumers));
+  const ranges: Iterable<{ first: number; count: number; areas?: PopulationBatch['areas'] }> = options.cohorts ? cohortRanges(options, batchSize, gen.seed) : batchRanges(options, batchSize);
+  for (const { first, count, areas } of ranges) {
     if (!reuse) (labels = new Uint8Array(count)), (spans = new Int32Array(2 * count));
     const bytes = encoder.encode(first, count, reuse, labels, spans);
-    yield { first, count, bytes, labels: labels.subarray(0, count), spans: spans.subarray(0, 2 * count) };
+    const batch = { first, count, bytes, labels: labels.subarray(0, count), spans: spans.subarray(0, 2 * count) };
+    yield areas ? { ...batch, areas } : batch;
   }
 }
 

@@ -14,11 +14,17 @@
 // separate stream of watched sites (Consumer.watch), labelled with
 // FOLLOW_UP_CASES (follow-up.ts).
 //
+// With `cohorts: true` each account also has Consumer.group, its transformer
+// area (cohorts.ts: 20-150 consecutive consumers, none for factories and 1 in
+// 10), and each batch (b.areas) ends on an area boundary, so its size is
+// about batchSize; `sendGroups: false` is the same population without field 7.
+//
 // writePopulation (and `npm run population -- --out DIR`) writes the batches
 // as .pb files with their labels beside them.
 export { KINDS, SUSPECT_SHARE, CATEGORY, ZONE, kindIndex, type KindInfo } from './kinds.js';
 export { populationBatches, PopulationGenerator, type PopulationOptions, type PopulationBatch, type DayPlan } from './generator.js';
-export { BatchEncoder, type ConsumerSource } from './encoder.js';
+export { BatchEncoder, GROUP_MAX_BYTES, type ConsumerSource } from './encoder.js';
+export { AREA_MAX, AREA_MIN, UNGROUPED, AreaLayout, areaGroup, areaSize, cohortRanges, ungrouped } from './cohorts.js';
 export { shapeLibrary, type ShapeLibrary, type ShapeSource } from './library.js';
 export { writePopulation, readLabels, type WrittenPopulation } from './write.js';
 export { followUpBatches, FollowUpGenerator, type FollowUpOptions, type FollowUpBatch } from './follow-up.js';

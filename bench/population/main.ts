@@ -1,9 +1,10 @@
-// npm run population -- --out DIR [--consumers N] [--batch-size B] [--days D] [--points P] [--start YYYY-MM-DD] [--seed S] [--parametric] [--baselines]
+// npm run population -- --out DIR [--consumers N] [--batch-size B] [--days D] [--points P] [--start YYYY-MM-DD] [--seed S] [--parametric] [--baselines] [--cohorts [--no-groups]]
 // Writes the labelled population as ScoreBatchRequest .pb files with labels beside (write.ts).
+// --cohorts: Consumer.group = transformer area, files of whole areas (cohorts.ts); --no-groups: the same without field 7.
 import { parseArgs } from 'node:util';
 import { writePopulation } from './write.js';
 
-const USAGE = 'usage: population --out DIR [--consumers N] [--batch-size B] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--seed S] [--parametric] [--baselines]';
+const USAGE = 'usage: population --out DIR [--consumers N] [--batch-size B] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--seed S] [--parametric] [--baselines] [--cohorts [--no-groups]]';
 const { values } = parseArgs({
   options: {
     out: { type: 'string' },
@@ -15,6 +16,8 @@ const { values } = parseArgs({
     seed: { type: 'string', default: '1' },
     parametric: { type: 'boolean', default: false },
     baselines: { type: 'boolean', default: false },
+    cohorts: { type: 'boolean', default: false },
+    'no-groups': { type: 'boolean', default: false },
     help: { type: 'boolean', short: 'h' },
   },
 });
@@ -32,6 +35,8 @@ const written = writePopulation(values.out, {
   seed: Number(values.seed),
   shapes: values.parametric ? 'parametric' : 'auto',
   baselines: values.baselines,
+  cohorts: values.cohorts,
+  sendGroups: !values['no-groups'],
 });
 const s = (performance.now() - started) / 1000;
 console.log(`${written.files.length} batches, ${(written.bytes / 2 ** 20).toFixed(1)} MiB, in ${s.toFixed(1)} s → ${written.dir}`);

@@ -57,3 +57,13 @@ export class Prng {
     return weights.length - 1;
   }
 }
+
+/** A well-mixed 32-bit seed for consumer i (splitmix-style finaliser). */
+export function consumerSeed(seed: number, index: number): number {
+  let z = (seed ^ Math.imul(index + 1, 0x9e3779b9)) >>> 0;
+  z = Math.imul(z ^ (z >>> 16), 0x85ebca6b);
+  z = Math.imul(z ^ (z >>> 13), 0xc2b2ae35);
+  z = (z ^ (z >>> 16)) >>> 0;
+  z = Math.imul(z ^ (z >>> 15), 0x2c1b3c6d);
+  return (z ^ (z >>> 12)) >>> 0;
+}

@@ -1,6 +1,7 @@
 // Writes a population to a directory: batch-000000.pb (a ScoreBatchRequest)
 // with batch-000000.labels beside it (one byte per consumer: index into
-// KINDS), and population.json (options, kinds, files, counts per kind).
+// KINDS), and population.json (options, kinds, files, counts per kind; with
+// cohorts, each file's areas: index of its first and how many).
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { KINDS } from './kinds.js';
@@ -16,6 +17,7 @@ export interface WrittenPopulation {
 export function writePopulation(dir: string, options: PopulationOptions): WrittenPopulation {
   mkdirSync(dir, { recursive: true });
   const files: string[] = [];
+  const areas: { first: number; count: number }[] = [];
   const counts: Record<string, number> = Object.fromEntries(KINDS.map((k) => [k.name, 0]));
   let bytes = 0;
   let shapes = '';
@@ -24,6 +26,7 @@ export function writePopulation(dir: string, options: PopulationOptions): Writte
     writeFileSync(path.join(dir, `${name}.pb`), batch.bytes);
     writeFileSync(path.join(dir, `${name}.labels`), batch.labels);
     files.push(name);
+    if (batch.areas) areas.push({ ...batch.areas });
     bytes += batch.bytes.length;
     for (const l of batch.labels) counts[KINDS[l]!.name]!++;
   }
@@ -33,6 +36,7 @@ export function writePopulation(dir: string, options: PopulationOptions): Writte
     options: { ...options, shapes },
     kinds: KINDS.map((k, index) => ({ index, name: k.name, suspect: k.suspect, household: k.household, category: k.category, zone: k.zone, description: k.description })),
     files,
+    ...(options.cohorts ? { areas } : {}),
     counts,
   };
   writeFileSync(path.join(dir, 'population.json'), JSON.stringify(manifest, null, 2) + '\n');

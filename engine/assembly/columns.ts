@@ -30,7 +30,10 @@ export const NIGHT_BUSY_HOURS: i32 = 26;
 export const BASELINE_RATIO: i32 = 27;
 export const WATCH_DAYS: i32 = 28;
 export const SINCE_WATCH_KW: i32 = 29;
-export const CORR_FIRST: i32 = 30;
+export const PEER_COUNT: i32 = 30;
+export const PEER_RATIO: i32 = 31;
+export const PEER_CORR: i32 = 32;
+export const CORR_FIRST: i32 = 33;
 
 // Feature groups with a cost of their own (FeatureGroup in catalogue.ts).
 export const GROUP_DEVIATION: i32 = 1;
@@ -40,5 +43,7 @@ export const GROUP_OPERATING: i32 = 8;
 export const GROUP_RAMP: i32 = 16;
 export const GROUP_CORRELATION: i32 = 32;
 export const GROUP_BUSY: i32 = 64; // busy_days, busy_weekend_ratio, night_busy_hours
+/** peer_*: the host's peer pass (engine/src/cohorts) reads each consumer's profile, kept in `profiles`. */
+export const GROUP_PEER: i32 = 128;
 /** Groups that need the second pass over the readings (deviations from the mean, counts above a level). */
 export const GROUPS_PASS2: i32 = GROUP_DEVIATION | GROUP_ACF_DAY | GROUP_ACF_WEEK | GROUP_OPERATING | GROUP_BUSY;

@@ -3,7 +3,7 @@ import { dailyCv, trendRatio, weekendRatio } from './calendar';
 import { aboveCount, dayLagSum, hasValidPair, scaleFor, sumSquares, sweepDeviations, thresholdBelow, weekLagSum } from './deviation-pass';
 import { capacities, featureCount, points, put, readingCounts, readingOffsets, readings, startWeekday, templateCount, validCounts, water, waterCounts, waterOffsets } from './layout';
 import { putFollowUp } from './follow-up';
-import { analyseProfile, peakSlot, peakValue, slotRangeSum, templateCorrelation, valleyValue } from './profile';
+import { analyseProfile, keepNoProfile, keepProfile, peakSlot, peakValue, slotRangeSum, templateCorrelation, valleyValue } from './profile';
 import { heldMax, maxKw, minKw, rampMax, sweepReadings, total, validCount, zeroCount } from './readings-pass';
 import { busyDays, busyWeekendRatio, nightBusyHours, windowP90 } from './day-stats';
 import { dayWorkCount, dayWorkSum } from './day-windows';
@@ -13,9 +13,22 @@ import { dayWorkCount, dayWorkSum } from './day-windows';
 // its column of the matrix; "undefined" is NaN.
 
 /** Every column NaN: an unusable consumer (GRAY; the host holds the note). */
-export function putUnusable(c: i32): void {
+export function putUnusable(c: i32, groups: i32): void {
   store<i32>(validCounts + (<usize>c << 2), 0);
+  // Every feature undefined, peer_count too (features.md: an unusable consumer has none; the peer pass leaves it so).
   for (let f = 0; f < featureCount; f++) put(f, c, NaN);
+  if ((groups & col.GROUP_PEER) != 0) keepNoProfile(c, points);
+}
+
+/**
+ * The peer columns before the host's peer pass, which overwrites them for a
+ * consumer with a group: no peers (peer_count 0, the others undefined); all
+ * NaN when the peer group is not computed.
+ */
+function putNoPeers(c: i32, groups: i32): void {
+  put(col.PEER_COUNT, c, (groups & col.GROUP_PEER) != 0 ? 0 : NaN);
+  put(col.PEER_RATIO, c, NaN);
+  put(col.PEER_CORR, c, NaN);
 }
 
 export function computeConsumer(c: i32, groups: i32): void {
@@ -37,6 +50,8 @@ export function computeConsumer(c: i32, groups: i32): void {
       if (f != col.ENERGY_KWH && f != col.WATER_PER_KWH) put(f, c, NaN);
     }
     putFollowUp(c, D, NaN); // watch_days is defined without a valid reading
+    putNoPeers(c, groups);
+    if ((groups & col.GROUP_PEER) != 0) keepNoProfile(c, P);
     return;
   }
 
@@ -60,6 +75,8 @@ export function computeConsumer(c: i32, groups: i32): void {
   put(col.NIGHT_SHARE, c, slotTotal == 0 ? NaN : (slotRangeSum(P, 22, 24) + slotRangeSum(P, 0, 6)) / slotTotal);
   put(col.WORK_SHARE, c, slotTotal == 0 ? NaN : slotRangeSum(P, 8, 18) / slotTotal);
 
+  putNoPeers(c, groups);
+  if ((groups & col.GROUP_PEER) != 0) keepProfile(c, P);
   analyseProfile(P);
   const peakDefined = peakSlot >= 0 && peakValue != 0;
   put(col.PEAK_VALLEY, c, peakDefined ? (peakValue - valleyValue) / peakValue : NaN);

@@ -16,11 +16,14 @@ import * as rules from './rules/area';
 export function computeFeatures(first: i32, count: i32, groups: i32): void {
   if (first == 0) prepareTemplates(layout.points);
   for (let c = first; c < first + count; c++) {
-    if (load<u8>(layout.statuses + <usize>c) != 0) putUnusable(c);
+    if (load<u8>(layout.statuses + <usize>c) != 0) putUnusable(c, groups);
     else computeConsumer(c, groups);
   }
 }
 
+export function profilesBase(): usize {
+  return layout.profiles;
+}
 export function featureCount(): i32 {
   return layout.featureCount;
 }

@@ -46,6 +46,7 @@ export let readings: usize = 0; // f32[total readings], kW
 export let water: usize = 0; // f32[total water], m³ per day
 export let templates: usize = 0; // f64[templateCount × points]
 export let matrix: usize = 0; // f64[featureCount × consumers], column-major
+export let profiles: usize = 0; // f32[consumers × points]: each consumer's average daily profile p_s (kW, NaN without a value), kept for the peer pass
 
 /** End address of a batch of this size, as f64 so that absurd sizes cannot wrap. */
 export function batchBytes(count: i32, readingTotal: i32, waterTotal: i32, templateTotal: i32, pointsPerDay: i32): f64 {
@@ -61,8 +62,9 @@ export function batchBytes(count: i32, readingTotal: i32, waterTotal: i32, templ
   end += <f64>readingTotal * 4 + 16;
   end += <f64>waterTotal * 4 + 16;
   end += <f64>templateTotal * pointsPerDay * 8 + 16;
-  end += <f64>(CORR_FIRST + templateTotal) * c * 8;
-  end += 256; // 16-byte alignment of the sixteen regions
+  end += <f64>(CORR_FIRST + templateTotal) * c * 8 + 16;
+  end += c * <f64>pointsPerDay * 4;
+  end += 256; // 16-byte alignment of the seventeen regions
   return end;
 }
 
@@ -94,6 +96,7 @@ export function layoutBatch(count: i32, readingTotal: i32, waterTotal: i32, temp
   water = align16(readings + <usize>readingTotal * 4);
   templates = align16(water + <usize>waterTotal * 4);
   matrix = align16(templates + <usize>templateTotal * pointsPerDay * 8);
+  profiles = align16(matrix + <usize>(CORR_FIRST + templateTotal) * c * 8);
   return true;
 }
 

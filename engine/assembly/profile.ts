@@ -1,4 +1,4 @@
-import { profile, slotCount, slotSum, templates } from './layout';
+import { profile, profiles, slotCount, slotSum, templates } from './layout';
 import { centredTemplates, templateNorms, templateVaries } from './templates';
 
 // Features of the average daily profile p_s = (Σ valid readings in slot s) /
@@ -54,6 +54,22 @@ export function analyseProfile(pointsPerDay: i32): void {
     squares += d * d;
   }
   profileSquares = squares;
+}
+
+/**
+ * Keeps consumer c's profile p_s (kW, f32; NaN for a slot without a value) in
+ * `profiles`, row c, for the host's peer pass (followup.md, peer_corr). Run
+ * before analyseProfile, which overwrites nothing it reads (slot sums and counts).
+ */
+export function keepProfile(c: i32, pointsPerDay: i32): void {
+  const row = profiles + ((<usize>c * pointsPerDay) << 2);
+  for (let s = 0; s < pointsPerDay; s++) store<f32>(row + (<usize>s << 2), hasValue(s) ? <f32>profileAt(s) : NaN);
+}
+
+/** No profile for consumer c (unusable, or no valid reading). */
+export function keepNoProfile(c: i32, pointsPerDay: i32): void {
+  const row = profiles + ((<usize>c * pointsPerDay) << 2);
+  for (let s = 0; s < pointsPerDay; s++) store<f32>(row + (<usize>s << 2), NaN);
 }
 
 /** Σ valid readings over slots whose start hour s·24/P lies in [fromHour, toHour), kW. */

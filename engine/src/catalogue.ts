@@ -34,6 +34,10 @@ export const BASE_FEATURES = [
   'baseline_ratio',
   'watch_days',
   'since_watch_kw',
+  // issue 13: the consumer against its cohort (followup.md), filled by the peer pass (engine/src/cohorts)
+  'peer_count',
+  'peer_ratio',
+  'peer_corr',
 ] as const;
 
 export type BaseFeature = (typeof BASE_FEATURES)[number];
@@ -62,7 +66,8 @@ export const FeatureGroup = {
   ramp: 16, // ramp_rate
   correlation: 32, // corr_<template>
   busy: 64, // busy_days, busy_weekend_ratio, night_busy_hours
-  all: 127,
+  peer: 128, // peer_count, peer_ratio, peer_corr: profiles kept, the peer pass over each cohort
+  all: 255,
 } as const;
 
 const GROUP_OF: Partial<Record<BaseFeature, number>> = {
@@ -74,6 +79,9 @@ const GROUP_OF: Partial<Record<BaseFeature, number>> = {
   busy_days: FeatureGroup.busy,
   busy_weekend_ratio: FeatureGroup.busy,
   night_busy_hours: FeatureGroup.busy,
+  peer_count: FeatureGroup.peer,
+  peer_ratio: FeatureGroup.peer,
+  peer_corr: FeatureGroup.peer,
 };
 
 /** The group bits needed to compute the named features (unknown names are ignored). */

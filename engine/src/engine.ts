@@ -1,7 +1,9 @@
-import { featureNames, FeatureGroup } from './catalogue.js';
-import { unusableReason } from './consumer-check.js';
+import { BASE_FEATURES, featureNames, FeatureGroup } from './catalogue.js';
+import { computeBatch, type Placement } from './compute-batch.js';
+import { CohortSpace } from './cohorts/cohort-space.js';
+import { hasGroups, restoreBlock, takeBlock, type FeatureBlock } from './cohorts/feature-block.js';
 import { BatchError } from './errors.js';
-import { followUpOf, WatchDays, type FollowUpColumns } from './follow-up.js';
+import { followUpOf, type FollowUpColumns } from './follow-up.js';
 import type { BatchHeader } from './header.js';
 import { FeatureMatrix } from './matrix.js';
 import { TemplateSet } from './templates.js';
@@ -22,7 +24,7 @@ export interface ConsumerInput {
   readonly category?: number;
   /** Zone enum value (proto `Zone`), 0 = unspecified. */
   readonly zone?: number;
-  /** The consumer's cohort (followup.md); '' or absent = none. Carried, not yet used for features. */
+  /** The consumer's cohort (followup.md); '' or absent = none. */
   readonly group?: string;
   /** kW, the consumer's own reference mean; 0, negative, NaN, ±Inf or absent = unknown. */
   readonly baselineKw?: number;
@@ -54,8 +56,6 @@ export interface EngineOptions {
 }
 
 const WASM_MAX_BYTES = 16384 * 65536;
-/** Consumers copied and computed together: 64 × 30 days × 96 readings × 4 B ≈ 0.7 MiB, inside L2. */
-const CHUNK_CONSUMERS = 64;
 
 export interface ScoreOptions {
   /** Compute every feature, not only those the rule set reads (for include_features). */
@@ -73,6 +73,11 @@ export function scoringComputeOptions(ruleSet: CompiledRuleSet, options: ScoreOp
 }
 
 /** proto3 enums are open; a value this build does not know is treated as unspecified (0). */
+/** Whether these options compute the peer features (and so keep profiles and decode groups). */
+function computesPeers(options: ComputeOptions): boolean {
+  return ((options.groups ?? FeatureGroup.all) & FeatureGroup.peer) !== 0;
+}
+
 function enumValue(value: number | undefined): number {
   return value !== undefined && Number.isInteger(value) && value >= 0 && value <= 5 ? value : 0;
 }
@@ -83,7 +88,7 @@ function enumValue(value: number | undefined): number {
  */
 export class FeatureEngine {
   /** The batch computed last: its features are still in engine memory. */
-  private last: { readonly matrix: FeatureMatrix; readonly pointsPerDay: number } | undefined;
+  private last: { readonly matrix: FeatureMatrix; readonly header: { readonly pointsPerDay: number; readonly startWeekday: number } } | undefined;
 
   private constructor(
     private readonly wasm: EngineExports,
@@ -106,7 +111,8 @@ export class FeatureEngine {
       water[i] = c.waterM3?.length ?? 0;
     });
     const ids = consumers.map((c) => c.id ?? '');
-    return this.run(header, readings, water, ids, followUpOf(consumers), options, (place, from, to) => {
+    const groups = computesPeers(options) ? consumers.map((c) => c.group ?? '') : [];
+    return this.run(header, readings, water, { ids, groups }, followUpOf(consumers), options, (place, from, to) => {
       const f32 = new Float32Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(count);
       for (let i = from; i < to; i++) {
@@ -125,7 +131,8 @@ export class FeatureEngine {
   computeWire(header: BatchHeader, source: WireConsumers, options: ComputeOptions = {}): FeatureMatrix {
     const index: ConsumerIndex = scanConsumers(source.bytes, source.spans, source.first);
     const followUp = { baseline: index.baseline, status: index.watchStatus, since: index.watchSince };
-    return this.run(header, index.readingCount, index.waterCount, index.ids, followUp, options, (place, from, to) => {
+    const groups = computesPeers(options) ? Array.from({ length: index.count }, (_, i) => index.group(i)) : [];
+    return this.run(header, index.readingCount, index.waterCount, { ids: index.ids, groups }, followUp, options, (place, from, to) => {
       const u8 = new Uint8Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(index.count);
       attributes.capacity.set(index.capacity.subarray(from, to), from);
@@ -141,14 +148,42 @@ export class FeatureEngine {
 
   /** Features then codes for consumers given as JS values. */
   scoreConsumers(header: BatchHeader, consumers: readonly ConsumerInput[], ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
-    this.computeConsumers(header, consumers, scoringComputeOptions(ruleSet, options));
-    return this.rescore(ruleSet);
+    const compute = scoringComputeOptions(ruleSet, options);
+    this.computeConsumers(header, consumers, compute);
+    return this.scoreWithPeers(ruleSet, compute);
   }
 
   /** Features then codes straight from serialized Consumer messages. */
   scoreWire(header: BatchHeader, source: WireConsumers, ruleSet: CompiledRuleSet, options: ScoreOptions = {}): ScoredBatch {
-    this.computeWire(header, source, scoringComputeOptions(ruleSet, options));
+    const compute = scoringComputeOptions(ruleSet, options);
+    this.computeWire(header, source, compute);
+    return this.scoreWithPeers(ruleSet, compute);
+  }
+
+  /** The batch computed last, one cohort space, its peer features filled in (followup.md), then scored. */
+  private scoreWithPeers(ruleSet: CompiledRuleSet, compute: ComputeOptions): ScoredBatch {
+    const last = this.last!;
+    if (!computesPeers(compute) || !hasGroups(last.matrix.groups)) return this.rescore(ruleSet);
+    // One engine call, one cohort space: the peer columns are filled in where the batch lies, nothing copied.
+    const space = new CohortSpace('batch', ruleSet.minValidShare);
+    space.add(takeBlock(this.wasm, last.matrix, last.header, 0, true));
+    space.finish();
     return this.rescore(ruleSet);
+  }
+
+  /** Copies the batch computed last out of engine memory (see FeatureBlock); `first` is its first consumer's place. */
+  takeBlock(first: number): FeatureBlock {
+    const last = this.last;
+    if (!last) throw new Error('takeBlock needs a batch computed first');
+    return takeBlock(this.wasm, last.matrix, last.header, first);
+  }
+
+  /** Lays a computed block back into engine memory, as the batch computed last: `rescore` then scores it. */
+  restoreBlock(block: FeatureBlock): FeatureMatrix {
+    const matrix = restoreBlock(this.wasm, block, block.names.length - BASE_FEATURES.length, this.maxMemoryBytes);
+    if (!matrix) throw new BatchError('invalid_argument', `a block of ${block.count} consumers does not fit in engine memory: send fewer consumers per batch`);
+    this.last = { matrix, header: { pointsPerDay: block.pointsPerDay, startWeekday: block.startWeekday } };
+    return matrix;
   }
 
   /**
@@ -164,78 +199,20 @@ export class FeatureEngine {
     if (expected.length !== last.matrix.names.length || expected.some((name, i) => name !== last.matrix.names[i])) {
       throw new Error(`rule set ${ruleSet.id}@${ruleSet.version} needs the features ${expected.join(', ')}; the batch has ${last.matrix.names.join(', ')}`);
     }
-    return runRules(this.wasm, ruleSet, last.matrix, last.pointsPerDay, new Map(last.matrix.notes));
+    return runRules(this.wasm, ruleSet, last.matrix, last.header.pointsPerDay, new Map(last.matrix.notes));
   }
 
   private run(
     header: BatchHeader,
     readingCount: Int32Array,
     waterCount: Int32Array,
-    ids: readonly string[],
+    consumerNames: { readonly ids: readonly string[]; readonly groups: readonly string[] },
     followUp: FollowUpColumns,
     options: ComputeOptions,
     fill: (place: Placement, from: number, to: number) => void,
   ): FeatureMatrix {
-    const { wasm } = this;
-    const templates = options.templates ?? TemplateSet.empty;
-    const points = header.pointsPerDay;
-    const count = readingCount.length;
-    const notes = new Map<number, string>();
-    const readingOffset = new Int32Array(count);
-    const waterOffset = new Int32Array(count);
-    let readings = 0;
-    let water = 0;
-    const watchDays = new WatchDays(followUp, header.startDate);
-    for (let i = 0; i < count; i++) {
-      const reason = unusableReason(readingCount[i]!, waterCount[i]!, points, options.maxReadingsPerConsumer) ?? watchDays.problem(i, readingCount[i]! / points);
-      if (reason) {
-        notes.set(i, reason);
-        readingOffset[i] = -1;
-        continue;
-      }
-      readingOffset[i] = readings;
-      waterOffset[i] = water;
-      readings += readingCount[i]!;
-      water += waterCount[i]!;
-    }
-    const T = templates.names.length;
-    const needed = wasm.batchBytes(count, readings, water, T, points);
-    if (needed > this.maxMemoryBytes || !wasm.layoutBatch(count, readings, water, T, points, header.startWeekday)) {
-      // Rounded up, so that the need never reads as equal to the cap.
-      const mib = (bytes: number) => Math.ceil(bytes / 2 ** 20);
-      throw new BatchError('invalid_argument', `batch of ${count} consumers and ${readings} readings needs ${mib(needed)} MiB of engine memory; the cap is ${Math.floor(this.maxMemoryBytes / 2 ** 20)} MiB: send fewer consumers per batch`);
-    }
-    const buffer = wasm.memory.buffer;
-    new Int32Array(buffer, wasm.readingOffsets(), count).set(readingOffset);
-    new Int32Array(buffer, wasm.waterOffsets(), count).set(waterOffset);
-    const counts = new Int32Array(buffer, wasm.readingCounts(), count);
-    const waters = new Int32Array(buffer, wasm.waterCounts(), count);
-    const status = new Uint8Array(buffer, wasm.statuses(), count);
-    for (let i = 0; i < count; i++) {
-      const usable = readingOffset[i]! >= 0;
-      counts[i] = usable ? readingCount[i]! : 0;
-      waters[i] = usable ? waterCount[i]! : 0;
-      status[i] = usable ? 0 : 1;
-    }
-    new Float32Array(buffer, wasm.baselines(), count).set(followUp.baseline);
-    new Uint8Array(buffer, wasm.watchStatuses(), count).set(followUp.status);
-    new Int32Array(buffer, wasm.watchFirstDays(), count).set(watchDays.firstDay);
-    new Float64Array(buffer, wasm.templatesBase(), T * points).set(templates.at(points));
-    const place = { readingOffset, waterOffset, readings: wasm.readingsBase(), water: wasm.waterBase() };
-    const groups = options.groups ?? FeatureGroup.all;
-    // Copy and compute chunk by chunk, so that readings are still in cache when swept.
-    for (let from = 0; from < count || from === 0; from += CHUNK_CONSUMERS) {
-      const to = Math.min(count, from + CHUNK_CONSUMERS);
-      fill(place, from, to);
-      wasm.computeFeatures(from, to - from, groups);
-    }
-    const names = featureNames(templates.names);
-    const base = wasm.matrixBase();
-    let view = new Float64Array(wasm.memory.buffer, base, names.length * count);
-    // Engine memory may grow (the rules area); a grown memory detaches old views.
-    const values = () => (view.buffer === wasm.memory.buffer ? view : (view = new Float64Array(wasm.memory.buffer, base, names.length * count)));
-    const matrix = new FeatureMatrix(names, count, values, notes, ids);
-    this.last = { matrix, pointsPerDay: points };
+    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, readingCount, waterCount, consumerNames, followUp, options, fill);
+    this.last = { matrix, header };
     return matrix;
   }
 
@@ -247,13 +224,4 @@ export class FeatureEngine {
       zone: new Uint8Array(buffer, this.wasm.zones(), count),
     };
   }
-}
-
-interface Placement {
-  /** Reading offset of each consumer in floats from `readings`, -1 when unusable. */
-  readonly readingOffset: Int32Array;
-  readonly waterOffset: Int32Array;
-  /** Byte addresses of the readings and water regions. */
-  readonly readings: number;
-  readonly water: number;
 }

@@ -14,6 +14,8 @@ export class FeatureMatrix {
     readonly notes: ReadonlyMap<number, string>,
     /** Consumer ids in batch order (decoded once, by the wire scan). */
     readonly ids: readonly string[] = [],
+    /** Consumer groups in batch order ('' = none); decoded only when the peer features are computed, empty otherwise. */
+    readonly groups: readonly string[] = [],
   ) {}
 
   /** Column-major values: feature f of consumer c at [f * consumerCount + c]. */

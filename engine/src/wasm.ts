@@ -25,6 +25,7 @@ export interface EngineExports {
   waterBase(): number;
   templatesBase(): number;
   matrixBase(): number;
+  profilesBase(): number;
   computeFeatures(first: number, count: number, groups: number): void;
   validCounts(): number;
   layoutRules(words: number, constants: number, rules: number, maxDepth: number): number;

@@ -5,7 +5,8 @@
 // ScoreBatch: the request buffer goes to one worker in the transfer list; a
 // body from `splitThresholdBytes` on (held in a SharedArrayBuffer: see
 // allocateBody) is scored by k workers, each its share of the consumers, and
-// the parts' encoded results are concatenated here in request order.
+// the parts' encoded results are concatenated here in request order. Its
+// cohorts may span the parts: batch-cohorts.ts scores them as one.
 import { gridcode } from '#gen/scoring.js';
 import type { RuleSetRegistry } from '../../engine/src/index.js';
 import { assembleResponse, ruleInfo } from '../../engine/src/codec/index.js';
@@ -26,11 +27,13 @@ import type {
   RuleSetCatalog,
 } from '../tasks/protocol.js';
 import { findEntry, mayUse } from '../tasks/catalog.js';
+import { blockTransfers, type StreamCohortsResult, type StreamCohortsStep, type StreamCohortsTask } from '../tasks/cohort-tasks.js';
 import { allocateBody } from './body.js';
+import { settleBatchCohorts, type TaskRunner } from './batch-cohorts.js';
 import { serverBusy, ServiceError } from '../rpc/codes.js';
 import { resolveLimits, type ServiceLimits } from '../rpc/limits.js';
 import { catalogOf } from './rule-set-sources.js';
-import type { CallContext, ScoringService, Tenant, UnaryRequest, UnaryResponse } from '../rpc/types.js';
+import type { CallContext, ScoringService, Serialization, Tenant, UnaryRequest, UnaryResponse } from '../rpc/types.js';
 
 export interface ServiceLogger {
   info(message: string): void;
@@ -67,8 +70,10 @@ export type GatewayScoringService = ScoringService & {
   allocateBody(length: number): ArrayBuffer | SharedArrayBuffer;
   readonly limits: ServiceLimits;
   stats(): PoolStats;
-  /** One message of a ScoreStream (gateway/stream/): `header` undefined for the first. */
+  /** One message of a ScoreStream (gateway/stream/): `header` undefined for the first. It may come back deferred (ScorePart.deferred). */
   scoreStreamPart(request: UnaryRequest, header: StreamHeader | undefined, context: CallContext): Promise<ScorePart>;
+  /** One step of a ScoreStream's cohorts (gateway/stream/stream-cohorts.ts), in stream order. */
+  streamCohorts(step: StreamCohortsStep, header: StreamHeader, serialization: Serialization, context: CallContext): Promise<StreamCohortsResult>;
 };
 
 const encoder = new TextEncoder();
@@ -140,16 +145,17 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     // One part failing (or the queue refusing one) ends the others.
     const stop = new AbortController();
     const signal = AbortSignal.any([context.signal, stop.signal]);
-    const runs = Array.from({ length: k }, (_, index) =>
-      run({ ...base, request: 'proto', ...body, part: { index, count: k } } satisfies ScorePartTask, context, [], signal).catch((error: unknown) => {
+    const runner: TaskRunner = (task, transferList) =>
+      run(task, context, transferList, signal).catch((error: unknown) => {
         stop.abort();
         throw error;
-      }),
-    );
+      });
+    const runs = Array.from({ length: k }, (_, index) => runner({ ...base, request: 'proto', ...body, part: { index, count: k }, defer: true } satisfies ScorePartTask, []));
     const settled = await Promise.allSettled(runs);
     const failed = firstFailure(settled, context);
     if (failed !== undefined) throw failed;
-    const parts = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const firstParts = settled.flatMap((s) => (s.status === 'fulfilled' ? [s.value] : []));
+    const parts = await settleBatchCohorts(firstParts, { catalog, tenant: base.tenant, response: serialization }, runner);
     report(statsOf(parts));
     return { serialization, bytes: assembleResponse(parts, serialization) };
   }
@@ -260,11 +266,22 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
       response: request.serialization,
       ...moved.body,
       ...(header ? { stream: header } : { part: { index: 0, count: 1 } }),
+      // A group may span messages: its consumers' blocks come back unscored, for streamCohorts.
+      defer: true,
     };
     const part = await run(task, context, moved.transferList);
     if (!header && part.header) streamCatalogs.set(part.header, catalog);
-    report(statsOf([part]));
+    if (!part.deferred) report(statsOf([part]));
     return part;
+  }
+
+  async function streamCohorts(step: StreamCohortsStep, header: StreamHeader, serialization: Serialization, context: CallContext): Promise<StreamCohortsResult> {
+    const catalog = streamCatalogs.get(header) ?? catalogOf(registry.snapshot);
+    const task: StreamCohortsTask = { kind: 'stream-cohorts', catalog, tenant: taskTenant(context.tenant), header, response: serialization, ...step };
+    const result = await run(task, context, blockTransfers([...step.carry, ...step.blocks]));
+    const scored = [result.carried, result.part].filter((part) => part.counts[0]);
+    if (scored.length > 0) report(statsOf(scored));
+    return result;
   }
 
   return {
@@ -272,6 +289,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     ListRuleSets: listRuleSets,
     ValidateRuleSet: validateRuleSet,
     scoreStreamPart,
+    streamCohorts,
     allocateBody: (length) => allocateBody(length, pool.threads > 1 ? limits.splitThresholdBytes : Infinity),
     limits,
     stats: () => pool.stats(),

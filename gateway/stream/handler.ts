@@ -15,12 +15,15 @@ import type { OpenStreams } from './open-streams.js';
 import { runScoreStream, type ScoreStreamPart } from './pipeline.js';
 import { StreamReplyWriter } from './reply-writer.js';
 import { requestChunks } from './request-chunks.js';
+import type { StreamCohortsRunner } from './stream-cohorts.js';
 
 /** Budget bytes per JSON byte, as admission counts them. */
 const JSON_WEIGHT = 3;
 
 export interface ScoreStreamHandlerOptions {
   readonly score: ScoreStreamPart;
+  /** The cohorts' second step (a group may span messages); without it, a message that comes back deferred fails the stream. */
+  readonly cohorts?: StreamCohortsRunner | undefined;
   /** Largest request message (the body limit of a unary request). */
   readonly maxMessageBytes: number;
   /** Messages scored at once by one stream (the workers). */
@@ -49,6 +52,7 @@ export function scoreStreamHandler(options: ScoreStreamHandlerOptions) {
     try {
       const outcome = await runScoreStream(requestChunks(incoming, signal), writer, context, {
         score: options.score,
+        cohorts: options.cohorts,
         serialization: rpc.serialization,
         maxMessageBytes: options.maxMessageBytes,
         maxInFlight: options.maxInFlight,

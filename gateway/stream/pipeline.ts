@@ -20,8 +20,10 @@ import type { ByteBudget } from '../middleware/admission/byte-budget.js';
 import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
 import type { ScorePart, StreamHeader } from '../tasks/protocol.js';
 import { MessageReader } from '../protocols/message-reader.js';
+import { isBusy, pause } from './busy.js';
 import type { StreamReplyWriter } from './reply-writer.js';
 import { StreamResponses } from './responses.js';
+import { StreamCohorts, type StreamCohortsRunner } from './stream-cohorts.js';
 
 export type ScoreStreamPart = (request: UnaryRequest, header: StreamHeader | undefined, context: CallContext) => Promise<ScorePart>;
 
@@ -33,10 +35,9 @@ export interface PipelineOptions {
   /** Request bytes held while messages are scored (JSON weighs 3, as in admission). */
   readonly budget?: ByteBudget | undefined;
   readonly budgetWeight: number;
+  /** Settles messages that come back deferred (their consumers have groups); a stream without it cannot. */
+  readonly cohorts?: StreamCohortsRunner | undefined;
 }
-
-/** How long a stream waits before it asks a full server again. */
-const BUSY_WAIT_MS = 20;
 
 export interface StreamOutcome {
   readonly requestBytes: number;
@@ -53,14 +54,17 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
   const { signal } = context;
   const reader = new MessageReader(options.maxMessageBytes);
   const responses = new StreamResponses(options.serialization);
+  const cohorts = new StreamCohorts(options.cohorts, options.serialization, context);
   const pending: Promise<ScorePart>[] = [];
   let header: StreamHeader | undefined;
   let requestBytes = 0;
   let messages = 0;
 
-  const emit = async (part: ScorePart): Promise<void> => {
-    if (!(await writer.send(responses.next(part)))) throw signal.aborted ? signal.reason : new ServiceError('canceled', 'the client went away');
+  const send = async (message: Uint8Array): Promise<void> => {
+    if (!(await writer.send(message))) throw signal.aborted ? signal.reason : new ServiceError('canceled', 'the client went away');
   };
+  // In request order: phase 2 of the cohorts runs here, one message after another.
+  const emit = async (part: ScorePart): Promise<void> => send(responses.next(await cohorts.settle(part, header!)));
   const scoreMessage = (message: Uint8Array, streamHeader: StreamHeader | undefined): Promise<ScorePart> => {
     const scored = score(message, streamHeader, context, options);
     scored.catch(() => {}); // awaited in order below; an early failure must not be an unhandled rejection meanwhile
@@ -107,7 +111,7 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
     }
     if (reader.midMessage) throw new ServiceError('invalid_argument', 'the request stream ended inside a message (shorter than its length prefix)');
     while (pending.length > 0) await emit(await pending.shift()!);
-    if (!(await writer.send(responses.last()))) throw new ServiceError('canceled', 'the client went away');
+    await send(responses.last(await cohorts.finish(header)));
     return { requestBytes, messages, consumers: responses.consumers };
   } catch (error) {
     // What is still being scored is not wanted any more; its rejections are already caught.
@@ -127,28 +131,12 @@ async function score(message: Uint8Array, header: StreamHeader | undefined, cont
         return await options.score(request, header, context);
       } catch (error) {
         // Refused by a full pool before the message moved to a worker: ask again.
-        const busy = error instanceof ServiceError && error.code === 'resource_exhausted' && error.retryAfterMs !== undefined;
         const moved = message.byteLength > 0 && message.buffer.byteLength === 0;
-        if (!busy || moved) throw error;
+        if (!isBusy(error) || moved) throw error;
         await pause(context.signal);
       }
     }
   } finally {
     reservation?.release();
   }
-}
-
-function pause(signal: AbortSignal): Promise<void> {
-  if (signal.aborted) return Promise.reject(signal.reason);
-  return new Promise((resolve, reject) => {
-    const timer = setTimeout(() => {
-      signal.removeEventListener('abort', onAbort);
-      resolve();
-    }, BUSY_WAIT_MS);
-    const onAbort = (): void => {
-      clearTimeout(timer);
-      reject(signal.reason);
-    };
-    signal.addEventListener('abort', onAbort, { once: true });
-  });
 }

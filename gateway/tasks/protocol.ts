@@ -5,6 +5,7 @@ import type { ResponsePart } from '../../engine/src/codec/index.js';
 import type { RequestHeader } from '../../engine/src/wire/request.js';
 import type { ServiceErrorValue } from '../rpc/codes.js';
 import type { Serialization } from '../rpc/types.js';
+import type { BlocksResult, DeferredBlocks, PeersTask, ScoreBlocksTask, StreamCohortsResult, StreamCohortsTask } from './cohort-tasks.js';
 
 /**
  * The loaded rule sets as workers see them: one immutable generation per
@@ -71,6 +72,12 @@ export interface ScoreTask extends TaskBody {
    * invalid_argument. Answered with a part.
    */
   readonly stream?: StreamHeader;
+  /**
+   * A part whose cohorts may span other parts (a split batch, a ScoreStream
+   * message): when a consumer has a group and peer features are computed,
+   * the part comes back with its blocks unscored (ScorePart.deferred).
+   */
+  readonly defer?: boolean;
 }
 
 /**
@@ -97,7 +104,7 @@ export interface PingTask {
   readonly kind: 'ping';
 }
 
-export type WorkerTask = ScoreTask | JsonToProtoTask | ValidateTask | PingTask;
+export type WorkerTask = ScoreTask | JsonToProtoTask | ValidateTask | PingTask | PeersTask | ScoreBlocksTask | StreamCohortsTask;
 
 /**
  * A task that failed: a ServiceError thrown in the worker, as its value (an
@@ -140,6 +147,8 @@ export interface ScorePart extends ResponsePart {
   readonly engineSeconds: number;
   /** The header the part was scored with (a ScoreStream's first message sets the stream's). */
   readonly header?: StreamHeader;
+  /** With `defer`, when its consumers have groups: its blocks, to be scored once their cohorts are complete (the part has no results). */
+  readonly deferred?: DeferredBlocks;
 }
 
 export interface ProtoBody {
@@ -163,6 +172,9 @@ export interface TaskResults {
   readonly 'json-to-proto': ProtoBody;
   readonly validate: EncodedResponse;
   readonly ping: Pong;
+  readonly peers: BlocksResult;
+  readonly 'score-blocks': ScorePart;
+  readonly 'stream-cohorts': StreamCohortsResult;
 }
 
 /** What `task` is answered with when it succeeds: by its kind, and for a score task by whether it is a part. */

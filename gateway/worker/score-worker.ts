@@ -11,8 +11,10 @@ import { move, transferableSymbol, valueSymbol, workerData } from 'piscina';
 import { assembleResponse } from '../../engine/src/codec/index.js';
 import { FeatureEngine } from '../../engine/src/index.js';
 import { ServiceError } from '../rpc/codes.js';
+import { blockTransfers } from '../tasks/cohort-tasks.js';
 import type { ResultOf, ScoreTask, TaskFailure, WorkerInit, WorkerTask } from '../tasks/protocol.js';
 import { statsOf } from '../tasks/stats.js';
+import { fillPeers, scoreBlocks, streamCohorts } from './cohorts.js';
 import { RuleSetCache } from './rule-sets.js';
 import { jsonRequestToProto, scoreRequest } from './score.js';
 import { validateRuleSet } from './validate.js';
@@ -22,10 +24,12 @@ const loadEngine = () => FeatureEngine.load({ module: init.module, ...(init.engi
 /** Undefined once discarded after an unexpected error, until the next scoring task needs one. */
 let engine: FeatureEngine | undefined = await loadEngine();
 const ruleSets = new RuleSetCache();
+/** The tasks that need the engine (handle() makes one first). */
+const USES_ENGINE = new Set<WorkerTask['kind']>(['score', 'score-blocks', 'stream-cohorts']);
 
 export default async function handle(task: WorkerTask): Promise<unknown> {
   try {
-    if (task.kind === 'score') engine ??= await loadEngine();
+    if (USES_ENGINE.has(task.kind)) engine ??= await loadEngine();
     return transfer(run(task, engine));
   } catch (error) {
     if (error instanceof ServiceError) return { kind: 'error', error: error.toWire() } satisfies TaskFailure;
@@ -36,23 +40,36 @@ export default async function handle(task: WorkerTask): Promise<unknown> {
 }
 
 function run(task: WorkerTask, engine: FeatureEngine | undefined): ResultOf<WorkerTask> {
-  if (task.kind === 'ping') return { kind: 'pong' };
-  const bytes = new Uint8Array(task.buffer, task.offset, task.length);
+  const engaged = (): FeatureEngine => {
+    if (!engine) throw new Error(`no engine for a ${task.kind} task`);
+    return engine;
+  };
   switch (task.kind) {
+    case 'ping':
+      return { kind: 'pong' };
     case 'score':
-      if (!engine) throw new Error('no engine for a score task'); // handle() makes one first
-      return score(engine, task, bytes);
+      return score(engaged(), task, bodyOf(task));
     case 'json-to-proto': {
-      const proto = jsonRequestToProto(bytes, task.limits);
+      const proto = jsonRequestToProto(bodyOf(task), task.limits);
       const buffer = new SharedArrayBuffer(proto.length);
       new Uint8Array(buffer).set(proto);
       return { kind: 'proto', buffer, length: proto.length };
     }
     case 'validate':
-      return { kind: 'response', bytes: validateRuleSet(bytes, task.serialization) };
+      return { kind: 'response', bytes: validateRuleSet(bodyOf(task), task.serialization) };
+    case 'peers':
+      return fillPeers(ruleSets, task);
+    case 'score-blocks':
+      return scoreBlocks(engaged(), ruleSets, task);
+    case 'stream-cohorts':
+      return streamCohorts(engaged(), ruleSets, task);
     default:
       throw new Error(`unknown task kind ${JSON.stringify((task as { kind?: unknown }).kind)}`);
   }
+}
+
+function bodyOf(task: { buffer: ArrayBuffer | SharedArrayBuffer; offset: number; length: number }): Uint8Array {
+  return new Uint8Array(task.buffer, task.offset, task.length);
 }
 
 function score(engine: FeatureEngine, task: ScoreTask, bytes: Uint8Array): ResultOf<ScoreTask> {
@@ -65,14 +82,37 @@ function score(engine: FeatureEngine, task: ScoreTask, bytes: Uint8Array): Resul
     response: task.response,
     ...(task.part ? { part: task.part } : {}),
     ...(task.stream ? { stream: task.stream } : {}),
+    ...(task.defer ? { defer: true } : {}),
   });
   if (task.part || task.stream) return part;
   return { kind: 'response', bytes: assembleResponse([part], task.response), stats: statsOf([part]) };
 }
 
-/** The result with its byte arrays moved, not copied, to the main thread (only arrays that own their whole buffer). */
+/** The result with its byte arrays and blocks moved, not copied, to the main thread. */
 function transfer(result: ResultOf<WorkerTask>): unknown {
-  const bytes = result.kind === 'response' ? result.bytes : result.kind === 'part' ? result.results : undefined;
-  if (!bytes || bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || !(bytes.buffer instanceof ArrayBuffer) || bytes.byteLength === 0) return result;
-  return move({ [transferableSymbol]: [bytes.buffer], [valueSymbol]: result } as never);
+  // Each buffer once: a transfer list naming one twice is refused.
+  const buffers = [...new Set(movable(result))];
+  if (buffers.length === 0) return result;
+  return move({ [transferableSymbol]: buffers, [valueSymbol]: result } as never);
+}
+
+function movable(result: ResultOf<WorkerTask>): ArrayBuffer[] {
+  switch (result.kind) {
+    case 'response':
+      return owned(result.bytes);
+    case 'part':
+      return [...owned(result.results), ...blockTransfers(result.deferred?.blocks ?? [])];
+    case 'blocks':
+      return blockTransfers(result.blocks);
+    case 'stream-cohorts':
+      return [...owned(result.carried.results), ...owned(result.part.results), ...blockTransfers(result.carry)];
+    default:
+      return [];
+  }
+}
+
+/** An array's buffer, when the array owns all of it (a view of a larger buffer is copied instead). */
+function owned(bytes: Uint8Array): ArrayBuffer[] {
+  if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || !(bytes.buffer instanceof ArrayBuffer) || bytes.byteLength === 0) return [];
+  return [bytes.buffer];
 }

@@ -3,7 +3,7 @@
 // set resolved from the catalog the task carries and compiled once per worker,
 // and the engine's BatchErrors (what the client did wrong) as ServiceErrors.
 import { jsonRequestToProto as protoOfJsonRequest } from '../../engine/src/codec/index.js';
-import { BatchError, FeatureEngine, scoreBatchRequest } from '../../engine/src/index.js';
+import { BatchError, FeatureEngine, groupStretches, scoreBatchRequest } from '../../engine/src/index.js';
 import type { Serialization } from '../rpc/types.js';
 import { ServiceError } from '../rpc/codes.js';
 import type { RuleSetCatalog, ScorePart, StreamHeader, TaskTenant, WorkerLimits } from '../tasks/protocol.js';
@@ -22,11 +22,13 @@ export interface ScoreInput {
   readonly part?: { readonly index: number; readonly count: number };
   /** A ScoreStream message after the first: the stream's header applies (see ScoreTask.stream). */
   readonly stream?: StreamHeader;
+  /** See ScoreTask.defer. */
+  readonly defer?: boolean;
 }
 
 /** Scores (part of) a batch. Throws ServiceError for what the client did wrong. */
 export function scoreRequest(engine: FeatureEngine, ruleSets: RuleSetCache, input: ScoreInput): ScorePart {
-  const { part, header, seconds } = asServiceError(() =>
+  const { part, header, seconds, deferred } = asServiceError(() =>
     scoreBatchRequest(engine, input.bytes, {
       resolveRuleSet: (ref) => ruleSets.get(input.catalog, resolveEntry(input.catalog, input.tenant, ref)),
       serialization: input.response,
@@ -34,9 +36,13 @@ export function scoreRequest(engine: FeatureEngine, ruleSets: RuleSetCache, inpu
       maxReadingsPerConsumer: input.limits.maxReadingsPerConsumer,
       ...(input.part ? { part: input.part } : {}),
       ...(input.stream ? { streamHeader: input.stream } : {}),
+      defer: input.defer ?? false,
     }),
   );
-  return { kind: 'part', ...part, engineSeconds: seconds.features + seconds.rules, header };
+  const engineSeconds = seconds.features + seconds.peers + seconds.rules;
+  if (!deferred) return { kind: 'part', ...part, engineSeconds, header };
+  const consumers = deferred.reduce((n, block) => n + block.count, 0);
+  return { kind: 'part', ...part, engineSeconds, header, deferred: { blocks: deferred, consumers, stretches: groupStretches(deferred) } };
 }
 
 /** A JSON ScoreBatchRequest as binary protobuf. Throws ServiceError (invalid_argument) for a bad one. */
@@ -45,7 +51,7 @@ export function jsonRequestToProto(bytes: Uint8Array, limits: WorkerLimits): Uin
 }
 
 /** BatchErrors as ServiceErrors (the codes are the service's). */
-function asServiceError<T>(run: () => T): T {
+export function asServiceError<T>(run: () => T): T {
   try {
     return run();
   } catch (error) {

@@ -31,10 +31,11 @@ export const REFERENCE_BASE_FEATURES = [
   'trend_ratio', 'water_per_kwh',
   'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'work_kw_p90', 'night_busy_hours',
   'baseline_ratio', 'watch_days', 'since_watch_kw',
+  'peer_count', 'peer_ratio', 'peer_corr',
 ] as const;
 
 /** Features that are counts divided by counts: the engine must match them exactly. */
-export const STEP_FEATURES: ReadonlySet<string> = new Set(['days', 'missing_share', 'zero_share', 'peak_hour', 'operating_hours', 'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'night_busy_hours', 'watch_days']);
+export const STEP_FEATURES: ReadonlySet<string> = new Set(['days', 'missing_share', 'zero_share', 'peak_hour', 'operating_hours', 'held_max_kw', 'busy_days', 'busy_weekend_ratio', 'night_busy_hours', 'watch_days', 'peer_count']);
 
 /** Why the consumer cannot be scored at all (every feature NaN), or undefined. */
 export function unusable(consumer: ReferenceConsumer, pointsPerDay: number): string | undefined {
@@ -59,6 +60,8 @@ export function referenceFeatures(consumer: ReferenceConsumer, options: Referenc
   for (const [name] of templates) out[`corr_${name}`] = NaN;
   if (unusable(consumer, P)) return out;
 
+  // The consumer alone: no cohort, no peers (its cohort's values are tests/reference/peers.ts's).
+  out.peer_count = 0;
   const x = promote(consumer.loadKw);
   const N = x.length;
   const D = N / P;

@@ -70,8 +70,8 @@ const show = (c: ScoredCase) => `${c.label}: ${c.code} ${c.score} [${c.reasons.j
   }, 120_000);
 
   it('compiles without diagnostics', () => {
-    expect(`${ruleSet.id}@${ruleSet.version}`).toBe('default@2026.12.1');
-    expect(ruleSet.rules).toHaveLength(22);
+    expect(`${ruleSet.id}@${ruleSet.version}`).toBe('default@2026.12.2');
+    expect(ruleSet.rules).toHaveLength(24);
   });
 
   it('has a documented row for every group of the analysis, and every documented group exists', () => {

@@ -7,6 +7,9 @@
 import { ResponseBuilder, type ResponseOptions } from '../codec/response-builder.js';
 import type { ResponsePart, Serialization } from '../codec/response-parts.js';
 import { ResultsWriter } from '../codec/results-writer.js';
+import { FeatureGroup } from '../catalogue.js';
+import { CohortSpace, type CohortMode } from '../cohorts/cohort-space.js';
+import type { FeatureBlock } from '../cohorts/feature-block.js';
 import { scoringComputeOptions, type ComputeOptions, type FeatureEngine, type WireConsumers } from '../engine.js';
 import type { BatchHeader } from '../header.js';
 import type { CompiledRuleSet } from '../rules/program.js';
@@ -46,6 +49,17 @@ export interface BlockScoringOptions extends ResponseOptions {
    * engine, its note saying so (the gateway's limit; see unusableReason).
    */
   readonly maxReadingsPerConsumer?: number;
+  /**
+   * How consumers form cohorts for the peer features (cohort-space.ts):
+   * 'batch' (default: the blocks are one request, any order) or 'stream' (a
+   * stream or a file: groups come as contiguous runs).
+   */
+  readonly cohorts?: CohortMode;
+  /**
+   * Part of a batch split across workers: the blocks are not scored when any
+   * consumer has a group (takeDeferred), since their cohorts span the parts.
+   */
+  readonly defer?: boolean;
 }
 
 /** Where the time of a batch went, seconds per stage. */
@@ -54,6 +68,8 @@ export interface StageSeconds {
   scan: number;
   /** Scanning the consumers, copying their readings into the engine, the feature sweeps. */
   features: number;
+  /** Blocks copied out of and back into the engine, and the peer pass over their cohorts. */
+  peers: number;
   /** The rule set over the feature columns. */
   rules: number;
   /** Codes, scores, reasons as result objects. */
@@ -64,32 +80,81 @@ export interface StageSeconds {
 
 /** The blocks of one batch, scored with one rule set, in request order. */
 export class BlockScorer {
-  readonly seconds: StageSeconds = { scan: 0, features: 0, rules: 0, results: 0, encode: 0 };
+  readonly seconds: StageSeconds = { scan: 0, features: 0, peers: 0, rules: 0, results: 0, encode: 0 };
   private readonly builder: ResponseBuilder;
   private readonly results: ResultsWriter;
   private readonly compute: ComputeOptions;
+  /** Where blocks wait for their cohorts; absent when the rule set reads no peer feature (then blocks are scored as computed). */
+  private readonly space: CohortSpace | undefined;
+  private grouped = false;
 
   constructor(
     private readonly engine: FeatureEngine,
     readonly header: BatchHeader,
     readonly ruleSet: CompiledRuleSet,
-    options: BlockScoringOptions,
+    private readonly options: BlockScoringOptions,
     serialization: Serialization,
   ) {
     this.builder = new ResponseBuilder(ruleSet, options);
     this.results = new ResultsWriter(serialization);
     this.compute = scoringComputeOptions(ruleSet, { allFeatures: options.includeFeatures ?? false, maxReadingsPerConsumer: options.maxReadingsPerConsumer });
+    const peers = ((this.compute.groups ?? FeatureGroup.all) & FeatureGroup.peer) !== 0;
+    this.space = peers ? new CohortSpace(options.defer ? 'batch' : (options.cohorts ?? 'batch'), ruleSet.minValidShare) : undefined;
   }
 
   /**
-   * Scores the next block; `block.first` is the batch index of its first
-   * consumer. Throws BatchError; a consumer's (MalformedProtobuf) names it by
-   * its index in the batch.
+   * Scores the next block, or holds it until its cohorts are complete;
+   * `block.first` is the batch index of its first consumer. Throws
+   * BatchError; a consumer's (MalformedProtobuf) names it by its index in the batch.
    */
   add(block: WireConsumers): void {
     let t = performance.now();
-    this.engine.computeWire(this.header, block, this.compute);
+    const matrix = this.engine.computeWire(this.header, block, this.compute);
     t = this.lap('features', t);
+    const space = this.space;
+    const grouped = matrix.groups.some((group) => group !== '');
+    this.grouped ||= grouped;
+    if (!space || (!grouped && space.waiting === 0 && !this.options.defer)) {
+      this.scoreLast();
+      return;
+    }
+    const ready = space.add(this.engine.takeBlock(block.first ?? 0));
+    this.lap('peers', t);
+    for (const computed of ready) this.addComputed(computed);
+  }
+
+  /** Scores a block whose features (and peer features) are complete: one taken from an engine, maybe another's. */
+  addComputed(block: FeatureBlock): void {
+    const t = performance.now();
+    this.engine.restoreBlock(block);
+    this.lap('peers', t);
+    this.scoreLast();
+  }
+
+  /**
+   * With `defer`, after the last add: the blocks, when any consumer has a
+   * group (their peer features are to be filled in with the other parts',
+   * then each scored with addComputed); undefined when none has, and part() is final.
+   */
+  takeDeferred(): FeatureBlock[] | undefined {
+    return this.options.defer && this.grouped && this.space ? this.space.takeWaiting() : undefined;
+  }
+
+  /** The part the blocks make; the scorer is done with. */
+  part(): ResponsePart {
+    let t = performance.now();
+    const rest = this.space?.finish() ?? [];
+    t = this.lap('peers', t);
+    for (const block of rest) this.addComputed(block);
+    t = performance.now();
+    const results = this.results.finish();
+    this.lap('encode', t);
+    return this.builder.part({ results, resultCount: this.results.count });
+  }
+
+  /** Rules, results and their encoding for the block the engine holds. */
+  private scoreLast(): void {
+    let t = performance.now();
     const scored = this.engine.rescore(this.ruleSet);
     t = this.lap('rules', t);
     // The scored block's matrix views engine memory: the builder copies what it needs now.
@@ -97,14 +162,6 @@ export class BlockScorer {
     t = this.lap('results', t);
     this.results.add(this.builder.takeResults());
     this.lap('encode', t);
-  }
-
-  /** The part the blocks make; the scorer is done with. */
-  part(): ResponsePart {
-    const t = performance.now();
-    const results = this.results.finish();
-    this.lap('encode', t);
-    return this.builder.part({ results, resultCount: this.results.count });
   }
 
   private lap(stage: keyof StageSeconds, since: number): number {

@@ -5,6 +5,7 @@
 // scored by BlockScorer. The command line reads files block by block and
 // drives BlockScorer itself.
 import type { ResponsePart, Serialization } from '../codec/response-parts.js';
+import type { FeatureBlock } from '../cohorts/feature-block.js';
 import type { FeatureEngine } from '../engine.js';
 import { BatchError } from '../errors.js';
 import { parseBatchHeader } from '../header.js';
@@ -29,6 +30,13 @@ export interface ScoreRequestOptions {
    * to another value is an error.
    */
   readonly streamHeader?: RequestHeader;
+  /**
+   * Part of a batch split across workers: when a consumer has a group, the
+   * part's blocks come back in `deferred` instead of scored (their cohorts
+   * span the parts: peer features are filled in over all of them, then each
+   * part is scored with scoreComputedBlocks).
+   */
+  readonly defer?: boolean;
 }
 
 export interface ScoredRequest {
@@ -36,6 +44,8 @@ export interface ScoredRequest {
   /** The header the consumers were scored under, its rule set resolved to `id@version`. */
   readonly header: RequestHeader;
   readonly seconds: StageSeconds;
+  /** With `defer`, the blocks still to score (the part is then empty). */
+  readonly deferred?: FeatureBlock[];
 }
 
 /** Scores (part of) a request. Throws BatchError for what the client did wrong. */
@@ -50,15 +60,25 @@ export function scoreBatchRequest(engine: FeatureEngine, bytes: Uint8Array, opti
   const scan = (performance.now() - started) / 1000;
   const ruleSet = options.resolveRuleSet(request.ruleSet);
   const { includeFeatures, flaggedOnly, includeEvidence } = request;
-  const scorer = new BlockScorer(engine, header, ruleSet, { includeFeatures, flaggedOnly, includeEvidence, maxReadingsPerConsumer: options.maxReadingsPerConsumer }, options.serialization);
+  const scorer = new BlockScorer(engine, header, ruleSet, { includeFeatures, flaggedOnly, includeEvidence, maxReadingsPerConsumer: options.maxReadingsPerConsumer, defer: options.defer ?? false }, options.serialization);
   scorer.seconds.scan = scan;
   const { index = 0, count = 1 } = options.part ?? {};
   const from = Math.floor((index * n) / count);
   const to = Math.floor(((index + 1) * n) / count);
   for (const [first, last] of blocksOf(spanRanges(spans), from, to)) scorer.add({ bytes, spans: spans.subarray(2 * first, 2 * last), first });
+  const deferred = scorer.takeDeferred();
   const part = scorer.part();
   // The header as scored: points_per_day 0 already read as 96, so that a later message saying 96 agrees.
-  return { part, header: { ruleSet: part.ruleSet, startDate: header.startDate, pointsPerDay: header.pointsPerDay, includeFeatures, flaggedOnly, includeEvidence }, seconds: scorer.seconds };
+  return { part, header: { ruleSet: part.ruleSet, startDate: header.startDate, pointsPerDay: header.pointsPerDay, includeFeatures, flaggedOnly, includeEvidence }, seconds: scorer.seconds, ...(deferred ? { deferred } : {}) };
+}
+
+/** A deferred part's blocks, their peer features filled in, scored under the header the part came back with. */
+export function scoreComputedBlocks(engine: FeatureEngine, blocks: readonly FeatureBlock[], ruleSet: CompiledRuleSet, header: RequestHeader, serialization: Serialization): ScoredRequest {
+  const batchHeader = parseBatchHeader(header.pointsPerDay, header.startDate);
+  const { includeFeatures, flaggedOnly, includeEvidence } = header;
+  const scorer = new BlockScorer(engine, batchHeader, ruleSet, { includeFeatures, flaggedOnly, includeEvidence }, serialization);
+  for (const block of blocks) scorer.addComputed(block);
+  return { part: scorer.part(), header, seconds: scorer.seconds };
 }
 
 /**
