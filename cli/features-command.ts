@@ -43,14 +43,14 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
   if (input === undefined) throw new UsageError('features needs --input BATCH', 'features');
   const ruleSet = defaultRuleSet();
   const templates: TemplateSet = options.templates === undefined ? ruleSet.templates : readTemplates(options.templates);
-  // A file is a stream: a group's consumers come together, and blocks wait only for the group still open.
-  const cohorts = new CohortSpace('stream', ruleSet.minValidShare);
   const linesOf = (blocks: FeatureBlock[]) => blocks.map((computed) => featureLines(blockMatrix(computed), computed.ids)).join('');
   const batch = openBatch(input);
   try {
     const engine = await FeatureEngine.load().catch((error: Error) => {
       throw new CommandError(`cannot load the feature engine: ${error.message}`);
     });
+    // A file is a stream: a group's consumers come together, and blocks wait only for the group still open.
+    const cohorts = new CohortSpace('stream', ruleSet.minValidShare, engine.peerPass);
     const output = openOutput(options.output);
     try {
       for (const block of batch.blocks()) {

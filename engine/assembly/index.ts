@@ -10,6 +10,8 @@ export { batchBytes, layoutBatch } from './layout';
 export { layoutRules } from './rules/area';
 export { runProgram } from './rules/vm';
 export { assignCodes } from './rules/codes';
+export { layoutCohort, cohortCorrelations } from './peers';
+import * as peers from './peers';
 import * as rules from './rules/area';
 
 /** Computes consumers [first, first + count) of the laid-out batch; `first` 0 prepares the templates. */
@@ -23,6 +25,18 @@ export function computeFeatures(first: i32, count: i32, groups: i32): void {
 
 export function profilesBase(): usize {
   return layout.profiles;
+}
+export function cohortMeans(): usize {
+  return peers.cohortMeans;
+}
+export function cohortPeers(): usize {
+  return peers.cohortPeers;
+}
+export function cohortProfiles(): usize {
+  return peers.cohortProfiles;
+}
+export function cohortCorr(): usize {
+  return peers.cohortCorr;
 }
 export function featureCount(): i32 {
   return layout.featureCount;

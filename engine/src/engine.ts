@@ -2,6 +2,7 @@ import { BASE_FEATURES, featureNames, FeatureGroup } from './catalogue.js';
 import { computeBatch, type Placement } from './compute-batch.js';
 import { CohortSpace } from './cohorts/cohort-space.js';
 import { hasGroups, restoreBlock, takeBlock, type FeatureBlock } from './cohorts/feature-block.js';
+import { PeerPass } from './cohorts/peer-pass.js';
 import { BatchError } from './errors.js';
 import { followUpOf, type FollowUpColumns } from './follow-up.js';
 import type { BatchHeader } from './header.js';
@@ -88,6 +89,7 @@ function enumValue(value: number | undefined): number {
  */
 export class FeatureEngine {
   /** The batch computed last: its features are still in engine memory. */
+  private peers: PeerPass | undefined;
   private last: { readonly matrix: FeatureMatrix; readonly header: { readonly pointsPerDay: number; readonly startWeekday: number } } | undefined;
 
   private constructor(
@@ -165,10 +167,19 @@ export class FeatureEngine {
     const last = this.last!;
     if (!computesPeers(compute) || !hasGroups(last.matrix.groups)) return this.rescore(ruleSet);
     // One engine call, one cohort space: the peer columns are filled in where the batch lies, nothing copied.
-    const space = new CohortSpace('batch', ruleSet.minValidShare);
+    // Room for the largest cohort first: growing engine memory later would detach the block's views.
+    if (!this.wasm.layoutCohort(last.matrix.consumerCount, last.header.pointsPerDay)) {
+      throw new BatchError('invalid_argument', `batch of ${last.matrix.consumerCount} consumers does not fit in engine memory with its cohorts: send fewer consumers per batch`);
+    }
+    const space = new CohortSpace('batch', ruleSet.minValidShare, this.peerPass);
     space.add(takeBlock(this.wasm, last.matrix, last.header, 0, true));
     space.finish();
     return this.rescore(ruleSet);
+  }
+
+  /** The peer pass over cohorts this engine holds (CohortSpace). */
+  get peerPass(): PeerPass {
+    return (this.peers ??= new PeerPass(this.wasm));
   }
 
   /** Copies the batch computed last out of engine memory (see FeatureBlock); `first` is its first consumer's place. */

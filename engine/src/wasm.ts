@@ -26,6 +26,12 @@ export interface EngineExports {
   templatesBase(): number;
   matrixBase(): number;
   profilesBase(): number;
+  layoutCohort(count: number, pointsPerDay: number): number;
+  cohortCorrelations(used: number, flat: number): void;
+  cohortMeans(): number;
+  cohortPeers(): number;
+  cohortProfiles(): number;
+  cohortCorr(): number;
   computeFeatures(first: number, count: number, groups: number): void;
   validCounts(): number;
   layoutRules(words: number, constants: number, rules: number, maxDepth: number): number;

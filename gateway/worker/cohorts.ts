@@ -13,9 +13,9 @@ import type { RuleSetCache } from './rule-sets.js';
 import { asServiceError } from './score.js';
 
 /** A split batch's deferred blocks as one cohort space: every cohort complete, peer features filled in. */
-export function fillPeers(ruleSets: RuleSetCache, task: PeersTask): BlocksResult {
+export function fillPeers(engine: FeatureEngine, ruleSets: RuleSetCache, task: PeersTask): BlocksResult {
   const started = performance.now();
-  const space = new CohortSpace('batch', ruleSetOf(ruleSets, task).minValidShare);
+  const space = new CohortSpace('batch', ruleSetOf(ruleSets, task).minValidShare, engine.peerPass);
   for (const block of task.blocks) space.add(block);
   const blocks = space.finish();
   return { kind: 'blocks', blocks, engineSeconds: (performance.now() - started) / 1000 };
@@ -37,7 +37,7 @@ export function streamCohorts(engine: FeatureEngine, ruleSets: RuleSetCache, tas
   const started = performance.now();
   const ruleSet = ruleSetOf(ruleSets, task);
   // Contiguity was checked where the stream is read (the main thread's GroupRuns): this one only needs the open run.
-  const space = new CohortSpace('stream', ruleSet.minValidShare, new GroupRuns(task.open), task.carry);
+  const space = new CohortSpace('stream', ruleSet.minValidShare, engine.peerPass, new GroupRuns(task.open), task.carry);
   const ready: FeatureBlock[] = [];
   const add = (block: FeatureBlock) => asServiceError(() => space.add(task.offset === 0 ? block : { ...block, first: block.first + task.offset }));
   for (const block of task.blocks) ready.push(...add(block));

@@ -25,7 +25,7 @@ const loadEngine = () => FeatureEngine.load({ module: init.module, ...(init.engi
 let engine: FeatureEngine | undefined = await loadEngine();
 const ruleSets = new RuleSetCache();
 /** The tasks that need the engine (handle() makes one first). */
-const USES_ENGINE = new Set<WorkerTask['kind']>(['score', 'score-blocks', 'stream-cohorts']);
+const USES_ENGINE = new Set<WorkerTask['kind']>(['score', 'peers', 'score-blocks', 'stream-cohorts']);
 
 export default async function handle(task: WorkerTask): Promise<unknown> {
   try {
@@ -58,7 +58,7 @@ function run(task: WorkerTask, engine: FeatureEngine | undefined): ResultOf<Work
     case 'validate':
       return { kind: 'response', bytes: validateRuleSet(bodyOf(task), task.serialization) };
     case 'peers':
-      return fillPeers(ruleSets, task);
+      return fillPeers(engaged(), ruleSets, task);
     case 'score-blocks':
       return scoreBlocks(engaged(), ruleSets, task);
     case 'stream-cohorts':

@@ -7,7 +7,7 @@
 // (a map entry), never per consumer.
 import { BASE_FEATURES } from '../catalogue.js';
 import type { FeatureBlock } from './feature-block.js';
-import { PeerPass, type CohortRows, type PeerOutput } from './peer-pass.js';
+import type { PeerOutput, PeerPass } from './peer-pass.js';
 
 // Columns of the catalogue's base features: the same in every block.
 const MEAN_KW = BASE_FEATURES.indexOf('mean_kw');
@@ -19,12 +19,16 @@ const PEER_CORR = BASE_FEATURES.indexOf('peer_corr');
 const CATEGORY_SLOTS = 8;
 
 export class CohortFill {
-  private readonly pass = new PeerPass();
-  private rows: { mean: Float64Array; peer: Uint8Array; profiles: Float32Array; P: number } = { mean: new Float64Array(0), peer: new Uint8Array(0), profiles: new Float32Array(0), P: 0 };
   private out: PeerOutput = { count: new Float64Array(0), ratio: new Float64Array(0), corr: new Float64Array(0) };
 
-  /** `minValidShare`: the rule set's; a consumer below it is GRAY, and a GRAY consumer is nobody's peer. */
-  constructor(private readonly minValidShare: number) {}
+  /**
+   * `minValidShare`: the rule set's; a consumer below it is GRAY, and a GRAY
+   * consumer is nobody's peer. `pass`: an engine's (its memory holds each cohort).
+   */
+  constructor(
+    private readonly minValidShare: number,
+    private readonly pass: PeerPass,
+  ) {}
 
   /** Fills the peer columns of positions [from, to) of `blocks` (in position order, covering the range). */
   fill(blocks: readonly FeatureBlock[], from: number, to: number): void {
@@ -72,37 +76,43 @@ export class CohortFill {
   private cohort(blocks: readonly FeatureBlock[], blockOf: Int32Array, from: number, members: Int32Array): void {
     const size = members.length;
     const P = blocks[blockOf[members[0]!]!]!.pointsPerDay;
-    const rows = this.scratch(size, P);
-    for (let m = 0; m < size; m++) {
+    const rows = this.pass.rows(size, P); // in engine memory: the cohort is gathered there, once
+    const out = this.output(size);
+    for (let m = 0; m < size; ) {
       const block = blocks[blockOf[members[m]!]!]!;
       const c = from + members[m]! - block.first;
-      const mean = block.matrix[MEAN_KW * block.count + c]!;
-      const gray = block.status[c] !== 0 || block.valid[c]! < this.minValidShare * block.readings[c]!;
-      rows.mean[m] = mean;
-      rows.peer[m] = !gray && !Number.isNaN(mean) ? 1 : 0;
-      const source = block.profiles;
-      for (let s = 0, from = c * P, to = m * P; s < P; s++) rows.profiles[to + s] = source[from + s]!;
+      // Members next to each other in one block (the usual cohort) are one copy of their profiles.
+      let run = 1;
+      while (m + run < size && members[m + run] === members[m]! + run && blocks[blockOf[members[m + run]!]!] === block) run++;
+      rows.profiles.set(block.profiles.subarray(c * P, (c + run) * P), m * P);
+      for (let i = 0; i < run; i++) {
+        const mean = block.matrix[MEAN_KW * block.count + c + i]!;
+        const gray = block.status[c + i] !== 0 || block.valid[c + i]! < this.minValidShare * block.readings[c + i]!;
+        rows.mean[m + i] = mean;
+        rows.peer[m + i] = !gray && !Number.isNaN(mean) ? 1 : 0;
+      }
+      m += run;
     }
-    const cohort: CohortRows = { size, pointsPerDay: P, mean: rows.mean, peer: rows.peer, profiles: rows.profiles };
-    this.pass.run(cohort, this.out);
+    this.pass.run(rows, out);
     for (let m = 0; m < size; m++) {
       const block = blocks[blockOf[members[m]!]!]!;
       const c = from + members[m]! - block.first;
       // An unusable consumer keeps every feature undefined (features.md), its peer features too.
       if (block.status[c] !== 0) continue;
-      block.matrix[PEER_COUNT * block.count + c] = this.out.count[m]!;
-      block.matrix[PEER_RATIO * block.count + c] = this.out.ratio[m]!;
-      block.matrix[PEER_CORR * block.count + c] = this.out.corr[m]!;
+      block.matrix[PEER_COUNT * block.count + c] = out.count[m]!;
+      block.matrix[PEER_RATIO * block.count + c] = out.ratio[m]!;
+      block.matrix[PEER_CORR * block.count + c] = out.corr[m]!;
     }
   }
 
-  private scratch(size: number, P: number): { mean: Float64Array; peer: Uint8Array; profiles: Float32Array; P: number } {
-    if (this.rows.mean.length < size || this.rows.profiles.length < size * P) {
-      const capacity = Math.max(size, 2 * this.rows.mean.length);
-      this.rows = { mean: new Float64Array(capacity), peer: new Uint8Array(capacity), profiles: new Float32Array(capacity * Math.max(P, this.rows.P)), P: Math.max(P, this.rows.P) };
+  /** The pass's output arrays, grown to `size`. */
+  private output(size: number): PeerOutput {
+    if (this.out.count.length < size) {
+      const capacity = Math.max(size, 2 * this.out.count.length);
       this.out = { count: new Float64Array(capacity), ratio: new Float64Array(capacity), corr: new Float64Array(capacity) };
     }
-    return this.rows;
+    return this.out;
   }
+
 }
 

@@ -12,6 +12,7 @@
 import type { FeatureBlock } from './feature-block.js';
 import { CohortFill } from './cohort-fill.js';
 import { GroupRuns } from './group-runs.js';
+import type { PeerPass } from './peer-pass.js';
 
 export type CohortMode = 'batch' | 'stream';
 
@@ -20,17 +21,19 @@ export class CohortSpace {
   private readonly fill: CohortFill;
 
   /**
-   * `minValidShare`: the rule set's (a GRAY consumer is nobody's peer).
+   * `minValidShare`: the rule set's (a GRAY consumer is nobody's peer);
+   * `pass`: the peer pass of the engine that holds each cohort (FeatureEngine.peerPass).
    * `runs`: in 'stream' mode, the runs so far (a stream's, when it outlives this space).
    * `waiting`: blocks that were waiting where the stream left off (see takeWaiting), with `runs` holding their open run.
    */
   constructor(
     readonly mode: CohortMode,
     minValidShare: number,
+    pass: PeerPass,
     private readonly runs: GroupRuns = new GroupRuns(),
     waiting: readonly FeatureBlock[] = [],
   ) {
-    this.fill = new CohortFill(minValidShare);
+    this.fill = new CohortFill(minValidShare, pass);
     this.pending = [...waiting];
   }
 

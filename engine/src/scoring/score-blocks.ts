@@ -99,7 +99,7 @@ export class BlockScorer {
     this.results = new ResultsWriter(serialization);
     this.compute = scoringComputeOptions(ruleSet, { allFeatures: options.includeFeatures ?? false, maxReadingsPerConsumer: options.maxReadingsPerConsumer });
     const peers = ((this.compute.groups ?? FeatureGroup.all) & FeatureGroup.peer) !== 0;
-    this.space = peers ? new CohortSpace(options.defer ? 'batch' : (options.cohorts ?? 'batch'), ruleSet.minValidShare) : undefined;
+    this.space = peers ? new CohortSpace(options.defer ? 'batch' : (options.cohorts ?? 'batch'), ruleSet.minValidShare, engine.peerPass) : undefined;
   }
 
   /**
