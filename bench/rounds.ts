@@ -72,9 +72,10 @@ export function scoreRunner(engine: FeatureEngine, header: BatchHeader, ruleSet:
 
 /**
  * Scoring consumers in cohorts (followup.md): features with the profiles kept,
- * the peer pass over each batch's cohorts (blocks copied out of and back into
- * the engine), then the rules; `ruleSet` is made to compute the peer features
- * whether or not its rules read them.
+ * the peer pass over each batch's cohorts where the batch lies in engine
+ * memory (FeatureEngine.scoreConsumers: one batch, one cohort space), then the
+ * rules; `ruleSet` is made to compute the peer features whether or not its
+ * rules read them.
  */
 export function cohortScoreRunner(engine: FeatureEngine, header: BatchHeader, ruleSet: CompiledRuleSet, inputs: readonly (readonly ConsumerInput[])[]): BatchRunner {
   const withPeers: CompiledRuleSet = { ...ruleSet, groups: ruleSet.groups | FeatureGroup.peer };

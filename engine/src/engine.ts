@@ -73,12 +73,12 @@ export function scoringComputeOptions(ruleSet: CompiledRuleSet, options: ScoreOp
   return { templates: ruleSet.templates, groups: options.allFeatures ? FeatureGroup.all : ruleSet.groups, maxReadingsPerConsumer: options.maxReadingsPerConsumer };
 }
 
-/** proto3 enums are open; a value this build does not know is treated as unspecified (0). */
 /** Whether these options compute the peer features (and so keep profiles and decode groups). */
 function computesPeers(options: ComputeOptions): boolean {
   return ((options.groups ?? FeatureGroup.all) & FeatureGroup.peer) !== 0;
 }
 
+/** proto3 enums are open; a value this build does not know is treated as unspecified (0). */
 function enumValue(value: number | undefined): number {
   return value !== undefined && Number.isInteger(value) && value >= 0 && value <= 5 ? value : 0;
 }
@@ -129,7 +129,12 @@ export class FeatureEngine {
     });
   }
 
-  /** Computes features straight from serialized Consumer messages: readings are copied as bytes, never decoded to numbers. */
+  /**
+   * Computes features straight from serialized Consumer messages: readings are
+   * copied as bytes, never decoded to numbers. The peer features need the
+   * consumer's cohort: this leaves them as for a consumer without a group
+   * (peer_count 0); scoreWire, BlockScorer or a CohortSpace fill them in.
+   */
   computeWire(header: BatchHeader, source: WireConsumers, options: ComputeOptions = {}): FeatureMatrix {
     const index: ConsumerIndex = scanConsumers(source.bytes, source.spans, source.first);
     const followUp = { baseline: index.baseline, status: index.watchStatus, since: index.watchSince };

@@ -17,7 +17,7 @@ import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** A rule set that reads the peer features (the default one does not yet). */
+/** A rule set whose rules read the peer features and fire on this batch (the default's need a workshop five times its neighbours). */
 const PEERS = `id: peers
 version: "1"
 thresholds: { yellow: 40, red: 70 }

@@ -48,7 +48,16 @@ function recorder(): { steps: StreamCohortsStep[]; runner: StreamCohortsRunner }
     const sum = (blocks: FeatureBlock[]) => blocks.reduce((n, block) => n + block.count, 0);
     const carried = ready.filter((block) => step.carry.includes(block));
     const own = ready.filter((block) => !step.carry.includes(block));
-    return { kind: 'stream-cohorts', carried: part(`carried${steps.length}`, sum(carried)), part: part(`step${steps.length}`, sum(own)), carry: pending.slice(ready.length), open };
+    // As the worker does: the time so far goes with the message's own results, else with the carried ones.
+    const seconds = (label: string, n: number, mine: boolean) => ({ ...part(label, n), engineSeconds: mine ? step.engineSeconds : 0 });
+    const ownFirst = sum(own) > 0;
+    return {
+      kind: 'stream-cohorts',
+      carried: seconds(`carried${steps.length}`, sum(carried), !ownFirst),
+      part: seconds(`step${steps.length}`, sum(own), ownFirst),
+      carry: pending.slice(ready.length),
+      open,
+    };
   };
   return { steps, runner };
 }
@@ -56,6 +65,18 @@ function recorder(): { steps: StreamCohortsStep[]; runner: StreamCohortsRunner }
 const labels = (parts: ScorePart[]) => parts.map((p) => `${p.ruleSet}:${p.counts[0]}`);
 
 describe('StreamCohorts', () => {
+  it('keeps the engine time of steps that scored nobody yet for the next step (metrics count scored parts only)', async () => {
+    const { steps, runner } = recorder();
+    const cohorts = new StreamCohorts(runner, 'proto', context);
+    const timed = (p: ScorePart, engineSeconds: number) => ({ ...p, engineSeconds });
+    await cohorts.settle(timed(part('m0', 2, { groups: ['a', 'a'] }), 0.5), HEADER);
+    await cohorts.settle(timed(part('m1', 2, { groups: ['a', 'a'] }), 0.25), HEADER);
+    expect(steps.map((step) => step.engineSeconds)).toEqual([0.5, 0.75]);
+    const out = await cohorts.finish(HEADER);
+    expect(steps[2]!.engineSeconds).toBe(0.75);
+    expect(out.reduce((sum, p) => sum + p.engineSeconds, 0)).toBe(0.75);
+  });
+
   it('carries the open run across messages and holds ungrouped messages behind it until another group starts, or the stream ends', async () => {
     const { steps, runner } = recorder();
     const cohorts = new StreamCohorts(runner, 'proto', context);

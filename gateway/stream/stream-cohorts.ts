@@ -36,6 +36,8 @@ export class StreamCohorts {
   private open: GroupStretch | undefined;
   /** Ungrouped messages' parts after the carry, in order: they go out when it does. */
   private held: ScorePart[] = [];
+  /** Engine seconds of phase-2 steps that scored nobody yet, for the next step's part. */
+  private unreportedSeconds = 0;
 
   constructor(
     private readonly run: StreamCohortsRunner | undefined,
@@ -98,12 +100,15 @@ export class StreamCohorts {
   private async step(blocks: FeatureBlock[], offset: number, finish: boolean, engineSeconds: number, header: StreamHeader): Promise<{ carried: ScorePart; part: ScorePart; released: boolean }> {
     if (!this.run) throw new Error('a ScoreStream message came back deferred, and the stream has no cohort step to settle it');
     const carried = this.carry.reduce((n, block) => n + block.count, 0);
-    const step: StreamCohortsStep = { carry: this.carry, open: this.open, blocks, offset, finish, engineSeconds };
+    // Engine time of steps that released no result yet rides with this one (metrics count scored parts only).
+    const step: StreamCohortsStep = { carry: this.carry, open: this.open, blocks, offset, finish, engineSeconds: engineSeconds + this.unreportedSeconds };
     for (;;) {
       try {
         const result = await this.run(step, header, this.serialization, this.context);
         this.carry = result.carry;
         this.open = result.open;
+        const scoredNone = !result.carried.counts[0] && !result.part.counts[0];
+        this.unreportedSeconds = scoredNone ? result.carried.engineSeconds + result.part.engineSeconds : 0;
         // Ready blocks are a prefix of the carry then the message's: the carry goes out whole or not at all.
         return { carried: result.carried, part: result.part, released: carried > 0 && result.carried.counts[0] === carried };
       } catch (error) {

@@ -46,9 +46,11 @@ export function streamCohorts(engine: FeatureEngine, ruleSets: RuleSetCache, tas
   const carried = new Set(task.carry);
   const split = ready.findIndex((block) => !carried.has(block));
   const cut = split < 0 ? ready.length : split;
-  const peerSeconds = (performance.now() - started) / 1000;
-  const before = scored(engine, ruleSet, task, ready.slice(0, cut), task.response, 0);
-  const part = scored(engine, ruleSet, task, ready.slice(cut), task.response, task.engineSeconds + peerSeconds);
+  // The time so far goes with the message's own results, or the carried ones when it has none yet (metrics drop empty parts).
+  const prior = task.engineSeconds + (performance.now() - started) / 1000;
+  const own = ready.length > cut;
+  const before = scored(engine, ruleSet, task, ready.slice(0, cut), task.response, own ? 0 : prior);
+  const part = scored(engine, ruleSet, task, ready.slice(cut), task.response, own ? prior : 0);
   const open = space.openRun;
   return { kind: 'stream-cohorts', carried: before, part, carry: space.takeWaiting(), ...(open ? { open: { group: open.group, start: open.start, end: open.end } } : {}) };
 }

@@ -67,6 +67,9 @@ export const ERROR_CASES: readonly ErrorCase[] = [
   { expr: '⟦Night_Share⟧ > 0.35', code: 'unknown_name', rule: 'r1', mentions: '`night_share`' },
   { expr: '⟦capacity⟧ > 5', code: 'unknown_name', rule: 'r1', mentions: '`capacity_kw`' },
   { expr: '⟦foo⟧ > 1', code: 'unknown_name', rule: 'r1', mentions: 'features.md' },
+  // followup.md: `group` is not an operand; rules read the peer features instead.
+  { expr: '⟦group⟧ == 3', code: 'unknown_name', rule: 'r1', mentions: 'peer_ratio' },
+  { expr: '⟦peer_ratoi⟧ > 5', code: 'unknown_name', rule: 'r1', mentions: '`peer_ratio`' },
   { expr: '⟦corr_residential⟧ > 0.5', code: 'unknown_name', rule: 'r1', mentions: 'industrial_1shift' },
   { expr: '⟦residential⟧ and cv > 1', code: 'unknown_name', rule: 'r1', mentions: 'category == residential' },
   { expr: 'capacity_kw == ⟦residentail⟧', code: 'unknown_name', rule: 'r1' },

@@ -38,12 +38,15 @@ export class GroupRuns {
     return this.open && { group: this.open.group, start: this.open.start, end: this.open.last + 1 };
   }
 
-  /** Consumers [start, end) all of `group`: as many calls of next(), in O(1). Returns the run it ends, if any. */
+  /** Consumers [start, end) all of `group`: as many calls of next(), in O(1), the same errors. Returns the run it ends, if any. */
   span(group: string, start: number, end: number): { readonly group: string; readonly start: number; readonly end: number } | undefined {
     if (end <= start) return undefined;
     const ended = this.next(group, start);
-    if (end - 1 > start) this.next(group, end - 1);
-    return ended;
+    if (end - 1 === start) return ended;
+    const open = this.open;
+    // The first position past the limit, as next() one consumer at a time would name it.
+    const last = open && group === open.group ? Math.min(end - 1, open.start + MAX_GROUP_RUN) : end - 1;
+    return this.next(group, last) ?? ended;
   }
 
   /**
@@ -57,7 +60,7 @@ export class GroupRuns {
     const far = open !== undefined && position - open.start >= MAX_GROUP_RUN;
     if (open && group === open.group) {
       if (far) {
-        throw new BatchError('invalid_argument', `group ${JSON.stringify(group)} spans more than ${MAX_GROUP_RUN} consumers (from consumer ${open.start} to consumer ${position}); in a stream or file a group's consumers wait in memory until it ends: split the group`);
+        throw new BatchError('invalid_argument', `group ${named(group)} spans more than ${MAX_GROUP_RUN} consumers (from consumer ${open.start} to consumer ${position}); in a stream or file a group's consumers wait in memory until it ends: split the group`);
       }
       open.last = position;
       return undefined;
@@ -68,7 +71,7 @@ export class GroupRuns {
     if (last !== undefined) {
       throw new BatchError(
         'invalid_argument',
-        `group ${JSON.stringify(group)} is not contiguous: it ended at consumer ${last} and comes back at consumer ${position}; in a stream or file a group's consumers must come together (consumers without a group may sit among them), within ${MAX_GROUP_RUN} consumers of its first`,
+        `group ${named(group)} is not contiguous: it ended at consumer ${last} and comes back at consumer ${position}; in a stream or file a group's consumers must come together (consumers without a group may sit among them), within ${MAX_GROUP_RUN} consumers of its first`,
       );
     }
     this.open = { group, start: position, last: position };
@@ -83,6 +86,11 @@ export class GroupRuns {
     this.open = undefined;
     return { group: open.group, start: open.start, end: open.last + 1 };
   }
+}
+
+/** A group as an error names it: quoted, its first 40 characters (a message must fit in a gRPC trailer). */
+function named(group: string): string {
+  return JSON.stringify(group.length > 40 ? `${group.slice(0, 40)}…` : group);
 }
 
 /** The maximal stretches of consumers with one group ('' included) of consecutive blocks, by position. */

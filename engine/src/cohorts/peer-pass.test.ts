@@ -245,6 +245,19 @@ describe('undefined when … (followup.md)', () => {
     expect(column(f, 'peer_count')).toEqual([6, 6, 6, 6, 6, 6, 6]);
     expect(column(f, 'peer_corr').every(Number.isNaN), `peer_corr ${column(f, 'peer_corr')}`).toBe(true);
   });
+
+  it('zero variance of q with a spiky member at P = 288: its own large term taken out leaves q flat', () => {
+    // A review's case: five flat peers and one member whose day is a single 33 kW slot; its p/m is about
+    // 288 there, and taking that term out of the slot's sum leaves residue of 1e-14 of the peers' q = 1.
+    const P = 288;
+    const flat = [2.93, 1.17, 3.29, 1.48, 2.67].map(Math.fround);
+    const spike = Array.from({ length: P }, (_, s) => Math.fround(s === 12 ? 33.27 : 0.0163));
+    const spikeMean = spike.reduce((a, b) => a + b, 0) / P;
+    const members: Member[] = [[spikeMean, spike], ...flat.map((v): Member => [v, Array<number>(P).fill(v)])];
+    const f = run(rowsOf(P, members));
+    expect(f[0]!.peer_count).toBe(5);
+    expect(f[0]!.peer_corr, 'the cohort profile is flat: no correlation').toBeNaN();
+  });
 });
 
 /** Random cohorts per property; FEATURE_FUZZ_SCALE=10 (environment) runs ten times as many, as for the feature properties. */

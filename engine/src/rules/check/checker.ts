@@ -99,6 +99,8 @@ class Checker {
     // `unspecified` and `other` are words of both category and zone.
     const types = ENUM_TYPES.filter((type) => name in ENUM_WORDS[type]);
     if (types.length > 0) return `\`${name}\` is a ${types.join(' and ')} word, not a value: compare it, e.g. \`${types[0]} == ${name}\``;
+    // followup.md: rules compare consumers through the peer features, never by naming a group.
+    if (name === 'group') return '`group` is not an operand: a rule compares a consumer with its group through peer_count, peer_ratio and peer_corr, never by naming a group';
     if (name in FUNCTIONS) return `\`${name}\` is a function: call it, e.g. \`${name}(${FUNCTIONS[name]!.params.map((_, i) => 'xy'[i]).join(', ')})\``;
     const suggestion = didYouMean(name, this.scope.names());
     if (name.startsWith(CORR_PREFIX) && !suggestion) {
