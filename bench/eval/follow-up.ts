@@ -16,6 +16,8 @@ export interface FollowUpRates {
   readonly relapse_caught: number;
   /** closed_compliant + rectified_compliant + restricted_compliant coded GREEN. */
   readonly compliant_green: number;
+  /** The same among the sites not coded GRAY (whose meter data support a code). */
+  readonly compliant_green_judged: number;
   /** restricted_producing coded RED or YELLOW. */
   readonly restricted_producing_flagged: number;
   /** cleared coded GREEN (not flagged again). */
@@ -35,13 +37,14 @@ export interface FollowUpEval {
 }
 
 /** Share of the sites of `cases` whose code is one of `codes` (1 GREEN, 2 YELLOW, 3 RED, 4 GRAY); GRAY sites count in the denominator. */
-function share(c: Confusion, cases: readonly string[], codes: readonly number[]): number {
+/** The share of the sites of `cases` coded one of `codes`; with `judged`, of those not GRAY. */
+function share(c: Confusion, cases: readonly string[], codes: readonly number[], judged = false): number {
   let hit = 0;
   let n = 0;
   c.classes.forEach((k, i) => {
     if (!cases.includes(k.name)) return;
     const row = c.counts[i]!;
-    n += row.reduce((a, v) => a + v, 0);
+    n += row.reduce((a, v) => a + v, 0) - (judged ? row[3]! : 0);
     for (const code of codes) hit += row[code - 1]!;
   });
   return n > 0 ? hit / n : NaN;
@@ -51,6 +54,7 @@ export function followUpRates(c: Confusion): FollowUpRates {
   return {
     relapse_caught: share(c, ['closed_relapse', 'rectified_relapse'], [2, 3]),
     compliant_green: share(c, ['closed_compliant', 'rectified_compliant', 'restricted_compliant'], [1]),
+    compliant_green_judged: share(c, ['closed_compliant', 'rectified_compliant', 'restricted_compliant'], [1], true),
     restricted_producing_flagged: share(c, ['restricted_producing'], [2, 3]),
     cleared_green: share(c, ['cleared'], [1]),
   };

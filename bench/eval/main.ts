@@ -88,6 +88,7 @@ function printFollowUp(f: FollowUpEval, log: (s: string) => void): void {
   log('  (shares of all the sites of each case: a GRAY site, whose meter data could not support a code, counts as not caught and as not GREEN)');
   log(`  relapse caught (closed + rectified relapse RED or YELLOW)             ${pct(r.relapse_caught)}   target ≥ 90 %`);
   log(`  compliant watched sites GREEN (closed, rectified, restricted)          ${pct(r.compliant_green)}   target ≥ 98 %`);
+  log(`    … of those not GRAY (meter data that support a code)                 ${pct(r.compliant_green_judged)}`);
   log(`  restricted sites that kept producing flagged (RED or YELLOW)           ${pct(r.restricted_producing_flagged)}   target ≥ 90 %`);
   log(`  cleared sites not flagged again (GREEN)                                ${pct(r.cleared_green)}`);
   const fired = Object.entries(f.hits).filter(([, row]) => row.some((v) => v > 0));
