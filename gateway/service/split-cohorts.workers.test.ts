@@ -15,23 +15,10 @@ import { encodeResponse, ResponseBuilder, responseJson } from '../../engine/src/
 import { createScoringPool, type ScoringPool } from '../pool/pool.js';
 import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
+import { PEER_RULE_SET } from '../../tests/support/gateway/peer-rule-set.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
-/** A rule set whose rules read the peer features and fire on this batch (the default's need a workshop five times its neighbours). */
-const PEERS = `id: peers
-version: "1"
-thresholds: { yellow: 40, red: 70 }
-min_valid_share: 0.5
-rules:
-  - id: above-peers
-    when: peer_ratio > 3 and peer_corr < 0.5
-    score: 70
-    reason: Far above its peers, with another daily shape
-  - id: big-cohort
-    when: peer_count >= 40
-    score: 10
-    reason: Many peers
-`;
+const PEERS = PEER_RULE_SET;
 const quiet = { info: () => undefined, warn: () => undefined, error: () => undefined };
 const P = 24;
 const DAYS = 7;

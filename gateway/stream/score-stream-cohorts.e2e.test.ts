@@ -21,22 +21,10 @@ import { startGatewayProcess, type GatewayProcess } from '../../lib/gateway-proc
 import { loadRegistry, messageSchema } from '../../lib/proto-registry.js';
 import { requestInit, type BatchOptions, type ConsumerData } from '../../lib/score-requests.js';
 import { populationConsumers } from '../../tests/support/gateway/population.js';
+import { PEER_RULE_SET } from '../../tests/support/gateway/peer-rule-set.js';
 
 const SERVICE = '/gridcode.v1.ScoringService/';
-const PEERS = `id: peers
-version: "1"
-thresholds: { yellow: 40, red: 70 }
-min_valid_share: 0.5
-rules:
-  - id: above-peers
-    when: peer_ratio > 3 and peer_corr < 0.5
-    score: 70
-    reason: Far above its peers, with another daily shape
-  - id: big-cohort
-    when: peer_count >= 40
-    score: 10
-    reason: Many peers
-`;
+const PEERS = PEER_RULE_SET;
 const HEADER: BatchOptions = { startDate: '2026-03-02', ruleSet: 'peers', includeFeatures: true, includeEvidence: true };
 const LATER: BatchOptions = { startDate: '' };
 

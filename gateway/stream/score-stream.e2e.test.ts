@@ -61,7 +61,8 @@ function grpcStream(client: grpc.Client, messages: readonly Uint8Array[], cancel
     call.on('error', () => {});
     call.on('status', (s: grpc.StatusObject) => resolve({ responses, code: s.code, details: s.details }));
     for (const m of messages) call.write(m);
-    call.end();
+    // A stream the client cancels stays open until then: had it ended, the server could finish it first.
+    if (cancelAfter === undefined) call.end();
   });
 }
 

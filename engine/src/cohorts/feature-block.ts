@@ -64,28 +64,8 @@ export function takeBlock(wasm: EngineExports, matrix: FeatureMatrix, header: { 
   const buffer = wasm.memory.buffer;
   const P = header.pointsPerDay;
   const grouped = hasGroups(matrix.groups);
-  if (view) {
-    return {
-      count,
-      first,
-      pointsPerDay: P,
-      startWeekday: header.startWeekday,
-      names: matrix.names,
-      ids: matrix.ids,
-      notes: [],
-      matrix: matrix.values,
-      capacity: new Float32Array(0),
-      baseline: new Float32Array(0),
-      watch: new Uint8Array(0),
-      status: new Uint8Array(buffer, wasm.statuses(), count),
-      category: new Uint8Array(buffer, wasm.categories(), count),
-      zone: new Uint8Array(0),
-      valid: new Int32Array(buffer, wasm.validCounts(), count),
-      readings: new Int32Array(buffer, wasm.readingCounts(), count),
-      groups: matrix.groups,
-      profiles: new Float32Array(buffer, wasm.profilesBase(), count * P),
-    };
-  }
+  // A view, or a copy that outlives the engine's next batch.
+  const own = <T extends Float32Array | Float64Array | Uint8Array | Int32Array>(array: T): T => (view ? array : (array.slice() as T));
   return {
     count,
     first,
@@ -94,17 +74,17 @@ export function takeBlock(wasm: EngineExports, matrix: FeatureMatrix, header: { 
     names: matrix.names,
     ids: matrix.ids,
     notes: [...matrix.notes],
-    matrix: matrix.values.slice(),
-    capacity: new Float32Array(buffer, wasm.capacities(), count).slice(),
-    baseline: new Float32Array(buffer, wasm.baselines(), count).slice(),
-    watch: new Uint8Array(buffer, wasm.watchStatuses(), count).slice(),
-    status: new Uint8Array(buffer, wasm.statuses(), count).slice(),
-    category: new Uint8Array(buffer, wasm.categories(), count).slice(),
-    zone: new Uint8Array(buffer, wasm.zones(), count).slice(),
-    valid: new Int32Array(buffer, wasm.validCounts(), count).slice(),
-    readings: new Int32Array(buffer, wasm.readingCounts(), count).slice(),
+    matrix: own(matrix.values),
+    capacity: own(new Float32Array(buffer, wasm.capacities(), count)),
+    baseline: own(new Float32Array(buffer, wasm.baselines(), count)),
+    watch: own(new Uint8Array(buffer, wasm.watchStatuses(), count)),
+    status: own(new Uint8Array(buffer, wasm.statuses(), count)),
+    category: own(new Uint8Array(buffer, wasm.categories(), count)),
+    zone: own(new Uint8Array(buffer, wasm.zones(), count)),
+    valid: own(new Int32Array(buffer, wasm.validCounts(), count)),
+    readings: own(new Int32Array(buffer, wasm.readingCounts(), count)),
     groups: matrix.groups,
-    profiles: grouped ? new Float32Array(buffer, wasm.profilesBase(), count * P).slice() : new Float32Array(0),
+    profiles: grouped ? own(new Float32Array(buffer, wasm.profilesBase(), count * P)) : new Float32Array(0),
   };
 }
 
