@@ -3,11 +3,14 @@
 import { parseArgs } from 'node:util';
 import { BatchError, blockMatrix, CohortSpace, FeatureEngine, type FeatureBlock, type TemplateSet } from '../engine/src/index.js';
 import { CommandError, UsageError } from './errors.js';
-import { openBatch } from './open-batch.js';
+import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from './csv/options.js';
+import { withInputFile } from './input/source.js';
+import { finishInput, openInput } from './open-batch.js';
 import { featureLines, openOutput, OutputClosed } from './output.js';
 import { defaultRuleSet, readTemplates } from './templates-file.js';
 
 export const FEATURES_USAGE = `Usage: gridcode features --input BATCH [--templates FILE] [--output FILE]
+       gridcode features --input EXPORT.csv --unit kw|kwh|wh [CSV options] [...]
 
 Computes the curve features of every consumer in a batch and writes one JSON
 line per consumer, in request order:
@@ -22,13 +25,20 @@ would code GRAY is nobody's peer.
 Options:
   -i, --input BATCH      a ScoreBatchRequest (proto/gridcode/v1/scoring.proto):
                          binary protobuf (.pb) or canonical proto3 JSON (.json);
-                         other names are told apart by their first byte
+                         other names are told apart by their first byte.
+                         - reads standard input; gzip (x.json.gz, x.pb.gz, or
+                         on standard input) is decompressed. Both are first
+                         copied to a temporary file in the system's temporary
+                         directory (TMPDIR), as large as the decompressed batch.
+                         Or a meter export, .csv or .tsv (below)
   -t, --templates FILE   reference daily profiles for the corr_<name> features,
                          a JSON object {"name": [96 numbers], …}; default: the
                          templates of the default rule set, rules/default.yaml
   -o, --output FILE      write the lines to FILE instead of standard output
                          (FILE appears only once it is complete)
   -h, --help             show this help
+
+${WIDE_CSV_HELP}
 
 Batches of any size are read in two passes, a block of consumers at a time.
 Exit status: 0 done, 1 a bad input file, 2 a bad command line.`;
@@ -44,7 +54,8 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
   const ruleSet = defaultRuleSet();
   const templates: TemplateSet = options.templates === undefined ? ruleSet.templates : readTemplates(options.templates);
   const linesOf = (blocks: FeatureBlock[]) => blocks.map((computed) => featureLines(blockMatrix(computed), computed.ids)).join('');
-  const batch = openBatch(input);
+  const csv = wideCsvOptions(options, 'features');
+  const batch = await withInputFile(input, (file) => openInput(file, csv));
   try {
     const engine = await FeatureEngine.load().catch((error: Error) => {
       throw new CommandError(`cannot load the feature engine: ${error.message}`);
@@ -66,6 +77,7 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
       }
       await output.write(linesOf(cohorts.finish()));
       await output.close();
+      finishInput(batch, csv);
     } catch (error) {
       output.abort();
       if (error instanceof OutputClosed) return 0;
@@ -86,6 +98,7 @@ function parseFeatureArgs(args: readonly string[]) {
         templates: { type: 'string', short: 't' },
         output: { type: 'string', short: 'o' },
         help: { type: 'boolean', short: 'h' },
+        ...WIDE_CSV_ARGS,
       },
       allowPositionals: false,
       strict: true,

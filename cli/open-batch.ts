@@ -3,33 +3,59 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { BatchFile } from './batch-file.js';
-import { describeFsError, InputError } from './errors.js';
+import type { WideCsvOptions } from './csv/options.js';
+import { finishWideCsv, isWideCsvBatch, isWideCsvName, openWideCsv } from './csv/wide-csv-batch.js';
+import { describeFsError, InputError, UsageError } from './errors.js';
+import { plainFile, type InputFile } from './input/source.js';
 import { openJsonBatch } from './json-batch-file.js';
 import { openProtobufBatch } from './pb-batch-file.js';
 
 export type BatchFormat = 'protobuf' | 'json';
 
 /**
- * Opens a batch and reads its header (the first pass of either reader). The
- * format comes from the extension (.json; .pb, .binpb, .bin) and otherwise from
- * the first byte: a JSON request starts with `{`.
+ * Opens the --input of score and features: a wide CSV meter export (a .csv or
+ * .tsv name, or --format wide-csv; cli/csv/), else a ScoreBatchRequest file.
  */
-export function openBatch(path: string): BatchFile {
+export async function openInput(input: string | InputFile, csv: WideCsvOptions): Promise<BatchFile> {
+  const file = typeof input === 'string' ? plainFile(input) : input;
+  const format = csv.format ?? (isWideCsvName(file.name) || isWideCsvName(file.path) ? 'wide-csv' : undefined);
+  if (format === 'wide-csv') return openWideCsv(file, csv);
+  if (csv.csvFlags.length > 0) {
+    const flags = csv.csvFlags;
+    throw new UsageError(`${flags.join(', ')} ${flags.length === 1 ? 'is' : 'are'} for a CSV meter export; ${file.name} is read as a ScoreBatchRequest (name it .csv or .tsv, or give --format wide-csv)`, csv.command);
+  }
+  return openBatch(file, format);
+}
+
+/** After a command's output: the data-quality report of a CSV input (stderr, and --report-json). */
+export function finishInput(batch: BatchFile, csv: WideCsvOptions): void {
+  if (isWideCsvBatch(batch)) finishWideCsv(batch, csv.reportJson);
+}
+
+/**
+ * Opens a batch and reads its header (the first pass of either reader). The
+ * format is `format` when given (--format), else from the extension (.json;
+ * .pb, .binpb, .bin) and otherwise from the first byte: a JSON request starts
+ * with `{`. A path, or an InputFile (input/source.ts: standard input or a
+ * gzip file copied to a temporary file, named in messages as the user gave it).
+ */
+export function openBatch(input: string | InputFile, format?: BatchFormat): BatchFile {
+  const { path, name, opened } = typeof input === 'string' ? plainFile(input) : input;
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new InputError(path, describeFsError(error));
+    throw new InputError(name, describeFsError(error));
   }
+  opened();
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(path, 'is not a regular file; the batch is read twice and must be a file');
-    const format = batchFormat(path, fd);
-    return format === 'json' ? openJsonBatch(path, fd, stat.size) : openProtobufBatch(path, fd, stat.size);
+    if (!stat.isFile()) throw new InputError(name, 'is not a regular file; the batch is read twice and must be a file (give a stream on standard input as --input -)');
+    return (format ?? batchFormat(path, fd)) === 'json' ? openJsonBatch(name, fd, stat.size) : openProtobufBatch(name, fd, stat.size);
   } catch (error) {
     closeSync(fd);
     if (error instanceof InputError) throw error;
-    if ((error as NodeJS.ErrnoException).code) throw new InputError(path, describeFsError(error));
+    if ((error as NodeJS.ErrnoException).code) throw new InputError(name, describeFsError(error));
     throw error;
   }
 }

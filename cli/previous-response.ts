@@ -4,6 +4,7 @@
 // results are decoded one at a time and only their id and code are kept.
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { describeFsError, InputError } from './errors.js';
+import { plainFile, type InputFile } from './input/source.js';
 import { batchFormat } from './open-batch.js';
 import { readJsonResponse } from './previous-json.js';
 import { readProtobufResponse } from './previous-pb.js';
@@ -49,24 +50,30 @@ export class PreviousCodes {
   }
 }
 
-/** Reads the previous response at `path`; an InputError (exit status 1) names the file and what is wrong with it. */
-export function readPreviousResponse(path: string): PreviousCodes {
+/**
+ * Reads the previous response at `input` (a path, or an InputFile: a gzip
+ * file's temporary copy named as the user gave it); an InputError (exit
+ * status 1) names the file and what is wrong with it.
+ */
+export function readPreviousResponse(input: string | InputFile): PreviousCodes {
+  const { path, name, opened } = typeof input === 'string' ? plainFile(input) : input;
   let fd: number;
   try {
     fd = openSync(path, 'r');
   } catch (error) {
-    throw new InputError(path, describeFsError(error));
+    throw new InputError(name, describeFsError(error));
   }
+  opened();
   const previous = new PreviousCodes();
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(path, 'is not a regular file; --previous names a response file that gridcode score wrote');
-    if (batchFormat(path, fd) === 'json') readJsonResponse(path, fd, stat.size, previous);
-    else readProtobufResponse(path, fd, stat.size, previous);
+    if (!stat.isFile()) throw new InputError(name, 'is not a regular file; --previous names a response file that gridcode score wrote');
+    if (batchFormat(path, fd) === 'json') readJsonResponse(name, fd, stat.size, previous);
+    else readProtobufResponse(name, fd, stat.size, previous);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (error instanceof RangeError && previous.codes.size >= MAP_LIMIT) throw new InputError(path, `more consumers than --previous can hold (${previous.codes.size} read): ${error.message}`);
-    if ((error as NodeJS.ErrnoException).code) throw new InputError(path, describeFsError(error));
+    if (error instanceof RangeError && previous.codes.size >= MAP_LIMIT) throw new InputError(name, `more consumers than --previous can hold (${previous.codes.size} read): ${error.message}`);
+    if ((error as NodeJS.ErrnoException).code) throw new InputError(name, describeFsError(error));
     throw error;
   } finally {
     closeSync(fd);

@@ -12,7 +12,9 @@ import { formatDiagnostics } from '../engine/src/rules/format.js';
 import { MAX_RULE_SET_BYTES, NoDefaultRuleSet, RuleSetRegistry, ruleSetRef } from '../engine/src/rules/registry/index.js';
 import type { BatchFile } from './batch-file.js';
 import { CommandError, describeFsError, InputError, UsageError } from './errors.js';
-import { openBatch } from './open-batch.js';
+import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from './csv/options.js';
+import { withInputFile } from './input/source.js';
+import { finishInput, openInput } from './open-batch.js';
 import { previousWarnings, readPreviousResponse } from './previous-response.js';
 import { writeBinary, writeResponse } from './response-output.js';
 import { Roster, transitionsOf, withTransitions } from './score-previous.js';
@@ -25,6 +27,7 @@ const RULE_SET_EXTENSIONS = new Set(['.yaml', '.yml', '.json']);
 export const SCORE_USAGE = `Usage: gridcode score --input BATCH [--rule-set ID|FILE] [--rules-dir DIR] [--output FILE]
                       [--flagged-only] [--include-features] [--include-evidence]
                       [--server URL [--token T]] [--previous FILE]
+       gridcode score --input EXPORT.csv --unit kw|kwh|wh [CSV options] [...]
 
 Scores every consumer of a batch with one rule set and writes the
 ScoreBatchResponse (proto/gridcode/v1/scoring.proto): each consumer's code,
@@ -33,7 +36,12 @@ score and reasons in request order, and a summary of the whole batch.
 Options:
   -i, --input BATCH        a ScoreBatchRequest: binary protobuf (.pb) or
                            canonical proto3 JSON (.json); other names are told
-                           apart by their first byte
+                           apart by their first byte. - reads standard input;
+                           gzip (x.json.gz, x.pb.gz, or on standard input) is
+                           decompressed. Both are first copied to a temporary
+                           file in the system's temporary directory (TMPDIR),
+                           as large as the decompressed batch.
+                           Or a meter export, .csv or .tsv (below)
   -r, --rule-set ID|FILE   a rule-set file (.yaml, .yml, .json) to compile and
                            use, or a rule set of the rules directory: ID (its
                            newest version) or ID@VERSION; default: the request's
@@ -51,13 +59,16 @@ Options:
                            in one ScoreStream call, block by block, whatever
                            its size; the output is the same
       --token T            bearer token for --server (or GRIDCODE_TOKEN)
-      --previous FILE      a former response of gridcode score (JSON, or .pb)
+      --previous FILE      a former response of gridcode score (JSON, or .pb;
+                           gzip too, through a temporary file)
                            to compare with: adds "transitions" (new RED,
                            RED → GREEN, RED → YELLOW, newly GRAY, relapse of
                            watched sites, gone) as the JSON output's last
                            member, or with --output x.pb writes them to
                            x.pb.transitions.json; a summary line on stderr
   -h, --help               show this help
+
+${WIDE_CSV_HELP}
 
 A flag is on when it is given here or set in the request. The JSON is
 canonical proto3 JSON: lowerCamelCase names, enums by name ("CODE_RED"),
@@ -73,10 +84,16 @@ export async function scoreCommand(args: readonly string[]): Promise<number> {
   }
   const input = options.input;
   if (input === undefined) throw new UsageError('score needs --input BATCH', 'score');
-  const batch = openBatch(input);
+  const csv = wideCsvOptions(options, 'score');
+  const batch = await withInputFile(input, (file) => openInput(file, csv));
+  /** The command's status, once its output is complete: a CSV's data-quality report comes last. */
+  const done = (status: number) => {
+    finishInput(batch, csv);
+    return status;
+  };
   try {
     // Read first, so that a bad previous file fails before the batch is scored.
-    const previous = options.previous === undefined ? undefined : readPreviousResponse(options.previous);
+    const previous = options.previous === undefined ? undefined : await withInputFile(options.previous, readPreviousResponse, { stdin: false });
     if (previous) for (const warning of previousWarnings(options.previous!, previous)) process.stderr.write(`${warning}\n`);
     const roster = previous ? new Roster() : undefined;
     const source = roster ? roster.observe(batch) : batch;
@@ -106,19 +123,19 @@ export async function scoreCommand(args: readonly string[]): Promise<number> {
       pieces = responsePieces(batchFields([part]), [part], serialization);
       results = part.results;
     }
-    if (!previous) return await writeResponse(pieces, serialization, options.output);
+    if (!previous) return done(await writeResponse(pieces, serialization, options.output));
     const transitions = transitionsOf(options.previous!, previous, roster!, results, serialization, flags.flaggedOnly === true);
     if (serialization === 'json') {
       const status = await writeResponse(withTransitions(pieces, transitions), serialization, options.output);
       process.stderr.write(`${transitions.line()}\n`);
-      return status;
+      return done(status);
     }
     // Binary output stays the contract's message, pure protobuf: the transitions go beside it.
     const beside = `${options.output!}.transitions.json`;
     await writeResponse(pieces, serialization, options.output);
     writeBinary(beside, new TextEncoder().encode(`${transitions.json()}\n`));
     process.stderr.write(`${transitions.line()}; transitions written to ${beside}\n`);
-    return 0;
+    return done(0);
   } finally {
     batch.close();
   }
@@ -244,6 +261,7 @@ function parseScoreArgs(args: readonly string[]) {
         token: { type: 'string' },
         previous: { type: 'string' },
         help: { type: 'boolean', short: 'h' },
+        ...WIDE_CSV_ARGS,
       },
       allowPositionals: false,
       strict: true,

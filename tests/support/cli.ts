@@ -9,8 +9,16 @@ export interface CliRun {
   readonly stderr: string;
 }
 
+export interface CliOptions {
+  /** Standard input (otherwise none: it reads as empty). */
+  readonly input?: string | Uint8Array;
+  /** Environment variables added to this process's. */
+  readonly env?: Readonly<Record<string, string>>;
+}
+
 /** Runs `gridcode ...args` in `cwd` and returns its exit status and output (up to 64 MiB). */
-export function runCli(cwd: string, args: readonly string[]): CliRun {
-  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20 });
+export function runCli(cwd: string, args: readonly string[], options: CliOptions = {}): CliRun {
+  const env = options.env ? { ...process.env, ...options.env } : undefined;
+  const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, input: options.input, env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
 }

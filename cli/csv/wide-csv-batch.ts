@@ -1,0 +1,164 @@
+// A wide CSV meter export as a BatchFile: read once (wide-csv-reader.ts),
+// placed on a grid of whole days (grid.ts), and handed to the engine as the
+// JSON and protobuf readers do, block by block of protobuf `Consumer`
+// messages: one per consumer column, its id the column name, its load_kw the
+// column's readings in kW on the grid (NaN where there is none).
+import { createReadStream, openSync } from 'node:fs';
+import { endianness } from 'node:os';
+import type { Readable } from 'node:stream';
+import protobuf from 'protobufjs/minimal.js';
+import { gridcode } from '#gen/scoring.js';
+import { blocksOf, parseBatchHeader, type ConsumerRanges } from '../../engine/src/index.js';
+import type { BatchFile, ConsumerBlock } from '../batch-file.js';
+import { describeFsError, InputError, UsageError } from '../errors.js';
+import { sameForAll, type AttributesOf, type ConsumerAttributes } from './attributes.js';
+import { GridError, placeRows, type Grid } from './grid.js';
+import type { Unit, WideCsvOptions } from './options.js';
+import { dataQualityReport, reportText, writeReportJson, type DataQualityReport } from './report.js';
+import { dayDate } from './timestamps.js';
+import { readWideCsv, type WideTable } from './wide-csv-reader.js';
+
+/** A wide CSV opened as a batch, with its data-quality report. */
+export interface WideCsvBatch extends BatchFile {
+  readonly report: DataQualityReport;
+}
+
+export function isWideCsvBatch(batch: BatchFile): batch is WideCsvBatch {
+  return (batch as Partial<WideCsvBatch>).report !== undefined;
+}
+
+/** Whether a file name says wide CSV: `.csv` or `.tsv`, also before a `.gz`. */
+export function isWideCsvName(path: string): boolean {
+  return /\.(csv|tsv)(\.gz)?$/i.test(path);
+}
+
+/** kW per unit of the file's numbers at an interval of `minutes`. */
+export function unitFactor(unit: Unit, minutes: number): number {
+  if (unit === 'kw') return 1;
+  const perHour = 60 / minutes;
+  return unit === 'kwh' ? perHour : perHour / 1000;
+}
+
+/** The engine's unit, for the usage error of a CSV without --unit. */
+export const UNIT_REQUIRED = 'a CSV meter export needs --unit: the engine takes kW, the average power over each interval, and a file does not say what its numbers are. Give --unit kw (average power), --unit kwh or --unit wh (energy per interval, turned into kW)';
+
+/** The file to read: where it is, and its name in messages (the shape of input/source.ts's InputFile). */
+export interface CsvFile {
+  readonly path: string;
+  readonly name: string;
+  /** Called once the file is open (a temporary copy may go then). */
+  opened(): void;
+}
+
+/**
+ * Opens the wide CSV `file` and reads it whole, once, as a stream (`source`
+ * when given: a stream the caller opened, e.g. decompressed; `file` then only
+ * names it). Throws UsageError without --unit, InputError for a file that
+ * cannot be read or has no usable grid.
+ */
+export async function openWideCsv(file: CsvFile, options: WideCsvOptions, source?: Readable, attributesOf?: AttributesOf): Promise<WideCsvBatch> {
+  const unit = options.unit;
+  if (unit === undefined) throw new UsageError(UNIT_REQUIRED, options.command);
+  const path = file.name;
+  const known = unit === 'kw' ? 1 : options.intervalMinutes === undefined ? undefined : unitFactor(unit, options.intervalMinutes);
+  let table: WideTable;
+  try {
+    let stream = source;
+    if (stream === undefined) {
+      // Opened here, at once, so that the caller's opened() may remove a temporary copy.
+      const fd = openSync(file.path, 'r');
+      file.opened();
+      stream = createReadStream('', { fd, highWaterMark: 1 << 20 });
+    }
+    table = await readWideCsv(stream, path, options, known);
+  } catch (error) {
+    if (error instanceof InputError) throw error;
+    if ((error as NodeJS.ErrnoException).code) throw new InputError(path, describeFsError(error));
+    throw error;
+  }
+  let grid: Grid;
+  try {
+    grid = placeRows(table.times, table.lines, options);
+  } catch (error) {
+    if (error instanceof GridError) throw new InputError(path, error.message);
+    throw error;
+  }
+  const factor = unitFactor(unit, grid.minutes);
+  const applyFactor = table.converted ? undefined : factor;
+  const { validReadings, allZero } = countValid(table, grid, applyFactor);
+  const report = dataQualityReport({ file: path, table, grid, unit, factor, validReadings, allZero, timeZone: options.timeZone, fromDay: options.fromDay, toDay: options.toDay });
+  const header = parseBatchHeader(grid.pointsPerDay, dayDate(grid.startDay));
+  const attributes = attributesOf ?? sameForAll({ category: options.category, zone: options.zone });
+  const ids = table.ids;
+  /** Protobuf bytes of a consumer, about: blocks stay within the engine's limits. */
+  const perConsumer = 4 * grid.slots + 64;
+  const ranges: ConsumerRanges = { length: ids.length, start: (i) => i * perConsumer, end: (i) => (i + 1) * perConsumer };
+  return {
+    path,
+    header,
+    options: { ruleSet: '', includeFeatures: false, flaggedOnly: false, includeEvidence: false },
+    consumerCount: ids.length,
+    report,
+    *blocks(): Generator<ConsumerBlock> {
+      const writer = protobuf.Writer.create();
+      const curve = new Float32Array(grid.slots);
+      for (const [first, last] of blocksOf(ranges)) {
+        writer.reset();
+        const spans = new Int32Array(2 * (last - first));
+        for (let c = first; c < last; c++) {
+          curve.fill(NaN);
+          table.store.gather(c, grid.slotOfRow, curve, applyFactor);
+          spans[2 * (c - first)] = writer.len;
+          encodeConsumer(writer, ids[c]!, attributes(ids[c]!, c), curve);
+          spans[2 * (c - first) + 1] = writer.len;
+        }
+        yield { bytes: writer.finish(true), spans, first };
+      }
+    },
+    // The engine reads bytes this reader encoded itself: an error there is a bug, not a bad file.
+    blockError: (block, error) => new InputError(path, `consumers ${ids[block.first]} … ${ids[block.first + (block.spans.length >> 1) - 1]} (columns ${block.first + 1}–${block.first + (block.spans.length >> 1)} after the time column): ${error.message}`),
+    close: () => undefined,
+  };
+}
+
+/** Writes the report of a wide CSV: the block on stderr, and the JSON file of --report-json. */
+export function finishWideCsv(batch: WideCsvBatch, reportJson: string | undefined): void {
+  process.stderr.write(reportText(batch.report));
+  if (reportJson !== undefined) writeReportJson(reportJson, batch.report);
+}
+
+const littleEndian = endianness() === 'LE';
+
+/** A `Consumer` message: id (1), category (2), zone (3), load_kw (5, packed float). */
+export function encodeConsumer(writer: protobuf.Writer, id: string, attributes: ConsumerAttributes, loadKw: Float32Array): void {
+  if (!littleEndian) {
+    gridcode.v1.Consumer.encode({ id, category: attributes.category, zone: attributes.zone, loadKw: Array.from(loadKw) }, writer);
+    return;
+  }
+  if (id !== '') writer.uint32(0x0a).string(id);
+  if (attributes.category !== 0) writer.uint32(0x10).int32(attributes.category);
+  if (attributes.zone !== 0) writer.uint32(0x18).int32(attributes.zone);
+  if (loadKw.length > 0) writer.uint32(0x2a).bytes(new Uint8Array(loadKw.buffer, loadKw.byteOffset, loadKw.byteLength));
+}
+
+/** Each consumer's readings on the grid that the engine counts as valid (finite, ≥ 0, in kW), and whether they are all 0. */
+function countValid(table: WideTable, grid: Grid, factor: number | undefined): { validReadings: Uint32Array; allZero: Uint8Array } {
+  const validReadings = new Uint32Array(table.ids.length);
+  const allZero = new Uint8Array(table.ids.length);
+  const { slotOfRow } = grid;
+  for (let c = 0; c < table.ids.length; c++) {
+    let valid = 0;
+    let nonZero = 0;
+    table.store.forEach(c, (row, value) => {
+      if (slotOfRow[row]! < 0) return;
+      const kw = factor === undefined ? value : Math.fround(value * factor);
+      if (kw >= 0 && kw !== Infinity) {
+        valid++;
+        if (kw !== 0) nonZero++;
+      }
+    });
+    validReadings[c] = valid;
+    allZero[c] = valid > 0 && nonZero === 0 ? 1 : 0;
+  }
+  return { validReadings, allZero };
+}
