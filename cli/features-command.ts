@@ -5,7 +5,7 @@ import { BatchError, blockMatrix, CohortSpace, FeatureEngine, type FeatureBlock,
 import { CommandError, UsageError } from './errors.js';
 import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from './csv/options.js';
 import { withInputFile } from './input/source.js';
-import { finishInput, openInput } from './open-batch.js';
+import { checkInputOptions, finishInput, openInput } from './open-batch.js';
 import { featureLines, openOutput, OutputClosed } from './output.js';
 import { defaultRuleSet, readTemplates } from './templates-file.js';
 
@@ -55,6 +55,7 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
   const templates: TemplateSet = options.templates === undefined ? ruleSet.templates : readTemplates(options.templates);
   const linesOf = (blocks: FeatureBlock[]) => blocks.map((computed) => featureLines(blockMatrix(computed), computed.ids)).join('');
   const csv = wideCsvOptions(options, 'features');
+  checkInputOptions(input, csv); // before standard input or a gzip file is copied to disk
   const batch = await withInputFile(input, (file) => openInput(file, csv));
   try {
     const engine = await FeatureEngine.load().catch((error: Error) => {

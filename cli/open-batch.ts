@@ -4,7 +4,8 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { BatchFile } from './batch-file.js';
 import type { WideCsvOptions } from './csv/options.js';
-import { finishWideCsv, isWideCsvBatch, isWideCsvName, openWideCsv } from './csv/wide-csv-batch.js';
+import { headerFields, isLongCsvHeader, openLongCsv } from './csv/long-csv-batch.js';
+import { finishWideCsv, isWideCsvBatch, isWideCsvName, openWideCsv, UNIT_REQUIRED } from './csv/wide-csv-batch.js';
 import { describeFsError, InputError, UsageError } from './errors.js';
 import { plainFile, type InputFile } from './input/source.js';
 import { openJsonBatch } from './json-batch-file.js';
@@ -18,13 +19,40 @@ export type BatchFormat = 'protobuf' | 'json';
  */
 export async function openInput(input: string | InputFile, csv: WideCsvOptions): Promise<BatchFile> {
   const file = typeof input === 'string' ? plainFile(input) : input;
-  const format = csv.format ?? (isWideCsvName(file.name) || isWideCsvName(file.path) ? 'wide-csv' : undefined);
-  if (format === 'wide-csv') return openWideCsv(file, csv);
+  const format = csv.format ?? csvFormat(file, csv);
+  if (format === 'long-csv') return openLongCsv(file, csv);
+  if (format === 'wide-csv') {
+    const longOnly = [csv.idColumn === undefined ? '' : '--id-column', csv.valueColumn === undefined ? '' : '--value-column'].filter((f) => f !== '');
+    if (longOnly.length > 0) throw new UsageError(`${longOnly.join(', ')} ${longOnly.length === 1 ? 'is' : 'are'} for a long CSV; give --format long-csv`, csv.command);
+    return openWideCsv(file, csv);
+  }
   if (csv.csvFlags.length > 0) {
     const flags = csv.csvFlags;
     throw new UsageError(`${flags.join(', ')} ${flags.length === 1 ? 'is' : 'are'} for a CSV meter export; ${file.name} is read as a ScoreBatchRequest (name it .csv or .tsv, or give --format wide-csv)`, csv.command);
   }
-  return openBatch(file, format);
+  return openBatch(file, format as BatchFormat | undefined);
+}
+
+/**
+ * Checks the CSV options of `--input arg` that can be checked before it is
+ * read: a CSV (by --format, --preset or its name) needs --unit. Called before
+ * standard input or a gzip file is copied to disk, so that a usage error does
+ * not wait for (and write) the whole input. Throws UsageError.
+ */
+export function checkInputOptions(arg: string, csv: WideCsvOptions): void {
+  const isCsv = csv.format === 'wide-csv' || csv.format === 'long-csv' || (csv.format === undefined && isWideCsvName(arg));
+  if (isCsv && csv.unit === undefined) throw new UsageError(UNIT_REQUIRED, csv.command);
+}
+
+/**
+ * The CSV layout of a .csv/.tsv file without --format: long when --id-column
+ * or --value-column is given or the header is exactly id, timestamp and value
+ * (any case, any order); wide otherwise.
+ */
+function csvFormat(file: InputFile, csv: WideCsvOptions): 'wide-csv' | 'long-csv' | undefined {
+  if (!isWideCsvName(file.name) && !isWideCsvName(file.path)) return undefined;
+  if (csv.idColumn !== undefined || csv.valueColumn !== undefined) return 'long-csv';
+  return isLongCsvHeader(headerFields(file.path)) ? 'long-csv' : 'wide-csv';
 }
 
 /** After a command's output: the data-quality report of a CSV input (stderr, and --report-json). */

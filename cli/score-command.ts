@@ -14,7 +14,7 @@ import type { BatchFile } from './batch-file.js';
 import { CommandError, describeFsError, InputError, UsageError } from './errors.js';
 import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from './csv/options.js';
 import { withInputFile } from './input/source.js';
-import { finishInput, openInput } from './open-batch.js';
+import { checkInputOptions, finishInput, openInput } from './open-batch.js';
 import { previousWarnings, readPreviousResponse } from './previous-response.js';
 import { writeBinary, writeResponse } from './response-output.js';
 import { Roster, transitionsOf, withTransitions } from './score-previous.js';
@@ -85,6 +85,7 @@ export async function scoreCommand(args: readonly string[]): Promise<number> {
   const input = options.input;
   if (input === undefined) throw new UsageError('score needs --input BATCH', 'score');
   const csv = wideCsvOptions(options, 'score');
+  checkInputOptions(input, csv); // before standard input or a gzip file is copied to disk
   const batch = await withInputFile(input, (file) => openInput(file, csv));
   /** The command's status, once its output is complete: a CSV's data-quality report comes last. */
   const done = (status: number) => {

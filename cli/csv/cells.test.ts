@@ -25,10 +25,14 @@ describe('cells', () => {
     expect(read('   ')).toBe('empty');
     for (const text of ['null', 'Null', 'NA', 'NaN', 'n/a', '-', 'Infinity', '0x10', '1,5', '1.2.3', '1 000', 'e5', '--1', '12kW']) expect(read(text), text).toBe('unreadable');
   });
-  it('reads a decimal comma when told, never a number with both marks', () => {
+  it('reads a decimal comma when told, never a cell with a dot (a thousands separator, perhaps)', () => {
     expect(read('1,5', true)).toBe(1.5);
+    expect(read('999,5', true)).toBe(999.5);
     expect(read('-0,25', true)).toBe(-0.25);
-    expect(read('1.5', true)).toBe(1.5);
+    expect(read('1.5', true)).toBe('unreadable');
+    expect(read('1.000', true)).toBe('unreadable');
+    expect(read('12.500', true)).toBe('unreadable');
+    expect(read('1.5e2', true)).toBe('unreadable');
     expect(read('1.234,5', true)).toBe('unreadable');
     expect(read('1,2,3', true)).toBe('unreadable');
     expect(read(',', true)).toBe('unreadable');

@@ -1,6 +1,7 @@
 // The cells of a meter export: a number, or a missing reading (empty, `NA`,
 // `null`, `1,5` where the decimal mark is a dot, …), and the separator of the
 // file, found in its header line.
+import { MAX_LINE_BYTES } from './line-guard.js';
 
 /** What a cell is. */
 export const CellKind = { number: 0, empty: 1, unreadable: 2 } as const;
@@ -10,9 +11,9 @@ export type CellKind = (typeof CellKind)[keyof typeof CellKind];
  * The number a cell holds, or NaN with `kind` saying why not. A number is
  * written as exports write it: an optional sign, digits with at most one
  * decimal mark, an optional exponent (`1.5e2`), spaces around; no hex, no
- * `Infinity`, no thousands separators. With `decimalComma`, `1,5` is 1.5 (and
- * `1.5` still is); a cell with both marks (`1.234,5`) is unreadable, never
- * guessed at. (A scan by character codes: this runs for every cell.)
+ * `Infinity`, no thousands separators. With `decimalComma`, `1,5` is 1.5 and
+ * a cell with a dot (`1.5`, `1.000`, `1.234,5`) is unreadable, never guessed
+ * at: a dot there may be a thousands separator. (A scan by character codes: this runs for every cell.)
  */
 export function cellNumber(text: string, decimalComma: boolean, out: { kind: CellKind }): number {
   let start = 0;
@@ -31,7 +32,7 @@ export function cellNumber(text: string, decimalComma: boolean, out: { kind: Cel
   for (; i < end; i++) {
     c = text.charCodeAt(i);
     if (c >= 0x30 && c <= 0x39) digits++;
-    else if ((c === 0x2e || (c === 0x2c && decimalComma)) && mark < 0) mark = i;
+    else if ((decimalComma ? c === 0x2c : c === 0x2e) && mark < 0) mark = i;
     else break;
   }
   if (digits > 0 && i < end && (c === 0x65 || c === 0x45)) {
@@ -90,4 +91,24 @@ export function firstLineEnd(text: string): number {
     else if (!quoted && (c === 0x0a || c === 0x0d)) return i;
   }
   return -1;
+}
+
+/**
+ * The csv-parse options of every meter export (wide and long): quotes, any
+ * line end, a byte-order mark, blank lines skipped, bad records skipped and
+ * counted. The input passes LineGuard (line-guard.ts) first: no record spans
+ * lines or is longer than MAX_LINE_BYTES; max_record_size is a backstop.
+ */
+export function csvParseOptions(separator: string) {
+  return {
+    max_record_size: 2 * MAX_LINE_BYTES,
+    delimiter: separator,
+    record_delimiter: ['\r\n', '\n', '\r'],
+    bom: true,
+    relax_column_count: true,
+    relax_quotes: true,
+    skip_empty_lines: true,
+    skip_records_with_error: true,
+    info: true,
+  } as const;
 }

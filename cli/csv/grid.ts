@@ -105,16 +105,25 @@ export function placeRows(times: Float64Array, lines: Uint32Array, options: Grid
 
 /** The most common step between consecutive distinct timestamps, in minutes, when it gives 24, 48, 96 or 288 points a day. Throws GridError. */
 export function detectInterval(times: Float64Array): number {
+  return intervalOfSteps(countSteps(times), times[0]);
+}
+
+/** Adds the steps between consecutive distinct timestamps of `times` (in any order) to `counts` (step in ms → how often). */
+export function countSteps(times: Float64Array, counts = new Map<number, number>()): Map<number, number> {
   const sorted = Float64Array.from(times).sort();
-  const counts = new Map<number, number>();
   for (let i = 1; i < sorted.length; i++) {
     const step = sorted[i]! - sorted[i - 1]!;
     if (step > 0) counts.set(step, (counts.get(step) ?? 0) + 1);
   }
+  return counts;
+}
+
+/** The most common of the steps counted (the smaller on a tie), in minutes, when it is a valid interval; `sample` is a timestamp for the message when there is none. Throws GridError. */
+export function intervalOfSteps(counts: ReadonlyMap<number, number>, sample: number | undefined): number {
   let best = 0;
   let bestCount = 0;
   for (const [step, count] of counts) if (count > bestCount || (count === bestCount && step < best)) [best, bestCount] = [step, count];
-  if (bestCount === 0) throw new GridError(`every row has the same timestamp (${clockText(sorted[0]!)}): the interval cannot be told; give --interval MINUTES`);
+  if (bestCount === 0) throw new GridError(`every row has the same timestamp${sample === undefined ? '' : ` (${clockText(sample)})`}: the interval cannot be told; give --interval MINUTES`);
   const minutes = best / 60_000;
   if ((VALID_MINUTES as number[]).includes(minutes)) return minutes;
   const described = Number.isInteger(minutes) ? `${minutes} minutes` : `${best / 1000} seconds`;

@@ -12,7 +12,20 @@ export type Unit = 'kw' | 'kwh' | 'wh';
 export const UNITS: readonly Unit[] = ['kw', 'kwh', 'wh'];
 /** Interval lengths in minutes that give the points per day the engine takes (24, 48, 96, 288). */
 export const INTERVAL_MINUTES = [60, 30, 15, 5] as const;
-export type InputFormat = 'wide-csv' | 'json' | 'protobuf';
+export type InputFormat = 'wide-csv' | 'long-csv' | 'json' | 'protobuf';
+
+/** A named layout of a long CSV: its column names, unit and interval (`--preset lcl`: the London LCL export). */
+export interface LongCsvPreset {
+  readonly idColumn: string;
+  readonly timeColumn: string;
+  readonly valueColumn: string;
+  readonly unit: Unit;
+  readonly intervalMinutes: number;
+}
+
+export const PRESETS: Readonly<Record<string, LongCsvPreset>> = {
+  lcl: { idColumn: 'LCLid', timeColumn: 'tstp', valueColumn: 'energy(kWh/hh)', unit: 'kwh', intervalMinutes: 30 },
+};
 
 /** parseArgs specs of the CSV options, spread into each command's own. */
 export const WIDE_CSV_ARGS = {
@@ -20,6 +33,9 @@ export const WIDE_CSV_ARGS = {
   unit: { type: 'string' },
   interval: { type: 'string' },
   'time-column': { type: 'string' },
+  'id-column': { type: 'string' },
+  'value-column': { type: 'string' },
+  preset: { type: 'string' },
   separator: { type: 'string' },
   'decimal-comma': { type: 'boolean' },
   tz: { type: 'string' },
@@ -34,15 +50,24 @@ export const WIDE_CSV_ARGS = {
 export const WIDE_CSV_HELP = `Meter exports (wide CSV: a header line, then one row per timestamp; the
 first column is the timestamp, every other column a consumer, its name the id):
       --format F           wide-csv: read --input as a wide CSV whatever its
-                           name (.csv and .tsv names are); json, protobuf
+                           name (.csv and .tsv names are); long-csv (below);
+                           json, protobuf
       --unit U             required for a CSV: kw (average power over each
                            interval), kwh or wh (energy per interval, turned into
                            average power: kW = kWh × 60 ÷ interval minutes)
       --interval MINUTES   60, 30, 15 or 5 (24, 48, 96, 288 points a day);
                            default: the most common step between timestamps
-      --time-column NAME   the timestamp column; default: the first
+      --time-column NAME   the timestamp column; default: the first (long CSV:
+                           a column named timestamp, else the second)
+      --id-column NAME     long CSV: the consumer id column; default: a column
+                           named id, else the first
+      --value-column NAME  long CSV: the reading column; default: a column
+                           named value, else the third
+      --preset lcl         long CSV of the London LCL export: columns LCLid,
+                           tstp, energy(kWh/hh), --unit kwh, --interval 30
       --separator S        , ; or tab; default: the one of the header line
-      --decimal-comma      read 1,5 as 1.5 (always so when the separator is ;)
+      --decimal-comma      read 1,5 as 1.5 (always so when the separator is ;);
+                           a cell with a dot (1.000) is then a missing reading
       --tz ZONE            an IANA time zone (Europe/London): timestamps with Z
                            or an offset become ZONE's clock time; needed when
                            there are any
@@ -58,7 +83,15 @@ first column is the timestamp, every other column a consumer, its name the id):
   whose timestamp is off the grid is dropped; of rows with the same timestamp
   the first is kept; a missing timestamp is a missing reading, and so is a
   cell that is not a number (empty, NA, null, …); negative numbers are kept as
-  sent. A data-quality report goes to stderr at the end.`;
+  sent. A data-quality report goes to stderr at the end.
+Long CSV (one row per consumer and timestamp: id,timestamp,value): chosen by
+  --format long-csv or --preset, or for a .csv whose header is exactly the
+  three columns id, timestamp and value (any case). The rows of a consumer
+  must come together (timestamps within it in any order); the file is read
+  twice (days, interval and consumers first), one consumer in memory at a time.
+  Sort a file first, keeping its header line, with
+    (head -n1 f.csv; tail -n+2 f.csv | sort -t, -k1,1 -s) > sorted.csv
+  Without --interval, the interval is the most common step within consumers.`;
 
 export interface WideCsvOptions {
   /** The command, for a UsageError's pointer to its --help. */
@@ -67,6 +100,11 @@ export interface WideCsvOptions {
   readonly unit: Unit | undefined;
   readonly intervalMinutes: number | undefined;
   readonly timeColumn: string | undefined;
+  /** Long CSV: the id and value columns (--id-column, --value-column, or the preset's). */
+  readonly idColumn: string | undefined;
+  readonly valueColumn: string | undefined;
+  /** --preset given: a long CSV. */
+  readonly preset: string | undefined;
   readonly separator: string | undefined;
   readonly decimalComma: boolean;
   readonly timeZone: string | undefined;
@@ -108,13 +146,23 @@ export function wideCsvOptions(values: WideCsvValues, command: string): WideCsvO
   const toDay = values.to === undefined ? undefined : dateOption('--to', values.to, fail);
   if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) fail(`--to ${values.to} is before --from ${values.from}`);
   if (fromDay !== undefined && toDay !== undefined && toDay - fromDay + 1 > MAX_DAYS) fail(`--from ${values.from} --to ${values.to} is ${toDay - fromDay + 1} days; gridcode scores at most ${MAX_DAYS} days at once`);
-  if (values['time-column'] === '') fail('--time-column needs the name of a column');
+  for (const flag of ['time-column', 'id-column', 'value-column'] as const) if (values[flag] === '') fail(`--${flag} needs the name of a column`);
+  let preset: LongCsvPreset | undefined;
+  if (values.preset !== undefined) {
+    const word = values.preset.toLowerCase();
+    if (!Object.hasOwn(PRESETS, word)) fail(`--preset ${JSON.stringify(values.preset)}: use ${Object.keys(PRESETS).join(', ')}`);
+    preset = PRESETS[word]!;
+    if (format !== undefined && format !== 'long-csv') fail(`--preset ${values.preset} is a long CSV layout, not --format ${values.format}`);
+  }
   return {
     command,
-    format,
-    unit,
-    intervalMinutes,
-    timeColumn: values['time-column'],
+    format: preset !== undefined ? 'long-csv' : format,
+    unit: unit ?? preset?.unit,
+    intervalMinutes: intervalMinutes ?? preset?.intervalMinutes,
+    timeColumn: values['time-column'] ?? preset?.timeColumn,
+    idColumn: values['id-column'] ?? preset?.idColumn,
+    valueColumn: values['value-column'] ?? preset?.valueColumn,
+    preset: values.preset,
     separator: values.separator === undefined ? undefined : separatorOption(values.separator, fail),
     decimalComma: values['decimal-comma'] === true,
     timeZone,
@@ -137,9 +185,10 @@ function csvOnlyFlags(values: WideCsvValues): string[] {
 function inputFormat(value: string, fail: (message: string) => never): InputFormat {
   const word = value.toLowerCase();
   if (word === 'wide-csv' || word === 'csv') return 'wide-csv';
+  if (word === 'long-csv') return 'long-csv';
   if (word === 'json') return 'json';
   if (word === 'protobuf' || word === 'pb') return 'protobuf';
-  return fail(`--format ${JSON.stringify(value)}: use wide-csv, json or protobuf`);
+  return fail(`--format ${JSON.stringify(value)}: use wide-csv, long-csv, json or protobuf`);
 }
 
 function separatorOption(value: string, fail: (message: string) => never): string {

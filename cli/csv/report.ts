@@ -21,14 +21,21 @@ export interface ConsumerReport {
   /** Readings on the grid the engine counts as valid (finite, ≥ 0), and the others of its `slots`. */
   readonly validReadings: number;
   readonly missingReadings: number;
+  /** Long CSV only: this consumer's rows off the grid, repeated timestamps, and grid times with no row. */
+  readonly offGrid?: number;
+  readonly duplicates?: number;
+  readonly slotsWithoutRow?: number;
 }
 
 export interface DataQualityReport {
   readonly file: string;
-  readonly format: 'wide-csv';
+  readonly format: 'wide-csv' | 'long-csv';
   readonly separator: string;
   readonly decimalComma: boolean;
   readonly timeColumn: string;
+  /** Long CSV only: the id and value columns. */
+  readonly idColumn?: string;
+  readonly valueColumn?: string;
   readonly rowsRead: number;
   readonly consumers: number;
   readonly interval: { readonly minutes: number; readonly pointsPerDay: number; readonly detected: boolean };
@@ -48,7 +55,8 @@ export interface DataQualityReport {
     readonly firstDuplicate: string | null;
     readonly firstUnreadable: string | null;
   };
-  readonly rows: { readonly short: number; readonly long: number; readonly unreadableCsv: number; readonly firstUnreadableCsv: string | null };
+  /** withoutId: long CSV only, rows with an empty id (dropped). */
+  readonly rows: { readonly short: number; readonly long: number; readonly unreadableCsv: number; readonly firstUnreadableCsv: string | null; readonly withoutId?: number };
   readonly cells: { readonly numbers: number; readonly negative: number; readonly empty: number; readonly unreadable: number; readonly absent: number };
   readonly readings: { readonly total: number; readonly valid: number; readonly missing: number };
   readonly columns: { readonly unnamed: number; readonly duplicateIds: string[] };
@@ -58,10 +66,27 @@ export interface DataQualityReport {
   readonly perConsumer: ConsumerReport[];
 }
 
+/** What the report takes from a reader: a WideTable, or a long CSV's counts in its shape. */
+export type ReportTable = Pick<WideTable, 'ids' | 'timeColumn' | 'separator' | 'decimalComma' | 'rowsRead' | 'cells' | 'rows' | 'unnamedColumns' | 'duplicateIds' | 'instants'>;
+
+/** The grid's counts: of a wide CSV's grid, or summed over a long CSV's consumers. */
+export type ReportGrid = Omit<Grid, 'slotOfRow'>;
+
+/** A long CSV's columns and its counts per consumer (each consumer has its own placement on the grid). */
+export interface LongReportInput {
+  readonly idColumn: string;
+  readonly valueColumn: string;
+  readonly offGrid: Uint32Array;
+  readonly duplicates: Uint32Array;
+  readonly slotsWithoutRow: Uint32Array;
+  readonly rowsWithoutId: number;
+}
+
 export interface ReportInput {
   readonly file: string;
-  readonly table: WideTable;
-  readonly grid: Grid;
+  readonly table: ReportTable;
+  readonly grid: ReportGrid;
+  readonly long?: LongReportInput;
   readonly unit: Unit;
   readonly factor: number;
   readonly validReadings: Uint32Array;
@@ -84,16 +109,18 @@ export function dataQualityReport(input: ReportInput): DataQualityReport {
     absent: table.cells.absent[c]!,
     validReadings: input.validReadings[c]!,
     missingReadings: grid.slots - input.validReadings[c]!,
+    ...(input.long && { offGrid: input.long.offGrid[c]!, duplicates: input.long.duplicates[c]!, slotsWithoutRow: input.long.slotsWithoutRow[c]! }),
   }));
   const valid = sum(input.validReadings);
   const total = grid.slots * table.ids.length;
   const at = (first: readonly [number, number] | undefined) => (first ? `line ${first[0]}: ${clockText(first[1])}` : null);
   return {
     file: input.file,
-    format: 'wide-csv',
+    format: input.long ? 'long-csv' : 'wide-csv',
     separator: table.separator,
     decimalComma: table.decimalComma,
     timeColumn: table.timeColumn,
+    ...(input.long && { idColumn: input.long.idColumn, valueColumn: input.long.valueColumn }),
     rowsRead: table.rowsRead,
     consumers: table.ids.length,
     interval: { minutes: grid.minutes, pointsPerDay: grid.pointsPerDay, detected: grid.detected },
@@ -119,7 +146,7 @@ export function dataQualityReport(input: ReportInput): DataQualityReport {
       firstDuplicate: at(grid.firstDuplicate),
       firstUnreadable: table.rows.firstUnreadableTimestamp ? `line ${table.rows.firstUnreadableTimestamp.line}: ${JSON.stringify(table.rows.firstUnreadableTimestamp.text)}` : null,
     },
-    rows: { short: table.rows.short, long: table.rows.long, unreadableCsv: table.rows.skipped, firstUnreadableCsv: table.rows.firstSkipped ?? null },
+    rows: { short: table.rows.short, long: table.rows.long, unreadableCsv: table.rows.skipped, firstUnreadableCsv: table.rows.firstSkipped ?? null, ...(input.long && { withoutId: input.long.rowsWithoutId }) },
     cells: { numbers: sum(table.cells.numbers), negative: sum(table.cells.negative), empty: sum(table.cells.empty), unreadable: sum(table.cells.unreadable), absent: sum(table.cells.absent) },
     readings: { total, valid, missing: total - valid },
     columns: { unnamed: table.unnamedColumns, duplicateIds: table.duplicateIds },
@@ -141,21 +168,23 @@ const some = (ids: readonly string[], most = 5) => (ids.length <= most ? ids.joi
 export function reportText(report: DataQualityReport): string {
   const { timestamps: t, cells, rows, window: w, interval } = report;
   const lines: string[] = [];
-  lines.push(`gridcode: ${report.file}: wide CSV (separator ${JSON.stringify(separatorName(report.separator))}${report.decimalComma ? ', decimal comma' : ''}, time column ${JSON.stringify(report.timeColumn)}): ${n(report.rowsRead)} rows, ${n(report.consumers)} consumers`);
+  const long = report.format === 'long-csv';
+  const columns = long ? `columns id ${JSON.stringify(report.idColumn)}, time ${JSON.stringify(report.timeColumn)}, value ${JSON.stringify(report.valueColumn)}` : `time column ${JSON.stringify(report.timeColumn)}`;
+  lines.push(`gridcode: ${report.file}: ${long ? 'long' : 'wide'} CSV (separator ${JSON.stringify(separatorName(report.separator))}${report.decimalComma ? ', decimal comma' : ''}, ${columns}): ${n(report.rowsRead)} rows, ${n(report.consumers)} consumers`);
   lines.push(
-    `  grid: every ${interval.minutes} min (${interval.pointsPerDay} points a day, ${interval.detected ? 'the most common step' : '--interval'}), ${w.startDate} … ${w.endDate}, ${n(w.days)} day${w.days === 1 ? '' : 's'}, ${n(w.readingsPerConsumer)} readings a consumer`,
+    `  grid: every ${interval.minutes} min (${interval.pointsPerDay} points a day, ${interval.detected ? `the most common step${long ? ' within consumers' : ''}` : '--interval'}), ${w.startDate} … ${w.endDate}, ${n(w.days)} day${w.days === 1 ? '' : 's'}, ${n(w.readingsPerConsumer)} readings a consumer`,
   );
   const u = report.unit;
   lines.push(`  unit: ${u.given === 'kw' ? 'kW, average power over each interval, as read' : `${u.given === 'wh' ? 'Wh' : 'kWh'} per ${interval.minutes}-minute interval, turned into average power: kW = ${u.given === 'wh' ? 'Wh' : 'kWh'} × ${u.toKw}`}`);
   const dropped = [
     `${n(t.offGrid)} off the grid${t.firstOffGrid ? ` (first at ${t.firstOffGrid})` : ''}`,
-    `${n(t.duplicates)} duplicates (the first row of a timestamp is kept)${t.firstDuplicate ? ` (first at ${t.firstDuplicate})` : ''}`,
+    `${n(t.duplicates)} duplicates (the first row of a ${long ? 'consumer and ' : ''}timestamp is kept)${t.firstDuplicate ? ` (first at ${t.firstDuplicate})` : ''}`,
     `${n(t.unreadable)} unreadable${t.firstUnreadable ? ` (first at ${t.firstUnreadable})` : ''}`,
   ];
   if (w.from !== null || w.to !== null) dropped.push(`${n(t.outsideFromTo)} outside --from/--to`);
-  lines.push(`  timestamps: ${n(t.onGrid)} rows on the grid; dropped: ${dropped.join(', ')}; ${n(t.slotsWithoutRow)} grid times with no row (missing readings)${t.converted > 0 ? `; ${n(t.converted)} with Z or an offset read as ${t.timeZone} clock times` : ''}`);
-  lines.push(`  rows: ${n(rows.short)} short (missing cells), ${n(rows.long)} long (extra cells ignored), ${n(rows.unreadableCsv)} unreadable as CSV${rows.firstUnreadableCsv ? ` (first: ${rows.firstUnreadableCsv})` : ''}`);
-  lines.push(`  cells: ${n(cells.numbers)} numbers (${n(cells.negative)} negative, kept as sent), ${n(cells.empty)} empty, ${n(cells.unreadable)} not numbers (missing readings)`);
+  lines.push(`  timestamps: ${n(t.onGrid)} rows on the grid; dropped: ${dropped.join(', ')}; ${n(t.slotsWithoutRow)} grid times with no row${long ? ' over all consumers' : ''} (missing readings)${t.converted > 0 ? `; ${n(t.converted)} with Z or an offset read as ${t.timeZone} clock times` : ''}`);
+  lines.push(`  rows: ${n(rows.short)} short (missing cells), ${n(rows.long)} long (extra cells ignored), ${n(rows.unreadableCsv)} unreadable as CSV${rows.firstUnreadableCsv ? ` (first: ${rows.firstUnreadableCsv})` : ''}${rows.withoutId === undefined ? '' : `, ${n(rows.withoutId)} without an id (dropped)`}`);
+  lines.push(`  cells: ${n(cells.numbers)} numbers (${n(cells.negative)} negative, kept as sent), ${n(cells.empty)} empty, ${n(cells.unreadable)} not numbers (missing readings), ${n(cells.absent)} absent (short rows)`);
   const share = report.readings.total === 0 ? 0 : (100 * report.readings.missing) / report.readings.total;
   const ids = (list: readonly string[]) => (list.length === 0 ? '0' : `${n(list.length)} (${some(list)})`);
   lines.push(`  readings: ${n(report.readings.valid)} valid of ${n(report.readings.total)} (${share.toFixed(share > 0 && share < 0.1 ? 3 : 1)} % missing); consumers with no valid reading: ${ids(report.consumersWithoutValidReading)}, reading 0 kW throughout: ${ids(report.consumersAllZero)}`);

@@ -13,7 +13,7 @@ import type { BatchFile, ConsumerBlock } from '../batch-file.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { sameForAll, type AttributesOf, type ConsumerAttributes } from './attributes.js';
 import { GridError, placeRows, type Grid } from './grid.js';
-import type { Unit, WideCsvOptions } from './options.js';
+import { INTERVAL_MINUTES, type Unit, type WideCsvOptions } from './options.js';
 import { dataQualityReport, reportText, writeReportJson, type DataQualityReport } from './report.js';
 import { dayDate } from './timestamps.js';
 import { readWideCsv, type WideTable } from './wide-csv-reader.js';
@@ -23,8 +23,9 @@ export interface WideCsvBatch extends BatchFile {
   readonly report: DataQualityReport;
 }
 
+/** Whether a batch is a CSV meter export (wide or long), with a report. */
 export function isWideCsvBatch(batch: BatchFile): batch is WideCsvBatch {
-  return (batch as Partial<WideCsvBatch>).report !== undefined;
+  return 'report' in batch;
 }
 
 /** Whether a file name says wide CSV: `.csv` or `.tsv`, also before a `.gz`. */
@@ -83,6 +84,15 @@ export async function openWideCsv(file: CsvFile, options: WideCsvOptions, source
     if (error instanceof GridError) throw new InputError(path, error.message);
     throw error;
   }
+  if (unit !== 'kw') {
+    const change = intervalChange(table.times, table.lines, grid.minutes);
+    if (change !== undefined) {
+      throw new InputError(
+        path,
+        `line ${change.line}: the interval changes here: from line ${change.line} to line ${change.lastLine} the timestamps are ${change.minutes} minutes apart (${change.steps} steps), not the ${grid.minutes} minutes of the rest: energy (--unit ${unit}) per ${change.minutes} minutes cannot be turned into kW as energy per ${grid.minutes} minutes. Split the file where the interval changes, or give it in kW (--unit kw)`,
+      );
+    }
+  }
   const factor = unitFactor(unit, grid.minutes);
   const applyFactor = table.converted ? undefined : factor;
   const { validReadings, allZero } = countValid(table, grid, applyFactor);
@@ -119,6 +129,37 @@ export async function openWideCsv(file: CsvFile, options: WideCsvOptions, source
     blockError: (block, error) => new InputError(path, `consumers ${ids[block.first]} … ${ids[block.first + (block.spans.length >> 1) - 1]} (columns ${block.first + 1}–${block.first + (block.spans.length >> 1)} after the time column): ${error.message}`),
     close: () => undefined,
   };
+}
+
+/**
+ * Where the interval of a file changes: the first run of consecutive rows (in
+ * file order) that are another valid interval apart than the grid's `minutes`,
+ * for at least a day. A gap (missing rows: one long step) is no such run.
+ */
+export function intervalChange(times: Float64Array, lines: Uint32Array, minutes: number): { line: number; lastLine: number; minutes: number; steps: number } | undefined {
+  let runStart = -1;
+  let runMinutes = 0;
+  let steps = 0;
+  const found = () => (runStart >= 0 && steps * runMinutes >= 24 * 60 ? { line: lines[runStart - 1]!, lastLine: lines[runStart + steps - 1]!, minutes: runMinutes, steps } : undefined);
+  for (let r = 1; r < times.length; r++) {
+    const step = Math.abs(times[r]! - times[r - 1]!) / 60_000;
+    if (step === runMinutes && runStart >= 0) {
+      steps++;
+      continue;
+    }
+    const done = found();
+    if (done !== undefined) return done;
+    if (step !== minutes && (INTERVAL_MINUTES as readonly number[]).includes(step)) {
+      runStart = r;
+      runMinutes = step;
+      steps = 1;
+    } else {
+      runStart = -1;
+      runMinutes = 0;
+      steps = 0;
+    }
+  }
+  return found();
 }
 
 /** Writes the report of a wide CSV: the block on stderr, and the JSON file of --report-json. */

@@ -11,8 +11,9 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type Info } from 'csv-parse';
 import { describeFsError, InputError } from '../errors.js';
-import { cellNumber, CellKind, firstLineEnd, sniffSeparator } from './cells.js';
+import { cellNumber, CellKind, csvParseOptions, firstLineEnd, sniffSeparator } from './cells.js';
 import type { WideCsvOptions } from './options.js';
+import { LineGuard } from './line-guard.js';
 import { ReadingStore, type Precision } from './reading-store.js';
 import { MAX_DAYS } from '../../engine/src/index.js';
 import { DAY_MS, dayDate, parseTimestamp, ZoneClock } from './timestamps.js';
@@ -113,23 +114,16 @@ async function readStream(source: Readable, name: string, options: WideCsvOption
   }
   const decimalComma = options.decimalComma || separator === ';';
 
-  const parser = parse({
-    delimiter: separator,
-    record_delimiter: ['\r\n', '\n', '\r'],
-    bom: true,
-    relax_column_count: true,
-    relax_quotes: true,
-    skip_empty_lines: true,
-    skip_records_with_error: true,
-    info: true,
-  });
-  async function* all(): AsyncGenerator<Buffer | string> {
-    yield* head;
+  const parser = parse({ ...csvParseOptions(separator), record_delimiter: ['\r\n', '\n', '\r'] });
+  const guard = new LineGuard(separator);
+  async function* all(): AsyncGenerator<Buffer> {
+    for (const chunk of head) yield guard.push(chunk);
     for (;;) {
       const next = await chunks.next();
-      if (next.done) return;
-      yield next.value;
+      if (next.done) break;
+      yield guard.push(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
     }
+    yield guard.end();
   }
   const fed = pipeline(Readable.from(all()), parser);
   fed.catch(() => undefined); // its failures reach the records loop through the parser
@@ -153,7 +147,7 @@ async function readStream(source: Readable, name: string, options: WideCsvOption
     throw new InputError(name, code?.startsWith('CSV_') ? `not a readable CSV: ${(error as Error).message}` : describeFsError(error));
   }
   if (reader === undefined) throw new InputError(name, 'the file has no header line');
-  return reader.table(rowsSkipped, firstSkipped);
+  return reader.table(rowsSkipped + guard.dropped, guard.firstDropped ?? firstSkipped);
 }
 
 /** The message of a window longer than MAX_DAYS (here, and in grid.ts for the one made by --from and --to). */
@@ -171,6 +165,8 @@ class RowReader {
   private readonly timeIndex: number;
   private readonly timeName: string;
   private readonly headerLength: number;
+  /** Cells a row needs to have every named column (unnamed columns at the end, made by a trailing separator, not counted). */
+  private readonly namedLength: number;
   private readonly store: ReadingStore;
   private times = new Float64Array(1024);
   private lines = new Uint32Array(1024);
@@ -222,6 +218,7 @@ class RowReader {
       this.columns.push(index);
     });
     this.unnamedColumns = unnamed;
+    this.namedLength = Math.max(this.timeIndex, ...this.columns) + 1;
     this.duplicateIds = [...duplicates];
     if (this.ids.length === 0) throw new InputError(name, `the header has no consumer column besides the timestamp column ${JSON.stringify(names[this.timeIndex])}`);
     const n = this.ids.length;
@@ -236,7 +233,7 @@ class RowReader {
 
   row(record: string[], line: number): void {
     this.rowsRead++;
-    if (record.length < this.headerLength) this.rows.short++;
+    if (record.length < this.namedLength) this.rows.short++;
     else if (record.length > this.headerLength) this.rows.long++;
     const ms = this.clockTime(record[this.timeIndex], line);
     let row = -1;

@@ -10,6 +10,7 @@ import { describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
 import { InputError } from '../errors.js';
 import { wideCsvOptions, type Unit } from './options.js';
+import { reportText } from './report.js';
 import { clockDay, dayDate } from './timestamps.js';
 import { openWideCsv, type WideCsvBatch } from './wide-csv-batch.js';
 import { readWideCsv } from './wide-csv-reader.js';
@@ -26,13 +27,13 @@ const cellPlan: fc.Arbitrary<CellPlan> = fc.oneof(
   { arbitrary: fc.record({ t: fc.constant('bad' as const), text: fc.constantFrom('NA', 'null', 'Null', 'n/a', '-', '12kW', 'NaN', '"x"') }), weight: 1 },
 );
 
-/** A cell's text with separator `sep`, and its meaning (a decimal comma is read only with ;). */
+/** A cell's text with separator `sep`, and its meaning (a decimal comma is read only with ;, and then a dot is not read). */
 function renderCell(plan: CellPlan, sep: string): { text: string; expected: Expected } {
   if (plan.t === 'empty') return { text: plan.spaces ? '  ' : '', expected: 'empty' };
   if (plan.t === 'bad') return { text: plan.text, expected: 'bad' };
   const value = plan.k / 1000;
   if (plan.style === 'exp') return { text: `${plan.k}e-3`, expected: value };
-  if (plan.style === 'dot') return { text: String(value), expected: value };
+  if (plan.style === 'dot') return { text: String(value), expected: sep === ';' && String(value).includes('.') ? 'bad' : value };
   const text = String(value).replace('.', ',');
   return { text, expected: text.includes(',') && sep !== ';' ? 'bad' : value };
 }
@@ -352,6 +353,33 @@ describe('files the grid must cope with', () => {
     expect(batch.report.rows.unreadableCsv).toBe(1);
     expect(batch.report.rowsRead).toBe(2);
     expect(consumersOf(batch)[0]!.loadKw.slice(0, 3)).toEqual([1, 2, NaN]);
+  });
+
+  it('counts a row as short only when it lacks a named column (a trailing separator in the header names none)', async () => {
+    const batch = await openText('time,a,b,\n2013-01-01 00:00,1,2\n2013-01-01 01:00,1,2,\n2013-01-01 02:00,1\n', {});
+    expect(batch.report.rows).toMatchObject({ short: 1, long: 0 });
+    expect(batch.report.cells).toMatchObject({ numbers: 5, absent: 1 });
+    expect(reportText(batch.report)).toContain('cells: 5 numbers (0 negative, kept as sent), 0 empty, 0 not numbers (missing readings), 1 absent (short rows)');
+  });
+
+  it('reads no dot as a decimal point with ; (a dot there may be a thousands separator)', async () => {
+    const batch = await openText('time;a;b;c;d\n2013-01-01 00:00;999,5;1.000;1.234,5;12.500\n2013-01-01 01:00;1;1;1;1\n', {});
+    expect(consumersOf(batch).map((c) => c.loadKw[0])).toEqual([999.5, NaN, NaN, NaN]);
+    expect(batch.report.cells).toMatchObject({ numbers: 5, unreadable: 3 });
+  });
+
+  it('refuses energy whose interval changes for a day or more, naming the line; a gap stays a gap', async () => {
+    const stamp = (ms: number) => new Date(ms).toISOString().slice(0, 16).replace('T', ' ');
+    const start = Date.UTC(2013, 0, 1);
+    const hourly = Array.from({ length: 48 }, (_, i) => `${stamp(start + i * 3_600_000)},1`);
+    const halfHourly = Array.from({ length: 48 * 3 }, (_, i) => `${stamp(start + 2 * 86_400_000 + i * 1_800_000)},0.5`);
+    const text = `time,a\n${[...hourly, ...halfHourly].join('\n')}\n`;
+    await expect(openText(text)).rejects.toThrow(/line 2: the interval changes here: from line 2 to line 50 the timestamps are 60 minutes apart \(48 steps\), not the 30 minutes of the rest.*Split the file where the interval changes, or give it in kW/);
+    expect(consumersOf(await openText(text, { unit: 'kw' }))[0]!.loadKw[0]).toBe(1);
+    // Half-hourly with a day and a half missing: one long step, a gap.
+    const gap = `time,a\n${halfHourly.filter((_, i) => i < 24 || i > 96).join('\n')}\n`;
+    const batch = await openText(gap);
+    expect(batch.report.timestamps).toMatchObject({ onGrid: 71, slotsWithoutRow: 73 });
   });
 
   it('takes the timestamp from --time-column, every other column being a consumer', async () => {

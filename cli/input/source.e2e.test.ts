@@ -147,6 +147,16 @@ describe('--input - and gzip', () => {
     expect(gridcodeRun(['score', '-i', '-'], '').stderr).toBe(gridcodeRun(['score', '-i', file('empty.pb', '')]).stderr.replace('empty.pb', 'standard input'));
   });
 
+  it('refuses a CSV without --unit before reading (or copying) standard input or a .gz file', () => {
+    // A corrupt gzip stream: copied first, it would fail as a bad input (status 1), not as the usage error.
+    const corrupt = Buffer.from([0x1f, 0x8b, 0x08, 0x00, 1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    for (const args of [['score', '-i', '-', '--format', 'wide-csv'], ['features', '-i', '-', '--format', 'long-csv'], ['score', '-i', file('meters.csv.gz', corrupt)]]) {
+      const run = gridcodeRun(args, corrupt);
+      expect(run.stderr, args.join(' ')).toContain('a CSV meter export needs --unit');
+      expect(run.status, args.join(' ')).toBe(2);
+    }
+  });
+
   it('reads a gzip --previous file', () => {
     ok(['score', '-i', file('previous.json', jsonBatch(small)), '-o', 'response.json']);
     ok(['score', '-i', 'previous.json', '-o', 'response.pb']);
@@ -197,7 +207,7 @@ describe('a large standard input', () => {
     });
   }
 
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  for (const signal of ['SIGINT', 'SIGTERM', 'SIGQUIT'] as const) {
     it(`removes the temporary directory when ${signal} ends the copy, and ends by the signal`, async () => {
       const child = spawn(process.execPath, [CLI, 'features', '-i', '-'], { cwd: dir, env: { ...process.env, TMPDIR: tmp }, stdio: ['pipe', 'ignore', 'pipe'] });
       child.stdin.on('error', () => undefined); // EPIPE once it is gone

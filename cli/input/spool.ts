@@ -14,7 +14,7 @@ import { CommandError, describeFsError, InputError } from '../errors.js';
 /** The start of the temporary directories' names, in os.tmpdir(). */
 export const SPOOL_PREFIX = 'gridcode-input-';
 /** Signals that would end the process without its 'exit' event: the directory is removed first, then the signal ends the process as it would have. */
-const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP'] as const;
+const SIGNALS = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGQUIT'] as const;
 const CHUNK_BYTES = 1 << 16;
 
 /** Where a failed copy went wrong: reading the input, decompressing it, or writing the copy. */
