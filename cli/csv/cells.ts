@@ -2,6 +2,7 @@
 // `null`, `1,5` where the decimal mark is a dot, …), and the separator of the
 // file, found in its header line.
 import { MAX_LINE_BYTES } from './line-guard.js';
+import type { Options } from 'csv-parse';
 
 /** What a cell is. */
 export const CellKind = { number: 0, empty: 1, unreadable: 2 } as const;
@@ -56,7 +57,7 @@ function isSpace(c: number): boolean {
   return c <= 0x20 || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
-export const SEPARATORS = [',', ';', '\t'] as const;
+const SEPARATORS = [',', ';', '\t'] as const;
 
 /** The name of a separator for messages and the report. */
 export function separatorName(separator: string): string {
@@ -99,7 +100,7 @@ export function firstLineEnd(text: string): number {
  * counted. The input passes LineGuard (line-guard.ts) first: no record spans
  * lines or is longer than MAX_LINE_BYTES; max_record_size is a backstop.
  */
-export function csvParseOptions(separator: string) {
+export function csvParseOptions(separator: string): Options & { info: true } {
   return {
     max_record_size: 2 * MAX_LINE_BYTES,
     delimiter: separator,
@@ -110,5 +111,5 @@ export function csvParseOptions(separator: string) {
     skip_empty_lines: true,
     skip_records_with_error: true,
     info: true,
-  } as const;
+  };
 }

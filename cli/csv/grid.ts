@@ -4,8 +4,15 @@
 // a row off the grid goes nowhere, and of rows with the same timestamp the
 // first in the file is kept. Slots no row goes to are missing readings.
 import { MAX_DAYS, POINTS_PER_DAY } from '../../engine/src/index.js';
-import { clockText, DAY_MS } from './timestamps.js';
-import { tooManyDays } from './wide-csv-reader.js';
+import { clockText, DAY_MS, dayDate } from './timestamps.js';
+
+/** A header line longer than this is not a CSV meter export's (both layouts). */
+export const MAX_HEADER_BYTES = 64 << 20;
+
+/** The message of a window longer than MAX_DAYS (the readers', and the one made by --from and --to). */
+export function tooManyDays(first: number, last: number): string {
+  return `the timestamps run from ${dayDate(first)} to ${dayDate(last)}, ${last - first + 1} days; gridcode scores at most ${MAX_DAYS} days at once: choose the days with --from and --to (YYYY-MM-DD)`;
+}
 
 export interface GridOptions {
   readonly intervalMinutes: number | undefined;
@@ -104,7 +111,7 @@ export function placeRows(times: Float64Array, lines: Uint32Array, options: Grid
 }
 
 /** The most common step between consecutive distinct timestamps, in minutes, when it gives 24, 48, 96 or 288 points a day. Throws GridError. */
-export function detectInterval(times: Float64Array): number {
+function detectInterval(times: Float64Array): number {
   return intervalOfSteps(countSteps(times), times[0]);
 }
 

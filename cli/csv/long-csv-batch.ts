@@ -14,20 +14,19 @@ import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { Parser, type Info } from 'csv-parse';
 import protobuf from 'protobufjs/minimal.js';
 import { blocksOf, MAX_DAYS, parseBatchHeader, type ConsumerRanges } from '../../engine/src/index.js';
-import type { BatchFile, ConsumerBlock } from '../batch-file.js';
+import type { ConsumerBlock } from '../batch-file.js';
+import type { InputFile } from '../input/source.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { sameForAll, type AttributesOf } from './attributes.js';
 import { cellNumber, CellKind, csvParseOptions, firstLineEnd, sniffSeparator } from './cells.js';
 import { LineGuard } from './line-guard.js';
-import { countSteps, GridError, intervalOfSteps, placeRows } from './grid.js';
+import { countSteps, GridError, intervalOfSteps, MAX_HEADER_BYTES, placeRows, tooManyDays } from './grid.js';
 import type { WideCsvOptions } from './options.js';
 import { dataQualityReport, type DataQualityReport, type ReportGrid, type ReportTable } from './report.js';
 import { DAY_MS, dayDate, parseTimestamp, ZoneClock } from './timestamps.js';
-import { encodeConsumer, UNIT_REQUIRED, unitFactor, type CsvFile, type WideCsvBatch } from './wide-csv-batch.js';
-import { tooManyDays } from './wide-csv-reader.js';
+import { encodeConsumer, UNIT_REQUIRED, unitFactor, type WideCsvBatch } from './wide-csv-batch.js';
 
 const CHUNK = 1 << 20;
-const MAX_HEADER_BYTES = 64 << 20;
 
 /** A long CSV opened as a batch; its report once the blocks are read (and an InputError before). */
 export type LongCsvBatch = WideCsvBatch;
@@ -152,7 +151,7 @@ function sortHint(separator: string): string {
  * without --unit, InputError for a file that cannot be read, is not sorted by
  * consumer, or has no usable grid.
  */
-export function openLongCsv(file: CsvFile, options: WideCsvOptions, attributesOf?: AttributesOf): LongCsvBatch {
+export function openLongCsv(file: InputFile, options: WideCsvOptions, attributesOf?: AttributesOf): LongCsvBatch {
   const unit = options.unit;
   if (unit === undefined) throw new UsageError(UNIT_REQUIRED, options.command);
   const name = file.name;

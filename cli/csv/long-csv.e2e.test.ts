@@ -3,31 +3,16 @@
 // households written wide; unsorted input refused; a 2-million-row file scored
 // in bounded memory.
 import { spawnSync } from 'node:child_process';
-import { createWriteStream, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { createWriteStream, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { CLI } from '../../lib/gateway-process.js';
-import { runCli } from '../../tests/support/cli.js';
+import { cliWorkspace } from '../../tests/support/cli.js';
 import { dataFile, readWideCsvGz } from '../../tests/support/real-data.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let dir: string;
-
-beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('dist/cli/main.js is missing: run npm run build first');
-  dir = mkdtempSync(join(tmpdir(), 'gridcode-long-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const gridcodeRun = (...args: string[]) => runCli(dir, args);
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const workspace = cliWorkspace('gridcode-long-');
+const gridcodeRun = workspace.run;
+const file = workspace.file;
 
 const LONDON = dataFile('lcl_london_households_2013', 'lcl_100hh_2013_halfhourly_kwh_wide.csv.gz');
 const HOUSEHOLDS = ['MAC000002', 'MAC000016', 'MAC000050', 'MAC000079'];
@@ -52,7 +37,7 @@ describe.skipIf(!LONDON)('the London households written long (LCLid,tstp,energy(
     });
     const fromWide = gridcodeRun('features', '--input', file('w.csv', `${wide.join('\n')}\n`), '--unit', 'kwh');
     expect(fromWide.status).toBe(0);
-    const report = join(dir, 'long-report.json');
+    const report = join(workspace.dir(), 'long-report.json');
     const fromLong = gridcodeRun('features', '--input', file('long.csv', `${long.join('\r\n')}\r\n`), '--preset', 'lcl', '--report-json', report);
     expect(fromLong.stderr).toContain(`long CSV (separator ",", columns id "LCLid", time "tstp", value "energy(kWh/hh)"): ${(365 * 48 * 4).toLocaleString('en-US')} rows, 4 consumers`);
     expect(fromLong.status).toBe(0);
@@ -92,7 +77,7 @@ describe('a long CSV', () => {
   // one 1 MiB chunk of records, and the response of 2,000 results (measured: about 200 MB peak). 300 MB leaves room
   // for that and fails if the file were held whole.
   it('of 2 million rows is scored with peak memory under 300 MB', async () => {
-    const path = join(dir, 'big.csv');
+    const path = join(workspace.dir(), 'big.csv');
     const out = createWriteStream(path);
     out.write('id,timestamp,value\n');
     const stamps: string[] = [];
@@ -106,13 +91,13 @@ describe('a long CSV', () => {
     const started = performance.now();
     // A preloaded module reports the process's peak resident set (KiB) as it exits.
     const peak = `data:text/javascript,process.on('exit', () => process.stderr.write('PEAK_RSS_KB ' + process.resourceUsage().maxRSS + '\\n'));`;
-    const run = spawnSync(process.execPath, ['--import', peak, CLI, 'score', '--input', path, '--unit', 'kwh', '--output', join(dir, 'big.json')], { cwd: dir, encoding: 'utf8' });
+    const run = spawnSync(process.execPath, ['--import', peak, CLI, 'score', '--input', path, '--unit', 'kwh', '--output', join(workspace.dir(), 'big.json')], { cwd: workspace.dir(), encoding: 'utf8' });
     const seconds = (performance.now() - started) / 1000;
     expect(run.stderr).toContain('2,016,000 rows, 2,000 consumers');
     expect(run.status).toBe(0);
     const peakMb = Number(/PEAK_RSS_KB (\d+)/.exec(run.stderr)![1]) / 1024;
     console.log(`long CSV, 2,016,000 rows: ${seconds.toFixed(1)} s, ${Math.round(2_016_000 / seconds).toLocaleString('en-US')} rows/s, peak RSS ${peakMb.toFixed(0)} MB`);
     expect(peakMb).toBeLessThan(300);
-    expect((JSON.parse(readFileSync(join(dir, 'big.json'), 'utf8')) as { summary: { total: number } }).summary.total).toBe(2000);
+    expect((JSON.parse(readFileSync(join(workspace.dir(), 'big.json'), 'utf8')) as { summary: { total: number } }).summary.total).toBe(2000);
   }, 60_000);
 });

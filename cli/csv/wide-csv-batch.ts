@@ -10,6 +10,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { gridcode } from '#gen/scoring.js';
 import { blocksOf, parseBatchHeader, type ConsumerRanges } from '../../engine/src/index.js';
 import type { BatchFile, ConsumerBlock } from '../batch-file.js';
+import type { InputFile } from '../input/source.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { sameForAll, type AttributesOf, type ConsumerAttributes } from './attributes.js';
 import { GridError, placeRows, type Grid } from './grid.js';
@@ -43,13 +44,6 @@ export function unitFactor(unit: Unit, minutes: number): number {
 /** The engine's unit, for the usage error of a CSV without --unit. */
 export const UNIT_REQUIRED = 'a CSV meter export needs --unit: the engine takes kW, the average power over each interval, and a file does not say what its numbers are. Give --unit kw (average power), --unit kwh or --unit wh (energy per interval, turned into kW)';
 
-/** The file to read: where it is, and its name in messages (the shape of input/source.ts's InputFile). */
-export interface CsvFile {
-  readonly path: string;
-  readonly name: string;
-  /** Called once the file is open (a temporary copy may go then). */
-  opened(): void;
-}
 
 /**
  * Opens the wide CSV `file` and reads it whole, once, as a stream (`source`
@@ -57,7 +51,7 @@ export interface CsvFile {
  * names it). Throws UsageError without --unit, InputError for a file that
  * cannot be read or has no usable grid.
  */
-export async function openWideCsv(file: CsvFile, options: WideCsvOptions, source?: Readable, attributesOf?: AttributesOf): Promise<WideCsvBatch> {
+export async function openWideCsv(file: InputFile, options: WideCsvOptions, source?: Readable, attributesOf?: AttributesOf): Promise<WideCsvBatch> {
   const unit = options.unit;
   if (unit === undefined) throw new UsageError(UNIT_REQUIRED, options.command);
   const path = file.name;

@@ -16,12 +16,12 @@ import type { WideCsvOptions } from './options.js';
 import { LineGuard } from './line-guard.js';
 import { ReadingStore, type Precision } from './reading-store.js';
 import { MAX_DAYS } from '../../engine/src/index.js';
-import { DAY_MS, dayDate, parseTimestamp, ZoneClock } from './timestamps.js';
+import { DAY_MS, parseTimestamp, ZoneClock } from './timestamps.js';
+import { MAX_HEADER_BYTES, tooManyDays } from './grid.js';
 
 /** The readings a file may hold in memory (consumers × rows read × 4 or 8 bytes). */
 export const MAX_READING_BYTES = 2 * 1024 ** 3;
 /** A header line longer than this is not a header. */
-const MAX_HEADER_BYTES = 64 << 20;
 
 /** Counts per consumer, over every data row of the file. */
 export interface ConsumerCells {
@@ -114,7 +114,7 @@ async function readStream(source: Readable, name: string, options: WideCsvOption
   }
   const decimalComma = options.decimalComma || separator === ';';
 
-  const parser = parse({ ...csvParseOptions(separator), record_delimiter: ['\r\n', '\n', '\r'] });
+  const parser = parse(csvParseOptions(separator));
   const guard = new LineGuard(separator);
   async function* all(): AsyncGenerator<Buffer> {
     for (const chunk of head) yield guard.push(chunk);
@@ -148,11 +148,6 @@ async function readStream(source: Readable, name: string, options: WideCsvOption
   }
   if (reader === undefined) throw new InputError(name, 'the file has no header line');
   return reader.table(rowsSkipped + guard.dropped, guard.firstDropped ?? firstSkipped);
-}
-
-/** The message of a window longer than MAX_DAYS (here, and in grid.ts for the one made by --from and --to). */
-export function tooManyDays(first: number, last: number): string {
-  return `the timestamps run from ${dayDate(first)} to ${dayDate(last)}, ${last - first + 1} days; gridcode scores at most ${MAX_DAYS} days at once: choose the days with --from and --to (YYYY-MM-DD)`;
 }
 
 const STORE_HINT = 'split the file by columns (consumers), or choose fewer days with --from and --to';

@@ -1,31 +1,16 @@
 // Wide CSV meter exports through the built command line (`npm run build`
 // first; `npm test` does): the London households of ../shared/data against
 // the same households written by hand as a JSON batch, and the errors.
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runCli } from '../../tests/support/cli.js';
+import { describe, expect, it } from 'vitest';
+import { cliWorkspace } from '../../tests/support/cli.js';
 import { dataFile, readWideCsvGz } from '../../tests/support/real-data.js';
 
-const root = fileURLToPath(new URL('../..', import.meta.url));
-let dir: string;
-
-beforeAll(() => {
-  if (!existsSync(join(root, 'dist/cli/main.js'))) throw new Error('dist/cli/main.js is missing: run npm run build first');
-  dir = mkdtempSync(join(tmpdir(), 'gridcode-csv-'));
-});
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const gridcodeRun = (...args: string[]) => runCli(dir, args);
-
-function file(name: string, content: string | Uint8Array): string {
-  const path = join(dir, name);
-  writeFileSync(path, content);
-  return path;
-}
+const workspace = cliWorkspace('gridcode-csv-');
+const gridcodeRun = workspace.run;
+const file = workspace.file;
 
 /** Lines of `features` output by consumer id. */
 function linesById(stdout: string): Map<string, string> {
@@ -59,9 +44,9 @@ describe.skipIf(!LONDON)('the London households (lcl_100hh_2013, kWh per half ho
   });
 
   it('are scored in one command, with the data-quality report on stderr and in --report-json', () => {
-    const csv = join(dir, 'lcl.csv');
+    const csv = join(workspace.dir(), 'lcl.csv');
     if (!existsSync(csv)) writeFileSync(csv, gunzipSync(readFileSync(LONDON!)));
-    const report = join(dir, 'lcl-report.json');
+    const report = join(workspace.dir(), 'lcl-report.json');
     const run = gridcodeRun('score', '--input', csv, '--unit', 'kwh', '--category', 'residential', '--report-json', report);
     expect(run.status).toBe(0);
     const response = JSON.parse(run.stdout) as { summary: { total: number }; results: { id: string }[] };
@@ -92,7 +77,7 @@ describe('a small export', () => {
 
   it('is read with ; and decimal commas, and reported exactly', () => {
     const csv = file('small.csv', text);
-    const run = gridcodeRun('features', '--input', csv, '--unit', 'kw', '--report-json', join(dir, 'small.json'));
+    const run = gridcodeRun('features', '--input', csv, '--unit', 'kw', '--report-json', join(workspace.dir(), 'small.json'));
     expect(run.status).toBe(0);
     const lines = linesById(run.stdout);
     expect(lines.size).toBe(2);
@@ -102,7 +87,7 @@ describe('a small export', () => {
     expect(shop.features['missing_share']).toBe(1 / 48);
     expect(run.stderr).toContain('separator ";", decimal comma, time column "time"): 49 rows, 2 consumers');
     expect(run.stderr).toContain('47 rows on the grid; dropped: 1 off the grid (first at line 50: 2026-11-02 07:20), 1 duplicates (the first row of a timestamp is kept) (first at line 13: 2026-11-02 10:00), 0 unreadable; 1 grid times with no row');
-    const report = JSON.parse(readFileSync(join(dir, 'small.json'), 'utf8')) as Record<string, any>;
+    const report = JSON.parse(readFileSync(join(workspace.dir(), 'small.json'), 'utf8')) as Record<string, any>;
     expect(report['cells']).toEqual({ numbers: 97, negative: 0, empty: 0, unreadable: 1, absent: 0 });
     expect(report['perConsumer'][1]).toMatchObject({ id: 'home-2', unreadable: 1, validReadings: 46, missingReadings: 2 });
   });
@@ -120,9 +105,9 @@ describe('a small export', () => {
 
   it('is read from --from to --to only, counting the rows left out', () => {
     const csv = file('small2.csv', text);
-    const run = gridcodeRun('features', '--input', csv, '--unit', 'kw', '--from', '2026-11-03', '--report-json', join(dir, 'small2.json'));
+    const run = gridcodeRun('features', '--input', csv, '--unit', 'kw', '--from', '2026-11-03', '--report-json', join(workspace.dir(), 'small2.json'));
     expect(run.status).toBe(0);
-    const report = JSON.parse(readFileSync(join(dir, 'small2.json'), 'utf8')) as Record<string, any>;
+    const report = JSON.parse(readFileSync(join(workspace.dir(), 'small2.json'), 'utf8')) as Record<string, any>;
     expect(report['window']).toMatchObject({ startDate: '2026-11-03', endDate: '2026-11-03', days: 1, from: '2026-11-03', to: null });
     expect(report['timestamps']).toMatchObject({ onGrid: 23, outsideFromTo: 26, slotsWithoutRow: 1 });
   });
@@ -169,7 +154,7 @@ describe('errors', () => {
     const run = gridcodeRun('features', '--input', path, '--unit', 'kw', '--interval', '30');
     expect(run.status).toBe(1);
     expect(run.stderr).toBe(`gridcode: ${path}: line 2: the timestamp "2013-10-26T23:00:00Z" is an instant (it has Z), not a clock time: give --tz ZONE (e.g. --tz Europe/London) to read the timestamps as clock times of that zone\n`);
-    const report = join(dir, 'utc.json');
+    const report = join(workspace.dir(), 'utc.json');
     const zoned = gridcodeRun('features', '--input', path, '--unit', 'kw', '--interval', '30', '--tz', 'Europe/London', '--report-json', report);
     expect(zoned.status).toBe(0);
     // 00:00 BST, then 01:00, 01:30 BST and 01:00, 01:30 GMT again: the repeated clock times are duplicates.
@@ -187,8 +172,8 @@ describe('errors', () => {
     const category = gridcodeRun('score', '--input', file('c.csv', hourly(1)), '--unit', 'kw', '--category', 'workshop');
     expect(category.status).toBe(2);
     expect(category.stderr).toMatch(/--category "workshop": use one of residential, commercial, industrial, agricultural, other/);
-    const missing = gridcodeRun('features', '--input', join(dir, 'nothing.csv'), '--unit', 'kw');
+    const missing = gridcodeRun('features', '--input', join(workspace.dir(), 'nothing.csv'), '--unit', 'kw');
     expect(missing.status).toBe(1);
-    expect(missing.stderr).toBe(`gridcode: ${join(dir, 'nothing.csv')}: no such file\n`);
+    expect(missing.stderr).toBe(`gridcode: ${join(workspace.dir(), 'nothing.csv')}: no such file\n`);
   });
 });

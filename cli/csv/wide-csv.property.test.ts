@@ -306,8 +306,6 @@ describe('a random wide CSV', () => {
           unreadable: r.perConsumer.map((x) => x.unreadable),
           absent: r.perConsumer.map((x) => x.absent),
         }).toEqual(cells);
-        expect(r.readings.total).toBe(c.s.consumers * expected.curves![0]!.length);
-        expect(r.perConsumer.every((x) => x.validReadings + x.missingReadings === expected.curves![0]!.length)).toBe(true);
       }),
       { numRuns: RUNS },
     );

@@ -80,12 +80,7 @@ export function computeBatch(
     wasm.computeFeatures(from, to - from, groups);
   }
   const names = featureNames(templates.names);
-  const base = wasm.matrixBase();
-  let view = new Float64Array(wasm.memory.buffer, base, names.length * count);
-  // Engine memory may grow (the rules area); a grown memory detaches old views.
-  const values = () => (view.buffer === wasm.memory.buffer ? view : (view = new Float64Array(wasm.memory.buffer, base, names.length * count)));
-  const matrix = new FeatureMatrix(names, count, values, notes, consumerNames.ids, consumerNames.groups);
-  return matrix;
+  return new FeatureMatrix(names, count, matrixView(wasm, names.length * count), notes, consumerNames.ids, consumerNames.groups);
 }
 
 export interface Placement {
@@ -95,4 +90,15 @@ export interface Placement {
   /** Byte addresses of the readings and water regions. */
   readonly readings: number;
   readonly water: number;
+}
+
+/**
+ * The batch's feature matrix in engine memory, `length` values, as a getter:
+ * engine memory may grow (the rules area, a cohort), and a grown memory
+ * detaches the views made before.
+ */
+export function matrixView(wasm: EngineExports, length: number): () => Float64Array {
+  const base = wasm.matrixBase();
+  let view = new Float64Array(wasm.memory.buffer, base, length);
+  return () => (view.buffer === wasm.memory.buffer ? view : (view = new Float64Array(wasm.memory.buffer, base, length)));
 }

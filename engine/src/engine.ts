@@ -1,10 +1,10 @@
 import { BASE_FEATURES, featureNames, FeatureGroup } from './catalogue.js';
-import { computeBatch, type Placement } from './compute-batch.js';
+import { computeBatch } from './compute-batch.js';
 import { CohortSpace } from './cohorts/cohort-space.js';
 import { hasGroups, restoreBlock, takeBlock, type FeatureBlock } from './cohorts/feature-block.js';
 import { PeerPass } from './cohorts/peer-pass.js';
 import { BatchError } from './errors.js';
-import { followUpOf, type FollowUpColumns } from './follow-up.js';
+import { followUpOf } from './follow-up.js';
 import type { BatchHeader } from './header.js';
 import { FeatureMatrix } from './matrix.js';
 import { TemplateSet } from './templates.js';
@@ -74,7 +74,7 @@ export function scoringComputeOptions(ruleSet: CompiledRuleSet, options: ScoreOp
 }
 
 /** Whether these options compute the peer features (and so keep profiles and decode groups). */
-function computesPeers(options: ComputeOptions): boolean {
+export function computesPeers(options: ComputeOptions): boolean {
   return ((options.groups ?? FeatureGroup.all) & FeatureGroup.peer) !== 0;
 }
 
@@ -114,7 +114,7 @@ export class FeatureEngine {
     });
     const ids = consumers.map((c) => c.id ?? '');
     const groups = computesPeers(options) ? consumers.map((c) => c.group ?? '') : [];
-    return this.run(header, readings, water, { ids, groups }, followUpOf(consumers), options, (place, from, to) => {
+    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, readings, water, { ids, groups }, followUpOf(consumers), options, (place, from, to) => {
       const f32 = new Float32Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(count);
       for (let i = from; i < to; i++) {
@@ -127,6 +127,7 @@ export class FeatureEngine {
         if (c.waterM3?.length) f32.set(c.waterM3, place.water / 4 + place.waterOffset[i]!);
       }
     });
+    return this.remember(matrix, header);
   }
 
   /**
@@ -139,7 +140,7 @@ export class FeatureEngine {
     const index: ConsumerIndex = scanConsumers(source.bytes, source.spans, source.first);
     const followUp = { baseline: index.baseline, status: index.watchStatus, since: index.watchSince };
     const groups = computesPeers(options) ? Array.from({ length: index.count }, (_, i) => index.group(i)) : [];
-    return this.run(header, index.readingCount, index.waterCount, { ids: index.ids, groups }, followUp, options, (place, from, to) => {
+    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, index.readingCount, index.waterCount, { ids: index.ids, groups }, followUp, options, (place, from, to) => {
       const u8 = new Uint8Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(index.count);
       attributes.capacity.set(index.capacity.subarray(from, to), from);
@@ -151,6 +152,7 @@ export class FeatureEngine {
         if (index.waterCount[i]) index.copyWater(i, u8, place.water + place.waterOffset[i]! * 4);
       }
     });
+    return this.remember(matrix, header);
   }
 
   /** Features then codes for consumers given as JS values. */
@@ -218,16 +220,8 @@ export class FeatureEngine {
     return runRules(this.wasm, ruleSet, last.matrix, last.header.pointsPerDay, new Map(last.matrix.notes));
   }
 
-  private run(
-    header: BatchHeader,
-    readingCount: Int32Array,
-    waterCount: Int32Array,
-    consumerNames: { readonly ids: readonly string[]; readonly groups: readonly string[] },
-    followUp: FollowUpColumns,
-    options: ComputeOptions,
-    fill: (place: Placement, from: number, to: number) => void,
-  ): FeatureMatrix {
-    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, readingCount, waterCount, consumerNames, followUp, options, fill);
+  /** Keeps the batch just computed: its features are in engine memory until the next one. */
+  private remember(matrix: FeatureMatrix, header: BatchHeader): FeatureMatrix {
     this.last = { matrix, header };
     return matrix;
   }

@@ -33,8 +33,7 @@ export function followUpOf(consumers: readonly ConsumerInput[]): FollowUpColumns
  * The first day (index in the window) on or after each watched consumer's
  * `since`: 0 when `since` is empty or before the window, the consumer's day
  * count when after it; 0 for a consumer not watched. A `since` that is not a
- * calendar date makes that consumer unusable: its note is set in `notes`
- * (unless it has one already) and its entry in `unusable` turns true.
+ * calendar date makes that consumer unusable: problem() returns the reason.
  */
 export class WatchDays {
   readonly firstDay: Int32Array;

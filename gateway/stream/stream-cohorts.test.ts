@@ -72,9 +72,9 @@ describe('StreamCohorts', () => {
     await cohorts.settle(timed(part('m0', 2, { groups: ['a', 'a'] }), 0.5), HEADER);
     await cohorts.settle(timed(part('m1', 2, { groups: ['a', 'a'] }), 0.25), HEADER);
     expect(steps.map((step) => step.engineSeconds)).toEqual([0.5, 0.75]);
-    const out = await cohorts.finish(HEADER);
+    await cohorts.finish(HEADER);
+    // The last step, which scores the run, is handed every second so far (what it reports is the worker's: gateway/worker/cohorts.ts).
     expect(steps[2]!.engineSeconds).toBe(0.75);
-    expect(out.reduce((sum, p) => sum + p.engineSeconds, 0)).toBe(0.75);
   });
 
   it('carries the open run across messages and holds ungrouped messages behind it until another group starts, or the stream ends', async () => {

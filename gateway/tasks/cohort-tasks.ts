@@ -107,5 +107,6 @@ export function blockTransfers(blocks: readonly FeatureBlock[]): ArrayBuffer[] {
 
 /** Whether any of `blocks` was moved to another thread (its arrays detached): such a task cannot be tried again. */
 export function blocksMoved(blocks: readonly FeatureBlock[]): boolean {
-  return blocks.some((block) => block.matrix.length === 0 && block.count > 0 && block.names.length > 0);
+  // A moved ArrayBuffer is detached: byteLength 0 (a block's matrix is never empty: it has the catalogue's columns).
+  return blocks.some((block) => block.matrix.buffer.byteLength === 0);
 }

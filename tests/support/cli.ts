@@ -1,6 +1,10 @@
 // One real run of the built command line (`bin/gridcode.js`, `npm run build`
 // first; `npm test` does), for the CLI's end-to-end tests.
 import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
 import { CLI } from '../../lib/gateway-process.js';
 
 export interface CliRun {
@@ -21,4 +25,33 @@ export function runCli(cwd: string, args: readonly string[], options: CliOptions
   const env = options.env ? { ...process.env, ...options.env } : undefined;
   const result = spawnSync(process.execPath, [CLI, ...args], { cwd, encoding: 'utf8', maxBuffer: 64 << 20, input: options.input, env });
   return { status: result.status, stdout: result.stdout, stderr: result.stderr };
+}
+
+/** A test file's scratch folder for CLI runs: made before its tests (the CLI must be built), removed after. */
+export interface CliWorkspace {
+  /** The folder (valid inside tests). */
+  dir(): string;
+  /** `gridcode ...args` run in the folder. */
+  run(...args: string[]): CliRun;
+  /** Writes `content` to `name` in the folder; returns its path. */
+  file(name: string, content: string | Uint8Array): string;
+}
+
+export function cliWorkspace(prefix: string): CliWorkspace {
+  let dir = '';
+  beforeAll(() => {
+    const built = join(dirname(CLI), '..', 'dist', 'cli', 'main.js');
+    if (!existsSync(built)) throw new Error(`${built} is missing: run npm run build first`);
+    dir = mkdtempSync(join(tmpdir(), prefix));
+  });
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  return {
+    dir: () => dir,
+    run: (...args) => runCli(dir, args),
+    file: (name, content) => {
+      const path = join(dir, name);
+      writeFileSync(path, content);
+      return path;
+    },
+  };
 }

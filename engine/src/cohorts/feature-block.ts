@@ -7,6 +7,7 @@
 // and is laid back into an engine to be scored (FeatureEngine.restoreBlock).
 // Per consumer it weighs (features × 8 + points_per_day × 4 + 22) bytes: about
 // 0.7 KiB at 96 points a day against the ≥ 11 KiB of the 30 days of readings it stands for.
+import { matrixView } from '../compute-batch.js';
 import { FeatureMatrix } from '../matrix.js';
 import type { EngineExports } from '../wasm.js';
 
@@ -105,10 +106,7 @@ export function restoreBlock(wasm: EngineExports, block: FeatureBlock, templateC
   new Uint8Array(buffer, wasm.zones(), count).set(block.zone);
   new Int32Array(buffer, wasm.validCounts(), count).set(block.valid);
   new Int32Array(buffer, wasm.readingCounts(), count).set(block.readings);
-  const base = wasm.matrixBase();
-  const length = block.names.length * count;
-  new Float64Array(buffer, base, length).set(block.matrix);
-  let view = new Float64Array(buffer, base, length);
-  const values = () => (view.buffer === wasm.memory.buffer ? view : (view = new Float64Array(wasm.memory.buffer, base, length)));
+  const values = matrixView(wasm, block.names.length * count);
+  values().set(block.matrix);
   return new FeatureMatrix(block.names, count, values, new Map(block.notes), block.ids, block.groups);
 }

@@ -7,10 +7,9 @@
 import { ResponseBuilder, type ResponseOptions } from '../codec/response-builder.js';
 import type { ResponsePart, Serialization } from '../codec/response-parts.js';
 import { ResultsWriter } from '../codec/results-writer.js';
-import { FeatureGroup } from '../catalogue.js';
 import { CohortSpace, type CohortMode } from '../cohorts/cohort-space.js';
-import type { FeatureBlock } from '../cohorts/feature-block.js';
-import { scoringComputeOptions, type ComputeOptions, type FeatureEngine, type WireConsumers } from '../engine.js';
+import { hasGroups, type FeatureBlock } from '../cohorts/feature-block.js';
+import { computesPeers, scoringComputeOptions, type ComputeOptions, type FeatureEngine, type WireConsumers } from '../engine.js';
 import type { BatchHeader } from '../header.js';
 import type { CompiledRuleSet } from '../rules/program.js';
 
@@ -98,8 +97,7 @@ export class BlockScorer {
     this.builder = new ResponseBuilder(ruleSet, options);
     this.results = new ResultsWriter(serialization);
     this.compute = scoringComputeOptions(ruleSet, { allFeatures: options.includeFeatures ?? false, maxReadingsPerConsumer: options.maxReadingsPerConsumer });
-    const peers = ((this.compute.groups ?? FeatureGroup.all) & FeatureGroup.peer) !== 0;
-    this.space = peers ? new CohortSpace(options.defer ? 'batch' : (options.cohorts ?? 'batch'), ruleSet.minValidShare, engine.peerPass) : undefined;
+    this.space = computesPeers(this.compute) ? new CohortSpace(options.defer ? 'batch' : (options.cohorts ?? 'batch'), ruleSet.minValidShare, engine.peerPass) : undefined;
   }
 
   /**
@@ -112,7 +110,7 @@ export class BlockScorer {
     const matrix = this.engine.computeWire(this.header, block, this.compute);
     t = this.lap('features', t);
     const space = this.space;
-    const grouped = matrix.groups.some((group) => group !== '');
+    const grouped = hasGroups(matrix.groups);
     this.grouped ||= grouped;
     if (!space || (!grouped && space.waiting === 0 && !this.options.defer)) {
       this.scoreLast();

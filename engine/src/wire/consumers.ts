@@ -63,6 +63,8 @@ export class ConsumerIndex {
 
   /** The consumer's group, decoded ('' when none). */
   group(i: number): string {
+    // Most consumers have none: no decoder call for them.
+    if (this.groupStart[i] === this.groupEnd[i]) return '';
     return utf8.decode(this.bytes.subarray(this.groupStart[i]!, this.groupEnd[i]!));
   }
 
