@@ -34,3 +34,25 @@ export interface BatchFile {
   blockError(block: ConsumerBlock, error: BatchError): InputError;
   close(): void;
 }
+
+/**
+ * `batch` with `note` called on each block once its reader (the scorer, a
+ * stream) took it, so that a bad consumer fails there as it would without the
+ * note; the block's bytes are valid until the next block is read.
+ */
+export function observeBlocks(batch: BatchFile, note: (block: ConsumerBlock) => void): BatchFile {
+  return {
+    path: batch.path,
+    header: batch.header,
+    options: batch.options,
+    consumerCount: batch.consumerCount,
+    *blocks() {
+      for (const block of batch.blocks()) {
+        yield block;
+        note(block);
+      }
+    },
+    blockError: (block, error) => batch.blockError(block, error),
+    close: () => batch.close(),
+  };
+}

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileRuleSet } from '../engine/src/rules/compile-rule-set.js';
+import { RuleSetRegistry } from '../engine/src/rules/registry/index.js';
 import { runCli } from '../tests/support/cli.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
@@ -25,6 +26,9 @@ function file(name: string, content: string | Buffer): string {
   writeFileSync(join(dir, name), content);
   return name; // relative to the command's working directory, as a user types it
 }
+
+/** A check without --server says on stderr (stdout stays the results) that it did not ask a server. */
+const NOT_COMPARED = /^not compared with a server: .*\n$/;
 
 const clean = `id: demo
 version: 2026.11.0
@@ -56,7 +60,7 @@ rules:
 describe('gridcode check', () => {
   it('passes a clean file with its id, rule count and digest', () => {
     const result = gridcode('check', file('clean.yaml', clean));
-    expect(result.stderr).toBe('');
+    expect(result.stderr).toMatch(NOT_COMPARED);
     expect(result.stdout).toMatch(/^clean\.yaml: ok \(id demo@2026\.11\.0, 2 rules, digest sha256:[0-9a-f]{64}\)\n$/);
     expect(result.status).toBe(0);
   });
@@ -81,6 +85,7 @@ describe('gridcode check', () => {
     expect(result.stdout).toContain('zone == 3');
     expect(result.stdout.split('\n').filter((line) => /\^/.test(line)).length).toBeGreaterThanOrEqual(3);
     expect(result.stdout).toMatch(/three\.yaml: 3 errors\n$/);
+    expect(result.stderr).toMatch(NOT_COMPARED);
   });
 
   it('checks every file even when one fails, and a directory as the server would load it', () => {
@@ -94,12 +99,13 @@ describe('gridcode check', () => {
     expect(result.stdout).toContain(`${join('rules', 'b.yaml')}: error: demo@2026.11.0 is already in ${join('rules', 'a.yaml')}`);
     expect(result.stdout).toContain('three-again.yaml: 3 errors');
     expect(result.stdout).toMatch(/3 files: 1 ok, 2 with errors\n$/);
+    expect(result.stderr).toMatch(NOT_COMPARED);
     expect(result.status).toBe(1);
   });
 
   it('says clearly when a file cannot be read', () => {
     const missing = gridcode('check', 'missing.yaml', file('ok.yaml', clean));
-    expect(missing.stderr).toBe('gridcode: missing.yaml: no such file\n');
+    expect(missing.stderr.split('\n')[0]).toBe('gridcode: missing.yaml: no such file');
     expect(missing.stdout).toContain('ok.yaml: ok');
     expect(missing.status).toBe(1);
     const binary = gridcode('check', file('binary.yaml', Buffer.from([0xff, 0xfe, 0x00, 0x41])));
@@ -109,6 +115,24 @@ describe('gridcode check', () => {
     const empty = gridcode('check', 'empty');
     expect(empty.stderr).toContain('empty: no rule-set files');
     expect(empty.status).toBe(1);
+  });
+
+  it('of two files declaring one base id@version, check uses the one the server serves: the first that compiles', async () => {
+    const folder = join(dir, 'two-bases');
+    mkdirSync(folder);
+    const shop = (when: string) => `id: shop\nversion: "1"\nthresholds: { yellow: 40, red: 70 }\ntemplates:\n  shop: [${Array.from({ length: 96 }, (_, i) => (i % 7) + 1).join(', ')}]\nrules:\n  - id: x\n    when: ${when}\n    score: 1\n`;
+    writeFileSync(join(folder, 'a-shop.yaml'), shop('nigth_share > 0.5')); // first in name order, does not compile
+    writeFileSync(join(folder, 'b-shop.yaml'), shop('night_share > 0.5'));
+    writeFileSync(join(folder, 'city.yaml'), 'id: city\nversion: "1"\nextends: shop@1\nthresholds: { yellow: 40, red: 70 }\nrules:\n  - id: r\n    when: corr_shop > 0.8\n    score: 50\n');
+    const result = gridcode('check', join('two-bases', 'city.yaml'));
+    expect(result.status, result.stdout).toBe(0);
+    const digest = /digest sha256:([0-9a-f]{64})/.exec(result.stdout)![1];
+    const registry = await RuleSetRegistry.open({ dir: folder, defaultId: 'city', watch: false, logger: { info() {}, warn() {}, error() {} } });
+    try {
+      expect(registry.resolve('city@1').digest).toBe(digest);
+    } finally {
+      await registry.close();
+    }
   });
 
   it('has --help, and exit status 2 for a bad command line', () => {

@@ -1,11 +1,10 @@
 // `gridcode features`: the feature catalogue (shared/spec/features.md) of
 // every consumer of a batch file, as JSON lines in request order.
-import { parseArgs } from 'node:util';
+import { commandOptions } from './command-args.js';
 import { BatchError, blockMatrix, CohortSpace, FeatureEngine, type FeatureBlock, type TemplateSet } from '../engine/src/index.js';
 import { CommandError, UsageError } from './errors.js';
 import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from './csv/options.js';
-import { withInputFile } from './input/source.js';
-import { checkInputOptions, finishInput, openInput } from './open-batch.js';
+import { cohortModeOf, finishInput, openCommandInput } from './open-batch.js';
 import { featureLines, openOutput, OutputClosed } from './output.js';
 import { defaultRuleSet, readTemplates } from './templates-file.js';
 
@@ -17,10 +16,13 @@ line per consumer, in request order:
   {"id":"…","features":{"days":30,"mean_kw":1.23,…,"acf_week":"NaN"}}
 Undefined features are "NaN" (and infinities "Infinity"/"-Infinity"), as in
 proto3 JSON. A consumer whose readings cannot be used gets all-NaN features
-and a "note" saying why. The peer features (peer_count, peer_ratio, peer_corr)
-compare each consumer with the others of its group and category, which must
-come together in the file; a consumer the default rule set's min_valid_share
-would code GRAY is nobody's peer.
+and a "note" saying why. A consumer with a district (its own, or from an
+--accounts row) has "district":"…" after its id. The peer features
+(peer_count, peer_ratio, peer_corr) compare each consumer with the others of
+its group and category, which must come together in the file (a CSV export
+whose groups come from --accounts: in any order, up to 200,000 consumers); a
+consumer the default rule set's min_valid_share would code GRAY is nobody's
+peer.
 
 Options:
   -i, --input BATCH      a ScoreBatchRequest (proto/gridcode/v1/scoring.proto):
@@ -36,6 +38,8 @@ Options:
                          templates of the default rule set, rules/default.yaml
   -o, --output FILE      write the lines to FILE instead of standard output
                          (FILE appears only once it is complete)
+      --no-progress      no progress line (shown on stderr only when stderr
+                         is a terminal: pass, rows, rows/s, consumers, ETA)
   -h, --help             show this help
 
 ${WIDE_CSV_HELP}
@@ -53,16 +57,15 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
   if (input === undefined) throw new UsageError('features needs --input BATCH', 'features');
   const ruleSet = defaultRuleSet();
   const templates: TemplateSet = options.templates === undefined ? ruleSet.templates : readTemplates(options.templates);
-  const linesOf = (blocks: FeatureBlock[]) => blocks.map((computed) => featureLines(blockMatrix(computed), computed.ids)).join('');
   const csv = wideCsvOptions(options, 'features');
-  checkInputOptions(input, csv); // before standard input or a gzip file is copied to disk
-  const batch = await withInputFile(input, (file) => openInput(file, csv));
+  const { batch, progress } = await openCommandInput(input, csv, options['no-progress'] === true);
+  const linesOf = (blocks: FeatureBlock[]) => blocks.map((computed) => featureLines(blockMatrix(computed), computed.ids)).join('');
   try {
     const engine = await FeatureEngine.load().catch((error: Error) => {
       throw new CommandError(`cannot load the feature engine: ${error.message}`);
     });
-    // A file is a stream: a group's consumers come together, and blocks wait only for the group still open.
-    const cohorts = new CohortSpace('stream', ruleSet.minValidShare, engine.peerPass);
+    // A file is a stream (a group's consumers come together; blocks wait only for the group still open), or with groups from --accounts one cohort space.
+    const cohorts = new CohortSpace(cohortModeOf(batch), ruleSet.minValidShare, engine.peerPass);
     const output = openOutput(options.output);
     try {
       for (const block of batch.blocks()) {
@@ -74,10 +77,12 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
           if (error instanceof BatchError) throw batch.blockError(block, error);
           throw error;
         }
+        progress?.consumers(block.first + (block.spans.length >> 1));
         await output.write(lines);
       }
       await output.write(linesOf(cohorts.finish()));
       await output.close();
+      progress?.stop(); // the report follows on a clean line
       finishInput(batch, csv);
     } catch (error) {
       output.abort();
@@ -85,26 +90,19 @@ export async function featuresCommand(args: readonly string[]): Promise<number> 
       throw error;
     }
   } finally {
+    progress?.stop();
     batch.close();
   }
   return 0;
 }
 
 function parseFeatureArgs(args: readonly string[]) {
-  try {
-    return parseArgs({
-      args: [...args],
-      options: {
-        input: { type: 'string', short: 'i' },
-        templates: { type: 'string', short: 't' },
-        output: { type: 'string', short: 'o' },
-        help: { type: 'boolean', short: 'h' },
-        ...WIDE_CSV_ARGS,
-      },
-      allowPositionals: false,
-      strict: true,
-    }).values;
-  } catch (error) {
-    throw new UsageError((error as Error).message, 'features');
-  }
+  return commandOptions('features', args, {
+    input: { type: 'string', short: 'i' },
+    templates: { type: 'string', short: 't' },
+    output: { type: 'string', short: 'o' },
+    'no-progress': { type: 'boolean' },
+    help: { type: 'boolean', short: 'h' },
+    ...WIDE_CSV_ARGS,
+  });
 }

@@ -1,8 +1,10 @@
 // The gridcode command line: dispatches to a command and turns its failures
 // into one line on stderr and an exit status. bin/gridcode.js calls main().
 import { checkCommand } from './check-command.js';
+import { diffCommand } from './diff/diff-command.js';
 import { CommandError, InputError, UsageError } from './errors.js';
 import { featuresCommand } from './features-command.js';
+import { listCommand } from './list/list-command.js';
 import { scoreCommand } from './score-command.js';
 
 export const USAGE = `Usage: gridcode <command> [options]
@@ -12,7 +14,9 @@ Health codes for power consumers from their load curves.
 Commands:
   score      score every consumer in a batch file with a rule set (health codes)
   features   compute the curve features of every consumer in a batch file
-  check      compile rule-set files and show every error in them
+  check      compile rule-set files and show every error and warning in them
+  diff       what changing one rule set for another would do to a batch
+  list       the inspection list: RED sites per district, ranked, CSV or XLSX
 
 Run 'gridcode <command> --help' for a command's options.`;
 
@@ -20,6 +24,8 @@ const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
   score: scoreCommand,
   features: featuresCommand,
   check: checkCommand,
+  diff: diffCommand,
+  list: listCommand,
 };
 
 /** Runs the command line `args` (without node and the script) and returns the exit status. */

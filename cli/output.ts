@@ -15,7 +15,8 @@ export function jsonNumber(value: number): string {
 
 /**
  * The lines of consumers 0 … ids.length-1 of a feature matrix:
- * `{"id":"…","features":{"days":30,…},"note":"…"}`, `note` only for an unusable consumer.
+ * `{"id":"…","features":{"days":30,…},"note":"…"}`, `note` only for an unusable consumer;
+ * `"district":"…"` after the id for a consumer that has one (Consumer.district: a batch's, or an accounts file's).
  */
 export function featureLines(matrix: FeatureMatrix, ids: readonly string[]): string {
   const count = matrix.consumerCount;
@@ -23,7 +24,9 @@ export function featureLines(matrix: FeatureMatrix, ids: readonly string[]): str
   const values = matrix.values;
   let out = '';
   for (let c = 0; c < count; c++) {
-    let line = `{"id":${JSON.stringify(ids[c] ?? '')},"features":{`;
+    const id = ids[c] ?? '';
+    const district = matrix.districts[c] ?? '';
+    let line = `{"id":${JSON.stringify(id)},${district === '' ? '' : `"district":${JSON.stringify(district)},`}"features":{`;
     for (let f = 0; f < keys.length; f++) line += keys[f]! + jsonNumber(values[f * count + c]!);
     const note = matrix.note(c);
     out += note === undefined ? `${line}}}\n` : `${line}},"note":${JSON.stringify(note)}}\n`;

@@ -2,27 +2,32 @@
 // the top-level fields are walked by their tags and lengths through a small
 // window of the file, as pb-batch-file.ts walks a request; each result (field
 // 3) is read alone and decoded with the generated codec, keeping only its id
-// and code; the summary is decoded for its total. Other fields are skipped.
+// and code; the summary is decoded for its total. Other fields are skipped,
+// except rule_set, rule_set_digest and rules for a sink that wants them.
 import { gridcode } from '#gen/scoring.js';
 import { BatchError } from '../engine/src/index.js';
 import { WireType } from '../engine/src/wire/reader.js';
 import { InputError } from './errors.js';
 import { ByteWindow } from './file-ranges.js';
-import type { PreviousCodes } from './previous-response.js';
+import type { ResponseSink } from './previous-response.js';
 import { NOT_A_RESPONSE, resultFromProto, ResultError } from './result-codes.js';
 
 const WIRE_TYPE_NAMES = ['varint', '64-bit', 'length-delimited', 'group start', 'group end', '32-bit'];
 const MAX_VARINT_BYTES = 10;
 /** ScoreBatchResponse's fields (proto/gridcode/v1/scoring.proto), all length-delimited. */
 const RESPONSE_FIELDS: Readonly<Record<number, string>> = { 1: 'rule_set', 2: 'rule_set_digest', 3: 'results', 4: 'summary', 5: 'feature_names', 6: 'rules' };
+const RULE_SET = 1;
+const RULE_SET_DIGEST = 2;
 const RESULTS = 3;
 const SUMMARY = 4;
+const RULES = 6;
 /** A request's points_per_day and flags are varints where a response has results and lists: the likeliest mistake. */
-const REQUEST_HINT = ' (this looks like a batch, a ScoreBatchRequest: --previous takes the response gridcode score wrote for it)';
+const requestHint = (option: string) => ` (this looks like a batch, a ScoreBatchRequest: ${option} takes the response gridcode score wrote for it)`;
 /** A single result or summary longer than this is not one. */
 const MAX_MESSAGE_BYTES = 256 << 20;
 
-export function readProtobufResponse(path: string, fd: number, size: number, into: PreviousCodes): void {
+export function readProtobufResponse(path: string, fd: number, size: number, into: ResponseSink): void {
+  const batchHint = requestHint(into.option);
   if (size === 0) throw new InputError(path, `the file is empty; expected a ScoreBatchResponse (binary protobuf)`);
   const window = new ByteWindow(fd, size);
   const jsonHint = window.at(0) === 0x7b ? ' (this file looks like JSON: name it .json)' : '';
@@ -51,7 +56,7 @@ export function readProtobufResponse(path: string, fd: number, size: number, int
     const known = RESPONSE_FIELDS[field];
     if (known !== undefined && wireType !== WireType.bytes) {
       const type = `${wireType} (${WIRE_TYPE_NAMES[wireType] ?? 'invalid'})`;
-      throw new InputError(path, `${NOT_A_RESPONSE}: field ${field} at byte ${tagAt} has wire type ${type}, where a response has ${known}, length-delimited${REQUEST_HINT}${jsonHint}`);
+      throw new InputError(path, `${NOT_A_RESPONSE}: field ${field} at byte ${tagAt} has wire type ${type}, where a response has ${known}, length-delimited${batchHint}${jsonHint}`);
     }
     pos = afterTag;
     switch (wireType) {
@@ -66,11 +71,15 @@ export function readProtobufResponse(path: string, fd: number, size: number, int
       case WireType.bytes: {
         const [length, body] = varint(pos, `length of field ${field}`);
         if (body + length > size) fail(tagAt, `field ${field}${known ? ` (${known})` : ''} has length ${length}, which runs past the end of the file (${size} bytes)`);
-        if (field === RESULTS || field === SUMMARY) {
+        const header = into.header && (field === RULE_SET || field === RULE_SET_DIGEST || field === RULES) ? into.header : undefined;
+        if (field === RESULTS || field === SUMMARY || header) {
           if (length > MAX_MESSAGE_BYTES) fail(body, `${known} of ${length} bytes; that cannot be right`);
           const bytes = window.slice(body, length);
           if (field === RESULTS) addResult(bytes, counts[RESULTS] ?? 0, body);
-          else into.total = summaryTotal(bytes, body);
+          else if (field === SUMMARY) into.total = summaryTotal(bytes, body);
+          else if (field === RULES) header!.rules.push(ruleInfo(bytes, body));
+          else if (field === RULE_SET) header!.ruleSet = utf8Text(bytes, body, known!);
+          else header!.ruleSetDigest = utf8Text(bytes, body, known!);
         }
         counts[field] = (counts[field] ?? 0) + 1;
         pos = body + length;
@@ -81,7 +90,7 @@ export function readProtobufResponse(path: string, fd: number, size: number, int
     }
   }
   // A response has one summary; a request has its consumers in the same field number, one per consumer.
-  if ((counts[SUMMARY] ?? 0) > 1) throw new InputError(path, `${NOT_A_RESPONSE}: field 4 (summary) comes ${counts[SUMMARY]} times${REQUEST_HINT}`);
+  if ((counts[SUMMARY] ?? 0) > 1) throw new InputError(path, `${NOT_A_RESPONSE}: field 4 (summary) comes ${counts[SUMMARY]} times${batchHint}`);
   if (!counts[1] && !counts[RESULTS] && !counts[SUMMARY]) throw new InputError(path, `${NOT_A_RESPONSE}: it has no rule_set, results or summary${jsonHint}`);
 
   function addResult(bytes: Uint8Array, index: number, at: number): void {
@@ -90,6 +99,22 @@ export function readProtobufResponse(path: string, fd: number, size: number, int
     } catch (error) {
       if (!(error instanceof ResultError)) throw error;
       throw new InputError(path, `results[${index}] (byte ${at}): ${error.message}`);
+    }
+  }
+
+  function ruleInfo(bytes: Uint8Array, at: number): gridcode.v1.RuleInfo {
+    try {
+      return gridcode.v1.RuleInfo.decode(bytes);
+    } catch (error) {
+      return fail(at, `rules: ${(error as Error).message}`);
+    }
+  }
+
+  function utf8Text(bytes: Uint8Array, at: number, what: string): string {
+    try {
+      return new TextDecoder('utf-8', { fatal: true }).decode(bytes);
+    } catch {
+      return fail(at, `${what} is not valid UTF-8`);
     }
   }
 

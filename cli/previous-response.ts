@@ -2,13 +2,38 @@
 // with, as `gridcode score` wrote it (canonical proto3 JSON or binary
 // protobuf), reduced to each consumer's code. The file is streamed: its
 // results are decoded one at a time and only their id and code are kept.
+// `gridcode list --response` reads its response here too (readResponse).
 import { closeSync, fstatSync, openSync } from 'node:fs';
 import { describeFsError, InputError } from './errors.js';
 import { plainFile, type InputFile } from './input/source.js';
 import { batchFormat } from './open-batch.js';
 import { readJsonResponse } from './previous-json.js';
 import { readProtobufResponse } from './previous-pb.js';
+import type { gridcode } from '#gen/scoring.js';
 import type { ResultCode } from './result-codes.js';
+
+/**
+ * What a response reader hands its results to, one at a time as they are
+ * read (each decoded in full; the sink keeps what it needs). `gridcode score
+ * --previous` keeps codes (PreviousCodes); `gridcode list` keeps the flagged
+ * results and wants the response's rule set and rules too.
+ */
+export interface ResponseSink {
+  /** The option that named the file, for messages (`--previous`, `--response`). */
+  readonly option: string;
+  /** The summary's total, if the file has a summary. */
+  total: number | undefined;
+  add(result: gridcode.v1.ConsumerResult): void;
+  /** Present when the sink wants the response's rule_set, rule_set_digest and rules (otherwise they are skipped unread). */
+  header?: ResponseHeader;
+}
+
+/** A response's fields besides results and summary that name its rule set: filled in as they are read. */
+export interface ResponseHeader {
+  ruleSet: string;
+  ruleSetDigest: string;
+  rules: gridcode.v1.RuleInfo[];
+}
 
 /**
  * The codes of a former response by consumer id: one Map entry per consumer
@@ -20,7 +45,8 @@ import type { ResultCode } from './result-codes.js';
 /** V8's largest Map. */
 const MAP_LIMIT = 2 ** 24;
 
-export class PreviousCodes {
+export class PreviousCodes implements ResponseSink {
+  readonly option = '--previous';
   readonly codes = new Map<string, number>();
   /** Results read, duplicates included. */
   results = 0;
@@ -56,6 +82,24 @@ export class PreviousCodes {
  * status 1) names the file and what is wrong with it.
  */
 export function readPreviousResponse(input: string | InputFile): PreviousCodes {
+  const previous = new PreviousCodes();
+  try {
+    return readResponse(input, previous);
+  } catch (error) {
+    if (error instanceof RangeError && previous.codes.size >= MAP_LIMIT) {
+      const name = typeof input === 'string' ? input : input.name;
+      throw new InputError(name, `more consumers than --previous can hold (${previous.codes.size} read): ${error.message}`);
+    }
+    throw error;
+  }
+}
+
+/**
+ * Reads the response at `input` (JSON or binary protobuf, streamed in bounded
+ * memory) into `sink`; returns the sink. An InputError names the file and what
+ * is wrong with it.
+ */
+export function readResponse<Sink extends ResponseSink>(input: string | InputFile, sink: Sink): Sink {
   const { path, name, opened } = typeof input === 'string' ? plainFile(input) : input;
   let fd: number;
   try {
@@ -64,21 +108,19 @@ export function readPreviousResponse(input: string | InputFile): PreviousCodes {
     throw new InputError(name, describeFsError(error));
   }
   opened();
-  const previous = new PreviousCodes();
   try {
     const stat = fstatSync(fd);
-    if (!stat.isFile()) throw new InputError(name, 'is not a regular file; --previous names a response file that gridcode score wrote');
-    if (batchFormat(path, fd) === 'json') readJsonResponse(name, fd, stat.size, previous);
-    else readProtobufResponse(name, fd, stat.size, previous);
+    if (!stat.isFile()) throw new InputError(name, `is not a regular file; ${sink.option} names a response file that gridcode score wrote`);
+    if (batchFormat(path, fd) === 'json') readJsonResponse(name, fd, stat.size, sink);
+    else readProtobufResponse(name, fd, stat.size, sink);
   } catch (error) {
     if (error instanceof InputError) throw error;
-    if (error instanceof RangeError && previous.codes.size >= MAP_LIMIT) throw new InputError(name, `more consumers than --previous can hold (${previous.codes.size} read): ${error.message}`);
     if ((error as NodeJS.ErrnoException).code) throw new InputError(name, describeFsError(error));
     throw error;
   } finally {
     closeSync(fd);
   }
-  return previous;
+  return sink;
 }
 
 /** What stderr should say about the previous file besides the transitions: duplicates, a flagged-only file. */

@@ -1,7 +1,8 @@
-// The id and code of ConsumerResults, read with the generated codec (gen/,
-// the one `gridcode score` writes responses with): from binary protobuf bytes
-// or from a proto3 JSON object. `score --previous` reads both responses here:
-// the former one from its file, the one just made from its encoded results.
+// ConsumerResults read with the generated codec (gen/, the one `gridcode
+// score` writes responses with): from binary protobuf bytes or from a proto3
+// JSON object, their code checked. `score --previous` reads both responses
+// here (the former one from its file, the one just made from its encoded
+// results) and keeps only id and code; `gridcode list` keeps what it shows.
 import protobuf from 'protobufjs/minimal.js';
 import { gridcode } from '#gen/scoring.js';
 import type { Serialization } from '../engine/src/codec/index.js';
@@ -24,7 +25,7 @@ export class ResultError extends Error {
 }
 
 /** One serialized ConsumerResult (the body of a ScoreBatchResponse field 3). */
-export function resultFromProto(bytes: Uint8Array): ResultCode {
+export function resultFromProto(bytes: Uint8Array): gridcode.v1.ConsumerResult {
   let result: gridcode.v1.ConsumerResult;
   try {
     result = gridcode.v1.ConsumerResult.decode(bytes);
@@ -35,7 +36,7 @@ export function resultFromProto(bytes: Uint8Array): ResultCode {
 }
 
 /** One result of a proto3 JSON response, already parsed. */
-export function resultFromJson(value: unknown): ResultCode {
+export function resultFromJson(value: unknown): gridcode.v1.ConsumerResult {
   if (value === null || typeof value !== 'object' || Array.isArray(value)) throw new ResultError('expected a result object');
   let result: gridcode.v1.ConsumerResult;
   try {
@@ -48,12 +49,13 @@ export function resultFromJson(value: unknown): ResultCode {
   return checked(result);
 }
 
-function checked(result: gridcode.v1.ConsumerResult): ResultCode {
+/** The result itself, once its code is one of the four: a ResultCode, and the rest for those who keep it. */
+function checked(result: gridcode.v1.ConsumerResult): gridcode.v1.ConsumerResult {
   const code = result.code;
   if (!(code >= CODE_GREEN && code <= CODE_GRAY)) {
     throw new ResultError(code === 0 ? `result ${JSON.stringify(result.id)} has no code` : `result ${JSON.stringify(result.id)} has code ${code}, not one of CODE_GREEN … CODE_GRAY`);
   }
-  return { id: result.id, code };
+  return result;
 }
 
 const RESULTS_TAG = (3 << 3) | 2;
@@ -66,7 +68,7 @@ const utf8 = new TextDecoder('utf-8', { fatal: true });
  * protobuf ScoreBatchResponse field-3 entries one after another, or JSON
  * result lines separated by ",\n" (a JSON line holds no raw newline).
  */
-export function* encodedResults(results: Uint8Array, serialization: Serialization): Generator<ResultCode> {
+export function* encodedResults(results: Uint8Array, serialization: Serialization): Generator<gridcode.v1.ConsumerResult> {
   if (serialization === 'proto') {
     const reader = protobuf.Reader.create(results);
     while (reader.pos < reader.len) {

@@ -2,6 +2,7 @@
 // the second time with some consumers' readings changed, one consumer gone
 // and one new, under a small rule set whose codes are easy to follow.
 import { gridcode } from '#gen/scoring.js';
+import { dayNightCurve, NIGHT_LOAD_RULES } from '../tests/support/night-load-rules.js';
 
 /** night-load alone is YELLOW; with big-mean, or on a closed site drawing power, RED. */
 export const RULES = `id: default
@@ -10,27 +11,13 @@ description: criteria of the --previous tests
 thresholds: { yellow: 40, red: 70 }
 min_valid_share: 0.5
 rules:
-  - id: night-load
-    when: night_share > 0.3
-    score: 50
-    reason: Most of the energy at night
-  - id: big-mean
-    when: mean_kw > 3 and capacity_kw > 0
-    score: 30
-    reason: A large mean load
-  - id: closed-drawing
+${NIGHT_LOAD_RULES}  - id: closed-drawing
     when: watch == closed and mean_kw > 0.5
     score: 40
     reason: A site ordered shut draws power
 `;
 
-/** Two days at 96 points: `day` kW from 06:00 to 22:00, `night` kW otherwise. */
-function curve(day: number, night: number, readings = 192): number[] {
-  return Array.from({ length: readings }, (_, t) => {
-    const hour = (t % 96) / 4;
-    return hour >= 22 || hour < 6 ? night : day;
-  });
-}
+const curve = dayNightCurve;
 
 const HOUSE = curve(1, 0.1); // GREEN
 const FACTORY = curve(5, 5); // night_share 1/3 and mean 5: RED

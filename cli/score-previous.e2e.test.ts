@@ -178,6 +178,9 @@ describe('gridcode score --previous', () => {
     writeFileSync(path('no-code.json'), '{"ruleSet": "default@1.0", "results": [{"id": "a"}]}');
     writeFileSync(path('list.json'), '[{"id": "a", "code": "CODE_RED"}]');
     writeFileSync(path('binary.json'), good);
+    // proto3 JSON: a field given twice, by the same or by the other spelling, is refused.
+    writeFileSync(path('two-features.json'), '{"ruleSet": "default@1.0", "featureNames": ["a"], "feature_names": ["b"], "results": []}');
+    writeFileSync(path('two-rule-sets.json'), '{"ruleSet": "default@1.0", "rule_set": "default@1.0", "results": []}');
     // A batch without points_per_day (96 by default) has no varint field: its consumers are field 4, the summary's number.
     writeFileSync(path('batch-96.pb'), gridcode.v1.ScoreBatchRequest.encode({ startDate: '2026-03-02', consumers: RUN_2 }).finish());
     const cases: [string, RegExp][] = [
@@ -193,6 +196,8 @@ describe('gridcode score --previous', () => {
       ['list.json', /^gridcode: list\.json: invalid JSON at line 1, column 1 \(byte 0\): expected a JSON object/],
       ['binary.json', /^gridcode: binary\.json: invalid JSON at .*\(is this a binary protobuf response\? name it \.pb\)\n$/],
       ['rules', /^gridcode: rules: is not a regular file/],
+      ['two-features.json', /^gridcode: two-features\.json: the response gives featureNames twice \(as "featureNames" and "feature_names"; /],
+      ['two-rule-sets.json', /^gridcode: two-rule-sets\.json: the response gives ruleSet twice \(as "ruleSet" and "rule_set"; /],
     ];
     for (const [name, message] of cases) {
       const result = run('-i', 'run-2.json', ...here, '--previous', name);

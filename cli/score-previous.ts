@@ -6,7 +6,7 @@ import { gridcode } from '#gen/scoring.js';
 import { InputError } from './errors.js';
 import type { Serialization } from '../engine/src/codec/index.js';
 import { BatchError, scanConsumers } from '../engine/src/index.js';
-import type { BatchFile, ConsumerBlock } from './batch-file.js';
+import { observeBlocks, type BatchFile, type ConsumerBlock } from './batch-file.js';
 import type { PreviousCodes } from './previous-response.js';
 import { encodedResults } from './result-codes.js';
 import { Transitions } from './transitions.js';
@@ -34,21 +34,7 @@ export class Roster {
    * without --previous; its bytes are valid until the next block is read.
    */
   observe(batch: BatchFile): BatchFile {
-    const noteBlock = (block: ConsumerBlock): void => this.note(block, batch);
-    return {
-      path: batch.path,
-      header: batch.header,
-      options: batch.options,
-      consumerCount: batch.consumerCount,
-      *blocks() {
-        for (const block of batch.blocks()) {
-          yield block;
-          noteBlock(block);
-        }
-      },
-      blockError: (block, error) => batch.blockError(block, error),
-      close: () => batch.close(),
-    };
+    return observeBlocks(batch, (block) => this.note(block, batch));
   }
 
   private note(block: ConsumerBlock, batch: BatchFile): void {

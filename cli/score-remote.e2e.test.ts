@@ -65,7 +65,7 @@ describe('gridcode score --server', () => {
     const wrongPort = await run(['score', '--input', input, '--server', gw.base]);
     expect([wrongPort.status, wrongPort.stderr]).toEqual([1, expect.stringMatching(/gRPC port/)]);
     const unknown = await run(['score', '--input', input, '--server', gw.h2, '--rule-set', 'district-nowhere']);
-    expect([unknown.status, unknown.stderr]).toEqual([1, expect.stringMatching(/NOT_FOUND: .*district-nowhere/)]);
+    expect([unknown.status, unknown.stderr]).toEqual([1, expect.stringMatching(/not_found: .*district-nowhere/)]);
     const file = await run(['score', '--input', input, '--server', gw.h2, '--rule-set', join(dir, 'mine.yaml')]);
     expect([file.status, file.stderr]).toEqual([2, expect.stringMatching(/with --server, --rule-set names a rule set the gateway serves/)]);
   }, 60_000);

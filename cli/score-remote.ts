@@ -7,13 +7,14 @@
 // the results in request order, the rule set and digest of the first answer,
 // each rule described once (in the rule set's order, read from the summary's
 // rule_hits), and the summary of the last answer.
-import protobuf from 'protobufjs/minimal.js';
 import { gridcode } from '#gen/scoring.js';
 import { ResultsWriter, type ResponseFields, type Serialization } from '../engine/src/codec/index.js';
 import { WireReader } from '../engine/src/wire/reader.js';
-import type { BatchFile, ConsumerBlock } from './batch-file.js';
+import type { BatchFile } from './batch-file.js';
+import { requestBytes } from './batch-request.js';
 import { CommandError } from './errors.js';
-import { openScoreStream } from './score-stream-call.js';
+import { codeOfGrpcStatus } from '../gateway/rpc/codes.js';
+import { openScoreStream } from './grpc-client-call.js';
 
 export interface RemoteOptions {
   /** http://host:port of the gateway's gRPC (h2c) port. */
@@ -38,48 +39,20 @@ export async function scoreRemote(batch: BatchFile, options: RemoteOptions, seri
   let first = true;
   for (const block of batch.blocks()) {
     if (call.closed) break;
-    await call.send(requestMessage(block, first ? options : undefined, batch));
+    await call.send(requestBytes(batch, first ? options : undefined, block));
     first = false;
   }
   // A batch without consumers: the header alone, so that the answer names the rule set and counts zero.
-  if (first) await call.send(requestMessage(undefined, options, batch));
+  if (first) await call.send(requestBytes(batch, options));
   const end = await call.finish();
   if (end.status === undefined) {
     const why = end.failure ? end.failure.message : `the stream was reset (HTTP/2 code ${end.rstCode})`;
     throw new CommandError(`no answer from ${url.origin}: ${why}; is it the gateway's gRPC port (8081 by default)?`);
   }
-  if (end.status !== '0') throw new CommandError(`the gateway answered ${grpcCodeName(end.status)}: ${end.message}`);
+  if (end.status !== '0') throw new CommandError(`the gateway answered ${codeOfGrpcStatus(end.status)}: ${end.message}`);
   return answers.finish();
 }
 
-/** One ScoreStreamRequest: the header fields on the first, then the block's consumers (field 4), copied as they are. */
-function requestMessage(block: ConsumerBlock | undefined, header: RemoteOptions | undefined, batch: BatchFile): Uint8Array {
-  const writer = protobuf.Writer.create();
-  if (header) {
-    gridcode.v1.ScoreStreamRequest.encode(
-      {
-        ruleSet: header.ruleSet,
-        startDate: batch.header.startDate,
-        pointsPerDay: batch.header.pointsPerDay,
-        includeFeatures: header.includeFeatures,
-        flaggedOnly: header.flaggedOnly,
-        includeEvidence: header.includeEvidence,
-      },
-      writer,
-    );
-  }
-  const count = block ? block.spans.length >> 1 : 0;
-  for (let k = 0; k < count; k++) writer.uint32(CONSUMERS_TAG).bytes(block!.bytes.subarray(block!.spans[2 * k]!, block!.spans[2 * k + 1]!));
-  return writer.finish();
-}
-
-/** ScoreStreamRequest.consumers: field 4, length-delimited. */
-const CONSUMERS_TAG = (4 << 3) | 2;
-
-const GRPC_CODES = ['OK', 'CANCELLED', 'UNKNOWN', 'INVALID_ARGUMENT', 'DEADLINE_EXCEEDED', 'NOT_FOUND', 'ALREADY_EXISTS', 'PERMISSION_DENIED', 'RESOURCE_EXHAUSTED', 'FAILED_PRECONDITION', 'ABORTED', 'OUT_OF_RANGE', 'UNIMPLEMENTED', 'INTERNAL', 'UNAVAILABLE', 'DATA_LOSS', 'UNAUTHENTICATED'];
-function grpcCodeName(status: string): string {
-  return GRPC_CODES[Number(status)] ?? `status ${status}`;
-}
 
 /** The answers, decoded one at a time, their results re-encoded as a local score encodes them. */
 class AnswerReader {

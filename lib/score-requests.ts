@@ -21,6 +21,8 @@ export interface ConsumerData {
   readonly group?: string;
   readonly baselineKw?: number;
   readonly watch?: { readonly status?: number; readonly since?: string };
+  /** The administrative district, echoed in the result; absent when not sent. */
+  readonly district?: string;
 }
 
 /** The fields of a ScoreBatchRequest besides its consumers. */
@@ -111,6 +113,7 @@ export function requestJson(options: BatchOptions, consumers: readonly ConsumerD
     if (c.waterM3.length) fields.push(`"waterM3":[${c.waterM3.map(jsonFloat).join(',')}]`);
     if (c.group) fields.push(`"group":${JSON.stringify(c.group)}`);
     if (c.baselineKw !== undefined && !Object.is(c.baselineKw, 0)) fields.push(`"baselineKw":${jsonFloat(c.baselineKw)}`);
+    if (c.district) fields.push(`"district":${JSON.stringify(c.district)}`);
     if (c.watch) {
       const watch: string[] = [];
       // An unknown number is written as a number, as canonical JSON writes an enum value without a name.

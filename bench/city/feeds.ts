@@ -1,6 +1,7 @@
 // The batches bench:city sends: a pool of distinct batches cycled, or every
 // batch generated afresh in generator threads (see main.ts for why).
 import { Worker } from 'node:worker_threads';
+import type { WideCsvOptions } from '../../cli/csv/options.js';
 import type { TargetArgs } from '../gateway/target-args.js';
 import { collect, type EncodedBatch } from '../gateway/population.js';
 import { mib, thousands } from '../gateway/server.js';
@@ -15,6 +16,8 @@ export interface Args extends TargetArgs {
   generators: number;
   mode: 'batch' | 'stream' | 'both';
   h2: string | undefined;
+  /** --input: the file to send instead of generated consumers, its CSV options and the bytes of requests it may hold. */
+  input: { arg: string; csv: WideCsvOptions; poolBytes: number } | undefined;
 }
 
 /** Batches to send, one at a time; `next()` resolves to undefined at the end. */

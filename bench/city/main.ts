@@ -10,13 +10,16 @@
 // and cycles them (and says so); --distinct generates every batch afresh in
 // generator threads (--generators) instead. Either way the generation rate
 // is measured and printed.
-import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from '../gateway/target-args.js';
+import { intOption, TARGET_OPTIONS, targetArgs } from '../gateway/target-args.js';
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { addSummary, emptySummary, loadNow, machineInfo, mib, postBatch, readSummary, RssSampler, startGateway, thousands, type StartedGateway } from '../gateway/server.js';
 import { distinctFeed, poolFeed, type Args, type BatchFeed } from './feeds.js';
 import { clock, Progress } from './progress.js';
 import { cityStream } from './stream.js';
+import { fileFeed, readRequests, type FileRequests } from './file-feed.js';
+import { WIDE_CSV_ARGS, wideCsvOptions } from '../../cli/csv/options.js';
+import { finishInput, openCommandInput } from '../../cli/open-batch.js';
 
 const USAGE = `usage: npm run bench:city -- [options]
   --consumers N     population (default 5800000, Guangzhou)
@@ -34,7 +37,13 @@ const USAGE = `usage: npm run bench:city -- [options]
   --pid PID         with --url on this machine: sample that process's memory
   --mode M          batch (ScoreBatch requests), stream (one ScoreStream of every batch), or both, one after the other (default)
   --h2 URL          with --url: the gateway's gRPC port (http://host:8081), for the stream
-  --json            one JSON object on stdout (progress still on stderr)`;
+  --json            one JSON object on stdout (progress still on stderr)
+  --input FILE      send the consumers of FILE instead of generated ones: any input of
+                    \`gridcode score\` (a batch, a wide or long CSV meter export with its
+                    options: --unit, --interval, --tz, --preset, …; .gz; - for stdin);
+                    read whole before the run, then cycled up to --consumers
+                    (default: the file's consumers, once)
+  --pool-bytes N    with --input: hold at most N bytes of requests (default 2 GiB)`;
 
 function parse(argv: readonly string[]): Args | 'help' {
   const { values } = parseArgs({
@@ -49,24 +58,45 @@ function parse(argv: readonly string[]): Args | 'help' {
       generators: { type: 'string' },
       mode: { type: 'string' },
       h2: { type: 'string' },
+      input: { type: 'string' },
+      'pool-bytes': { type: 'string' },
       ...TARGET_OPTIONS,
+      ...WIDE_CSV_ARGS,
     },
   });
   if (values.help) return 'help';
-  const consumers = intOption('consumers', values.consumers, 5_800_000, 1, 100_000_000);
+  const consumers = intOption('consumers', values.consumers, values.input === undefined ? 5_800_000 : 0, 1, 100_000_000);
   const mode = values.mode ?? 'both';
   if (mode !== 'batch' && mode !== 'stream' && mode !== 'both') throw new Error(`--mode must be batch, stream or both, not ${mode}`);
   return {
     consumers,
-    batch: Math.min(consumers, intOption('batch', values.batch, 1000, 1, 100_000)),
+    batch: Math.min(consumers || Infinity, intOption('batch', values.batch, 1000, 1, 100_000)),
     inFlight: intOption('in-flight', values['in-flight'], 4, 1, 256),
     pool: intOption('pool', values.pool, 32, 1, 10_000),
     distinct: values.distinct ?? false,
     generators: intOption('generators', values.generators, 1, 1, 64),
     mode,
     h2: values.h2,
+    input: values.input === undefined ? undefined : { arg: values.input, csv: wideCsvOptions(values, 'bench:city'), poolBytes: intOption('pool-bytes', values['pool-bytes'], 2 ** 31, 1, 2 ** 40) },
     ...targetArgs(values),
   };
+}
+
+/** How the run's batches are made (every run of a mode makes its own feed): from --input, generated afresh, or a generated pool. */
+async function feedMaker(args: Args, log: (line: string) => void): Promise<() => Promise<BatchFeed>> {
+  const input = args.input;
+  if (input === undefined) return async () => (args.distinct ? distinctFeed(args) : poolFeed(args, log));
+  const { batch } = await openCommandInput(input.arg, input.csv, true);
+  let read: FileRequests;
+  try {
+    read = readRequests(batch, args.batch, input.poolBytes);
+    finishInput(batch, input.csv);
+  } finally {
+    batch.close();
+  }
+  if (args.consumers === 0) args.consumers = read.consumers;
+  const name = input.arg === '-' ? 'standard input' : input.arg;
+  return async () => fileFeed(read, args.consumers, name, log);
 }
 
 function percentile(sorted: readonly number[], p: number): number {
@@ -81,12 +111,14 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   const log = (line: string) => (args.json ? process.stderr : process.stdout).write(line + '\n');
+  const makeFeed = await feedMaker(args, log);
   const machine = machineInfo();
-  log(`bench:city: ${thousands(args.consumers)} consumers × ${args.days} days × ${args.points} readings, ${args.batch} per request, ${args.inFlight} in flight`);
+  const population = args.input === undefined ? `${args.days} days × ${args.points} readings` : `the consumers of ${args.input.arg}`;
+  log(`bench:city: ${thousands(args.consumers)} consumers, ${population}, ${args.batch} per request, ${args.inFlight} in flight`);
   log(`machine: ${machine.cores}× ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${machine.loadavgStart.join(' ')}`);
 
-  const feed: BatchFeed = args.distinct ? distinctFeed(args) : await poolFeed(args, log);
-  const generator = 'generator' in feed ? String(feed.generator) : 'generator threads';
+  const feed: BatchFeed = await makeFeed();
+  const generator = 'generator' in feed ? String(feed.generator) : args.input !== undefined ? 'read from the file before the run' : 'generator threads';
 
   let gateway: StartedGateway | undefined;
   let sampler: RssSampler | undefined;
@@ -210,7 +242,7 @@ async function main(argv: readonly string[]): Promise<number> {
     if (args.mode !== 'batch') {
       const h2 = gateway?.h2 ?? args.h2;
       if (!h2) throw new Error('--mode stream or both with --url needs --h2 (the gateway\'s gRPC port)');
-      const run = await cityStream(args, h2, sampler, log);
+      const run = await cityStream(args, makeFeed, h2, sampler, log);
       streamFailed = run.failed;
       if (args.json) process.stdout.write(JSON.stringify({ bench: 'city-stream', ...run.output }) + '\n');
     }

@@ -4,7 +4,7 @@
 // during the stream (VmHWM covers the whole process, the batch run included).
 import { runStream } from '../gateway/score-stream-client.js';
 import { mib, RssSampler, thousands, type Summary } from '../gateway/server.js';
-import { distinctFeed, poolFeed, type Args } from './feeds.js';
+import type { Args, BatchFeed } from './feeds.js';
 import { clock, Progress } from './progress.js';
 
 export interface CityStreamResult {
@@ -12,10 +12,10 @@ export interface CityStreamResult {
   readonly output: Record<string, unknown>;
 }
 
-export async function cityStream(args: Args, h2: string, batchSampler: RssSampler | undefined, log: (line: string) => void): Promise<CityStreamResult> {
+export async function cityStream(args: Args, makeFeed: () => Promise<BatchFeed>, h2: string, batchSampler: RssSampler | undefined, log: (line: string) => void): Promise<CityStreamResult> {
   log('');
   log(`ScoreStream: the same ${thousands(args.consumers)} consumers in one call (gRPC, ${h2}), one message per batch of ${args.batch}`);
-  const feed = args.distinct ? distinctFeed(args) : await poolFeed(args, log);
+  const feed = await makeFeed();
   const pid = batchSampler?.pid;
   const sampler = pid === undefined ? undefined : new RssSampler(pid, 100).start();
   const progress = new Progress(args.consumers, performance.now());

@@ -22,9 +22,15 @@
 // --json prints one object (population figures at the top level, real data
 // under "real_data", the watched sites under "follow_up", the cohort comparison
 // under "cohorts"); progress goes to stderr.
+// --input FILE --labels LABELS evaluates on the analyst's own labelled data
+// instead (own-data.ts; FILE as gridcode score reads it, CSV options too;
+// --rule-set ID|FILE, --rules-dir DIR as for gridcode score): nothing is
+// generated, and the real data and watched sites are left out; an option of
+// the population (--consumers, --seed, --no-real, …) given with it is refused.
 //
 //   npm run eval -- [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points P] [--start YYYY-MM-DD]
 //                   [--batch-size B] [--parametric] [--no-real] [--baselines] [--cohorts] [--follow-up N] [--json]
+//   npm run eval -- --input FILE --labels LABELS [--rule-set ID|FILE] [--rules-dir DIR] [CSV options of gridcode score] [--json]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FeatureEngine, type CompiledRuleSet } from '../../engine/src/index.js';
@@ -34,8 +40,16 @@ import { loadRuleSet } from '../real-data/score.js';
 import { compareCohorts, evaluatePopulation, evaluateReal, type CohortComparison, type RealEval } from './evaluate.js';
 import { evaluateFollowUp, type FollowUpEval } from './follow-up.js';
 import { CODES, type Confusion, type Metrics } from './metrics.js';
+import { WIDE_CSV_ARGS } from '../../cli/csv/options.js';
+import { ownDataCommand } from './own-data.js';
 
-const USAGE = 'usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--baselines] [--cohorts] [--follow-up N] [--json]';
+const USAGE = `usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--baselines] [--cohorts] [--follow-up N] [--json]
+       eval --input FILE --labels LABELS [--rule-set ID|FILE] [--rules-dir DIR] [CSV options of gridcode score] [--json]
+  --input FILE     the analyst's own batch, any input gridcode score reads (.pb, .json, gzip, .csv/.tsv with --unit …)
+  --labels LABELS  CSV of id,label: workshop or 1 for a workshop, normal or 0 for a normal site (any case; a
+                   line 1 is a header when its label column is named "label"; bad rows are counted and
+                   reported). Population options (--consumers, --seed, --no-real, …) are refused with --input. Precision, recall and F1 of
+                   flagging RED, and RED + YELLOW; a GRAY consumer counts as not flagged.`;
 
 const pct = (v: number, digits = 1) => (Number.isNaN(v) ? '  n/a' : `${(100 * v).toFixed(digits)}%`);
 
@@ -99,7 +113,8 @@ function printFollowUp(f: FollowUpEval, log: (s: string) => void): void {
 }
 
 async function main(): Promise<number> {
-  const { values } = parseArgs({
+  const { values, tokens } = parseArgs({
+    tokens: true,
     options: {
       consumers: { type: 'string', default: '100000' },
       'rule-set': { type: 'string' },
@@ -115,6 +130,10 @@ async function main(): Promise<number> {
       'follow-up': { type: 'string', default: '20000' },
       json: { type: 'boolean', default: false },
       help: { type: 'boolean', short: 'h' },
+      input: { type: 'string' },
+      labels: { type: 'string' },
+      'rules-dir': { type: 'string' },
+      ...WIDE_CSV_ARGS,
     },
   });
   if (values.help) {
@@ -122,6 +141,10 @@ async function main(): Promise<number> {
     return 0;
   }
   const log = (line: string) => (values.json ? process.stderr : process.stdout).write(line + '\n');
+  if (values.input !== undefined || values.labels !== undefined) {
+    const given = new Set(tokens.flatMap((token) => (token.kind === 'option' ? [token.name] : [])));
+    return ownDataCommand(values, given, USAGE, log);
+  }
   const file = path.resolve(values['rule-set'] ?? path.join(repoRoot, 'rules', 'default.yaml'));
   let ruleSet: CompiledRuleSet;
   try {

@@ -4,7 +4,7 @@
 // which the server accepts when it is the same), answers counted as they
 // come, never buffered: the stream is read while it is written, and writing
 // waits for HTTP/2 flow control.
-import { openScoreStream } from '../../cli/score-stream-call.js';
+import { openScoreStream } from '../../cli/grpc-client-call.js';
 import { WireReader } from '../../engine/src/wire/reader.js';
 import { addSummary, emptySummary, readSummary, type Summary } from './server.js';
 

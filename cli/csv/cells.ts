@@ -57,6 +57,35 @@ function isSpace(c: number): boolean {
   return c <= 0x20 || c === 0xa0 || c === 0xfeff || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000;
 }
 
+/** Cell counts per consumer, as the report has them: arrays (or typed arrays) indexed by consumer. */
+export interface CellCounts {
+  readonly numbers: { [consumer: number]: number };
+  readonly negative: { [consumer: number]: number };
+  readonly empty: { [consumer: number]: number };
+  readonly unreadable: { [consumer: number]: number };
+  readonly absent: { [consumer: number]: number };
+}
+
+/**
+ * A consumer's cell (undefined: a short row does not have it) read and
+ * counted at `consumer`: absent, empty, unreadable, or a number (negative
+ * ones counted too). The number, or NaN. Both readers count every cell here.
+ */
+export function countCell(cell: string | undefined, decimalComma: boolean, kind: { kind: CellKind }, counts: CellCounts, consumer: number): number {
+  if (cell === undefined) {
+    counts.absent[consumer]!++;
+    return NaN;
+  }
+  const value = cellNumber(cell, decimalComma, kind);
+  if (kind.kind === CellKind.empty) counts.empty[consumer]!++;
+  else if (kind.kind === CellKind.unreadable) counts.unreadable[consumer]!++;
+  else {
+    counts.numbers[consumer]!++;
+    if (value < 0) counts.negative[consumer]!++;
+  }
+  return value;
+}
+
 const SEPARATORS = [',', ';', '\t'] as const;
 
 /** The name of a separator for messages and the report. */

@@ -1,10 +1,23 @@
-// The grid of a wide export: whole days of P slots from the first day to the
-// last, and the slot each row goes to. The interval is --interval or the most
+// The grid of a CSV export: whole days of P slots over the window (window.ts),
+// and the slot each row goes to. The interval is --interval or the most
 // common step between consecutive distinct timestamps (the smaller on a tie);
-// a row off the grid goes nowhere, and of rows with the same timestamp the
+// a timestamp is moved back by its label's shift (label.ts) before it is
+// placed; a row off the grid goes nowhere, and of rows with the same slot the
 // first in the file is kept. Slots no row goes to are missing readings.
 import { MAX_DAYS, POINTS_PER_DAY } from '../../engine/src/index.js';
+import type { Label } from './label.js';
 import { clockText, DAY_MS, dayDate } from './timestamps.js';
+
+/**
+ * Why no row is left to choose a window from: no timestamp is readable at all
+ * (`readable` rows have one; `firstUnreadable` is the first that does not), or
+ * every readable one is outside --from/--to.
+ */
+export function noRowInWindow(readable: number, firstUnreadable: { readonly line: number; readonly text: string } | undefined): string {
+  if (readable > 0) return 'no row has a timestamp within --from and --to';
+  const example = firstUnreadable === undefined ? '' : ` (line ${firstUnreadable.line}: ${JSON.stringify(firstUnreadable.text)})`;
+  return `no row has a readable timestamp${example}: a timestamp is YYYY-MM-DD HH:MM[:SS], with a space or T between date and time, and may end in Z or a UTC offset; give --time-column NAME if the timestamps are in another column`;
+}
 
 /** A header line longer than this is not a CSV meter export's (both layouts). */
 export const MAX_HEADER_BYTES = 64 << 20;
@@ -14,11 +27,19 @@ export function tooManyDays(first: number, last: number): string {
   return `the timestamps run from ${dayDate(first)} to ${dayDate(last)}, ${last - first + 1} days; gridcode scores at most ${MAX_DAYS} days at once: choose the days with --from and --to (YYYY-MM-DD)`;
 }
 
+/** Where rows go: the interval and window already chosen. */
 export interface GridOptions {
-  readonly intervalMinutes: number | undefined;
-  /** Day numbers of --from and --to: the window's first and last day when given. */
-  readonly fromDay: number | undefined;
-  readonly toDay: number | undefined;
+  readonly minutes: number;
+  /** Whether the interval was found in the timestamps (not --interval). */
+  readonly detected: boolean;
+  readonly startDay: number;
+  readonly endDay: number;
+  readonly label: Label;
+  /** How far (ms) each time is moved back before it is placed (labelShift). */
+  readonly shiftMs: number;
+  /** Rows of days outside the window (counted by chooseWindow), for the report. */
+  readonly strays: number;
+  readonly firstStray: { readonly line: number; readonly text: string } | undefined;
 }
 
 export interface Grid {
@@ -26,19 +47,22 @@ export interface Grid {
   readonly pointsPerDay: number;
   /** Whether the interval was found in the timestamps (not --interval). */
   readonly detected: boolean;
+  readonly label: Label;
   readonly startDay: number;
   readonly days: number;
   /** days × pointsPerDay: every consumer's number of readings. */
   readonly slots: number;
-  /** The slot of each row, -1 when it goes nowhere (off the grid, or a duplicate). */
+  /** The slot of each row, -1 when it goes nowhere (off the grid, a duplicate, or a stray outside the window). */
   readonly slotOfRow: Int32Array;
   readonly rowsOnGrid: number;
   readonly offGrid: number;
   readonly duplicates: number;
   readonly slotsWithoutRow: number;
-  /** The first row off the grid and the first duplicate: [file line, clock time]. */
+  /** The first row off the grid and the first duplicate: [file line, clock time as read]. */
   readonly firstOffGrid: readonly [number, number] | undefined;
   readonly firstDuplicate: readonly [number, number] | undefined;
+  readonly strays: number;
+  readonly firstStray: { readonly line: number; readonly text: string } | undefined;
 }
 
 /** Why the rows make no grid: the message of an InputError. */
@@ -48,45 +72,43 @@ export class GridError extends Error {
 
 const VALID_MINUTES = POINTS_PER_DAY.map((p) => 1440 / p);
 
-/** Places rows with clock times `times` (local ms) and file lines `lines`. Throws GridError. */
-export function placeRows(times: Float64Array, lines: Uint32Array, options: GridOptions): Grid {
-  if (times.length === 0) {
-    throw new GridError(options.fromDay !== undefined || options.toDay !== undefined ? 'no row has a timestamp within --from and --to' : 'no row has a timestamp of the form YYYY-MM-DD HH:MM[:SS]');
-  }
-  let minMs = Infinity;
-  let maxMs = -Infinity;
-  for (const ms of times) {
-    if (ms < minMs) minMs = ms;
-    if (ms > maxMs) maxMs = ms;
-  }
-  const minutes = options.intervalMinutes ?? detectInterval(times);
+/**
+ * Places rows with clock times `times` (local ms, as read) and file lines
+ * `lines`. `day(ms)` is the day a row belongs to (row-clock.ts); rows of days
+ * outside the window go nowhere and are not counted here (they are strays,
+ * counted when the window was chosen, or were dropped by --from/--to before).
+ */
+export function placeRows(times: Float64Array, lines: Uint32Array, options: GridOptions, day: (ms: number) => number): Grid {
+  const { minutes, startDay, endDay, shiftMs } = options;
   const step = minutes * 60_000;
   const pointsPerDay = 1440 / minutes;
-  const startDay = options.fromDay ?? Math.floor(minMs / DAY_MS);
-  const endDay = options.toDay ?? Math.floor(maxMs / DAY_MS);
   const days = endDay - startDay + 1;
-  // The reader stops at the first row that makes the window too long; this is the same check for rows placed without it.
-  if (days > MAX_DAYS) throw new GridError(tooManyDays(startDay, endDay));
   const slots = days * pointsPerDay;
   const slotOfRow = new Int32Array(times.length);
   const taken = new Uint8Array(slots);
-  const origin = startDay * DAY_MS;
+  const origin = startDay * DAY_MS + shiftMs;
   let offGrid = 0;
   let duplicates = 0;
   let rowsOnGrid = 0;
   let firstOffGrid: [number, number] | undefined;
   let firstDuplicate: [number, number] | undefined;
   for (let r = 0; r < times.length; r++) {
-    const offset = times[r]! - origin;
-    const slot = offset / step;
-    if (!Number.isInteger(slot)) {
+    const ms = times[r]!;
+    const d = day(ms);
+    if (d < startDay || d > endDay) {
+      slotOfRow[r] = -1;
+      continue;
+    }
+    const slot = (ms - origin) / step;
+    // An integer slot of a day in the window is within it (a day is a whole number of intervals); the bounds are checked all the same.
+    if (!Number.isInteger(slot) || slot < 0 || slot >= slots) {
       slotOfRow[r] = -1;
       offGrid++;
-      firstOffGrid ??= [lines[r]!, times[r]!];
+      firstOffGrid ??= [lines[r]!, ms];
     } else if (taken[slot] === 1) {
       slotOfRow[r] = -1;
       duplicates++;
-      firstDuplicate ??= [lines[r]!, times[r]!];
+      firstDuplicate ??= [lines[r]!, ms];
     } else {
       taken[slot] = 1;
       slotOfRow[r] = slot;
@@ -96,7 +118,8 @@ export function placeRows(times: Float64Array, lines: Uint32Array, options: Grid
   return {
     minutes,
     pointsPerDay,
-    detected: options.intervalMinutes === undefined,
+    detected: options.detected,
+    label: options.label,
     startDay,
     days,
     slots,
@@ -107,12 +130,14 @@ export function placeRows(times: Float64Array, lines: Uint32Array, options: Grid
     slotsWithoutRow: slots - rowsOnGrid,
     firstOffGrid,
     firstDuplicate,
+    strays: options.strays,
+    firstStray: options.firstStray,
   };
 }
 
 /** The most common step between consecutive distinct timestamps, in minutes, when it gives 24, 48, 96 or 288 points a day. Throws GridError. */
-function detectInterval(times: Float64Array): number {
-  return intervalOfSteps(countSteps(times), times[0]);
+export function detectInterval(times: Float64Array): number {
+  return intervalOfSteps(countSteps(times), `every row has the same timestamp${times.length === 0 ? '' : ` (${clockText(times[0]!)})`}: the interval cannot be told; give --interval MINUTES`);
 }
 
 /** Adds the steps between consecutive distinct timestamps of `times` (in any order) to `counts` (step in ms → how often). */
@@ -125,12 +150,18 @@ export function countSteps(times: Float64Array, counts = new Map<number, number>
   return counts;
 }
 
-/** The most common of the steps counted (the smaller on a tie), in minutes, when it is a valid interval; `sample` is a timestamp for the message when there is none. Throws GridError. */
-export function intervalOfSteps(counts: ReadonlyMap<number, number>, sample: number | undefined): number {
+/** The most common of the steps counted (the smaller on a tie) and how often it occurs; [0, 0] when there is none. */
+export function mostCommonStep(counts: ReadonlyMap<number, number>): readonly [number, number] {
   let best = 0;
   let bestCount = 0;
   for (const [step, count] of counts) if (count > bestCount || (count === bestCount && step < best)) [best, bestCount] = [step, count];
-  if (bestCount === 0) throw new GridError(`every row has the same timestamp${sample === undefined ? '' : ` (${clockText(sample)})`}: the interval cannot be told; give --interval MINUTES`);
+  return [best, bestCount];
+}
+
+/** The most common of the steps counted (the smaller on a tie), in minutes, when it is a valid interval; `noStep` is the message when there is no step. Throws GridError. */
+export function intervalOfSteps(counts: ReadonlyMap<number, number>, noStep: string): number {
+  const [best, bestCount] = mostCommonStep(counts);
+  if (bestCount === 0) throw new GridError(noStep);
   const minutes = best / 60_000;
   if ((VALID_MINUTES as number[]).includes(minutes)) return minutes;
   const described = Number.isInteger(minutes) ? `${minutes} minutes` : `${best / 1000} seconds`;

@@ -24,6 +24,17 @@ describe('LineGuard', () => {
     const text = 'a,"b,c",d\r\n"x""y",1\n2,ab"c\r3,"q"\n';
     for (const size of [1, 2, 3, 7, 1000]) expect(guarded(text, size).out, `size ${size}`).toBe(text);
   });
+  it('takes a quote after the byte-order mark as opening the first field (an Excel export: BOM "id","ts")', () => {
+    // Found by csv-records.test.ts: the header line was dropped as an unclosed quote.
+    const text = '\uFEFF"id","timestamp","value"\n"a","2026-03-01 00:00","1,5"\n';
+    for (const size of [1, 2, 3, 4, 1000]) {
+      const { out, guard } = guarded(text, size);
+      expect(out, `size ${size}`).toBe(text);
+      expect(guard.dropped).toBe(0);
+    }
+    // Only at the start of the file: on a later line, a BOM is a cell's text and its quote a literal one.
+    expect(guarded('a\n\uFEFF","\n', 1000).guard.dropped).toBe(1);
+  });
   it('empties the line of an unclosed quote, keeping its line end, and names its line', () => {
     const text = 'time,a\n1,1\n2,2\r\n3,"3\n4,4\n5,5\n';
     for (const size of [1, 3, 5, 1000]) {

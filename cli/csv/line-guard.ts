@@ -12,6 +12,8 @@
 export const MAX_LINE_BYTES = 16 << 20;
 
 const QUOTE = 0x22;
+/** UTF-8's byte-order mark: before the first field of a file (csv-parse's bom option drops it), a quote after it opens that field. */
+const BOM = [0xef, 0xbb, 0xbf] as const;
 const LF = 0x0a;
 const CR = 0x0d;
 
@@ -25,6 +27,8 @@ export class LineGuard {
   private lines = 0;
   /** The last byte passed on was a CR (so an LF first in the next is no new line). */
   private lastCr = false;
+  /** A line was passed on or dropped: a byte-order mark can no longer come before a first field's quote. */
+  private pastFirstLine = false;
   /** Dropping the rest of an over-long line, up to its line end. */
   private discarding = false;
   private readonly sep: number;
@@ -94,7 +98,7 @@ export class LineGuard {
         break;
       }
       if (!quoted) {
-        if (q === lineStart || buf[q - 1] === this.sep) quoted = true;
+        if (q === lineStart || buf[q - 1] === this.sep || (q === BOM.length && lineStart === 0 && !this.pastFirstLine && startsWithBom(buf))) quoted = true;
         i = q + 1;
       } else if (q + 1 >= buf.length && !final) {
         i = q; // an escaped quote, or the end of the field: the next chunk says
@@ -105,6 +109,7 @@ export class LineGuard {
         i = q + 1;
       }
     }
+    if (lineStart > 0) this.pastFirstLine = true;
     if (final) {
       if (quoted) drop(buf.length, 'a quote opened on the last line is not closed: the line is skipped');
       else if (buf.length - lineStart > this.maxLine) drop(buf.length, tooLong);
@@ -134,6 +139,10 @@ export class LineGuard {
     this.lastCr = buf[to - 1] === CR;
     this.lines += n;
   }
+}
+
+function startsWithBom(buf: Buffer): boolean {
+  return buf.length >= BOM.length && BOM.every((byte, i) => buf[i] === byte);
 }
 
 function lineEnd(buf: Buffer, from: number): number {

@@ -1,12 +1,9 @@
 // Long CSV meter exports (id,timestamp,value) through the built command line
 // (`npm run build` first): the London households written long equal the same
-// households written wide; unsorted input refused; a 2-million-row file scored
-// in bounded memory.
-import { spawnSync } from 'node:child_process';
-import { createWriteStream, readFileSync } from 'node:fs';
+// households written wide; unsorted input refused. Memory: long-csv-memory.e2e.test.ts.
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { CLI } from '../../lib/gateway-process.js';
 import { cliWorkspace } from '../../tests/support/cli.js';
 import { dataFile, readWideCsvGz } from '../../tests/support/real-data.js';
 
@@ -70,34 +67,4 @@ describe('a long CSV', () => {
     expect(wide.status).toBe(2);
     expect(wide.stderr).toMatch(/--id-column is for a long CSV/);
   });
-
-  // 2,000 consumers × 21 days × 48 = 2,016,000 rows (~70 MB). Held whole, as the wide reader holds its rows, the
-  // rows alone would be 2M × (8 B time + 8 B value + 4 B line) plus csv-parse's strings (~100 B a row): over 250 MB
-  // on top of Node's own ~60 MB. One consumer at a time is 1,008 rows; what remains is Node, the engine's WASM memory,
-  // one 1 MiB chunk of records, and the response of 2,000 results (measured: about 200 MB peak). 300 MB leaves room
-  // for that and fails if the file were held whole.
-  it('of 2 million rows is scored with peak memory under 300 MB', async () => {
-    const path = join(workspace.dir(), 'big.csv');
-    const out = createWriteStream(path);
-    out.write('id,timestamp,value\n');
-    const stamps: string[] = [];
-    for (let d = 0; d < 21; d++) for (let s = 0; s < 48; s++) stamps.push(`2026-03-${String(1 + d).padStart(2, '0')} ${String(s >> 1).padStart(2, '0')}:${s & 1 ? '30' : '00'}`);
-    for (let c = 0; c < 2000; c++) {
-      const id = `C${String(c).padStart(5, '0')}`;
-      const lines = stamps.map((stamp, i) => `${id},${stamp},${((c * 7 + i * 13) % 97) / 100}\n`);
-      if (!out.write(lines.join(''))) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
-    }
-    await new Promise<void>((resolve, reject) => out.end((error?: Error) => (error ? reject(error) : resolve())));
-    const started = performance.now();
-    // A preloaded module reports the process's peak resident set (KiB) as it exits.
-    const peak = `data:text/javascript,process.on('exit', () => process.stderr.write('PEAK_RSS_KB ' + process.resourceUsage().maxRSS + '\\n'));`;
-    const run = spawnSync(process.execPath, ['--import', peak, CLI, 'score', '--input', path, '--unit', 'kwh', '--output', join(workspace.dir(), 'big.json')], { cwd: workspace.dir(), encoding: 'utf8' });
-    const seconds = (performance.now() - started) / 1000;
-    expect(run.stderr).toContain('2,016,000 rows, 2,000 consumers');
-    expect(run.status).toBe(0);
-    const peakMb = Number(/PEAK_RSS_KB (\d+)/.exec(run.stderr)![1]) / 1024;
-    console.log(`long CSV, 2,016,000 rows: ${seconds.toFixed(1)} s, ${Math.round(2_016_000 / seconds).toLocaleString('en-US')} rows/s, peak RSS ${peakMb.toFixed(0)} MB`);
-    expect(peakMb).toBeLessThan(300);
-    expect((JSON.parse(readFileSync(join(workspace.dir(), 'big.json'), 'utf8')) as { summary: { total: number } }).summary.total).toBe(2000);
-  }, 60_000);
 });

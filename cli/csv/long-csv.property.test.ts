@@ -16,13 +16,15 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
+import { cellPlan, quote, renderCell, sameBits, type CellPlan } from '../../tests/support/csv-cells.js';
 import type { BatchFile } from '../batch-file.js';
 import { InputError } from '../errors.js';
 import { openInput } from '../open-batch.js';
 import { openLongCsv } from './long-csv-batch.js';
 import { wideCsvOptions, type Unit } from './options.js';
-import type { DataQualityReport } from './report.js';
+import { reportText, type DataQualityReport } from './report.js';
 import { clockDay, dayDate } from './timestamps.js';
+import { STRAY_GAP_DAYS } from './window.js';
 import { openWideCsv } from './wide-csv-batch.js';
 
 const RUNS = 200 * (Number(process.env.CSV_FUZZ_SCALE ?? 1) || 1);
@@ -32,34 +34,6 @@ beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), 'gridcode-long-property-'));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-// ---- Cells (as in wide-csv.property.test.ts) ----
-
-/** A cell as planned: its text in the file and what it must read as. */
-type CellPlan = { t: 'num'; k: number; style: 'dot' | 'comma' | 'exp' } | { t: 'empty'; spaces: boolean } | { t: 'bad'; text: string };
-type Expected = number | 'empty' | 'bad';
-
-const cellPlan: fc.Arbitrary<CellPlan> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('num' as const), k: fc.integer({ min: -2000, max: 5_000_000 }), style: fc.constantFrom('dot' as const, 'dot' as const, 'comma' as const, 'exp' as const) }), weight: 10 },
-  { arbitrary: fc.record({ t: fc.constant('empty' as const), spaces: fc.boolean() }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('bad' as const), text: fc.constantFrom('NA', 'null', 'Null', 'n/a', '-', '12kW', 'NaN', '"x"', '1,5') }), weight: 1 },
-);
-
-/** A cell's text with separator `sep`, and its meaning (a decimal comma is read only with ;, and then a dot is not). */
-function renderCell(plan: CellPlan, sep: string): { text: string; expected: Expected } {
-  if (plan.t === 'empty') return { text: plan.spaces ? '  ' : '', expected: 'empty' };
-  if (plan.t === 'bad') return { text: plan.text, expected: plan.text === '1,5' && sep === ';' ? 1.5 : 'bad' };
-  const value = plan.k / 1000;
-  if (plan.style === 'exp') return { text: `${plan.k}e-3`, expected: value };
-  // With a decimal comma (separator ;) a dot may be a thousands separator: the cell is unreadable (cells.ts).
-  if (plan.style === 'dot') return { text: String(value), expected: String(value).includes('.') && sep === ';' ? 'bad' : value };
-  const text = String(value).replace('.', ',');
-  return { text, expected: text.includes(',') && sep !== ';' ? 'bad' : value };
-}
-
-function quote(text: string, sep: string): string {
-  return text.includes(sep) || text.includes('"') || text.includes('\n') ? `"${text.replaceAll('"', '""')}"` : text;
-}
 
 // ---- Plans ----
 
@@ -124,6 +98,8 @@ const scenario = fc
       reshape: fc.array(fc.tuple(fc.nat(), fc.constantFrom(1, 2, 2, 4)), { maxLength: 2 }),
       padIds: fc.array(fc.nat(), { maxLength: 2 }),
       shuffle: fc.option(fc.integer(), { freq: 5 }),
+      // Now and then a consumer read at 2 or 4 times the file's interval (rows at every 2nd or 4th grid time only): an hourly meter among half-hourly ones.
+      every: fc.constantFrom(1, 1, 1, 1, 1, 2, 4),
     });
     return fc.record({
       s: fc.constant(s),
@@ -159,6 +135,7 @@ function planRows(c: Case): RowPlan[] {
   c.consumers.forEach((plan, j) => {
     let own: RowPlan[] = [];
     plan.grid.forEach(([copies, cells], slot) => {
+      if (slot % plan.every !== 0) return;
       for (let i = 0; i < copies; i++) own.push({ consumer: j, stamp: { kind: 'grid', minute: slot * s.minutes }, cell: cells[i]!, length: 3, padId: false });
     });
     for (const [extra, cell, at] of plan.extras) {
@@ -186,9 +163,9 @@ function stampText(stamp: Stamp, s: Case['s']): string {
 }
 
 /** The fields of a row by logical column (id, timestamp, value). */
-function logicalFields(row: RowPlan, c: Case): string[] {
+function logicalFields(row: RowPlan, c: Case, stamp = (at: Stamp) => stampText(at, c.s)): string[] {
   const id = row.consumer < 0 ? '' : ids(c)[row.consumer]!;
-  return [row.padId ? ` ${id}  ` : id, stampText(row.stamp, c.s), renderCell(row.cell, c.s.separator).text];
+  return [row.padId ? ` ${id}  ` : id, stamp(row.stamp), renderCell(row.cell, c.s.separator).text];
 }
 
 /** How many fields of a row are written: a short row whose one field is blank would be an empty line (not a record), so it keeps two. */
@@ -200,13 +177,14 @@ function writtenLength(row: RowPlan, c: Case): number {
 /** Whether a logical column is in a row as written. */
 const has = (row: RowPlan, c: Case, column: number) => c.s.order.indexOf(column as 0 | 1 | 2) < writtenLength(row, c);
 
-function renderLong(c: Case, rows: RowPlan[]): string {
+/** The export as text; `stamp` writes a timestamp cell (the plan's clock times by default). */
+function renderLong(c: Case, rows: RowPlan[], stamp = (at: Stamp) => stampText(at, c.s)): string {
   const { s } = c;
   const eol = s.crlf ? '\r\n' : '\n';
   const names = ['id', 'timestamp', 'value'].map((n) => (s.headerCase === 'upper' ? n.toUpperCase() : s.headerCase === 'title' ? n[0]!.toUpperCase() + n.slice(1) : n));
   const lines = [s.order.map((col) => names[col]!).join(s.separator)];
   for (const row of rows) {
-    const fields = logicalFields(row, c);
+    const fields = logicalFields(row, c, stamp);
     const line = [...s.order.map((col) => fields[col]!), 'extra'].slice(0, writtenLength(row, c));
     lines.push(line.map((t) => quote(t, s.separator)).join(s.separator));
   }
@@ -241,6 +219,8 @@ interface Model {
   /** The report's counts (reportCounts below). */
   readonly report?: Record<string, unknown>;
   readonly perConsumer?: PerConsumer[];
+  /** Consumers at another interval than the grid's with kWh or Wh: all missing readings. */
+  readonly differing?: string[];
 }
 
 /** What the reader must make of the planned rows, worked out from the plan alone. */
@@ -277,10 +257,11 @@ function model(c: Case, rows: RowPlan[]): Model {
     const inWindow = readable.filter((row) => (fromDay === null || dayOf(row) >= fromDay) && (toDay === null || dayOf(row) <= toDay));
     unreadable += own.length - readable.length;
     outside += readable.length - inWindow.length;
-    return { j, own, cells, inWindow };
+    return { j, own, cells, readable, inWindow };
   });
   const all = per.flatMap((p) => p.inWindow);
-  if (all.length === 0 && (fromDay === null || toDay === null)) return { error: /no row has a timestamp/ };
+  if (per.every((p) => p.readable.length === 0)) return { error: /no row has a readable timestamp/ };
+  if (all.length === 0 && (fromDay === null || toDay === null)) return { error: /no row has a timestamp within --from and --to/ };
   let interval: number = s.minutes;
   if (!s.giveInterval) {
     // The most common step between consecutive distinct timestamps within each consumer, over all consumers.
@@ -289,11 +270,14 @@ function model(c: Case, rows: RowPlan[]): Model {
       const distinct = [...new Set(p.inWindow.map(minuteOf))].sort((a, b) => a - b);
       for (let i = 1; i < distinct.length; i++) steps.set(distinct[i]! - distinct[i - 1]!, (steps.get(distinct[i]! - distinct[i - 1]!) ?? 0) + 1);
     }
-    if (steps.size === 0) return { error: /every row has the same timestamp/ };
+    if (steps.size === 0) return { error: /no consumer has two distinct timestamps in the window: the interval cannot be told; give --interval MINUTES/ };
     const most = Math.max(...steps.values());
     interval = Math.min(...[...steps].filter(([, count]) => count === most).map(([step]) => step));
     if (![5, 15, 30, 60].includes(interval)) return { error: /most often/ };
   }
+  // Without --label, nine rows in ten at the most common phase off the grid (e.g. all at :15/:45 at 30 minutes) are refused (label.ts).
+  const atOnePhase = mostAtOnePhase(all.map(minuteOf), interval);
+  if (atOnePhase > 0 && atOnePhase >= 0.9 * all.length) return { error: /minutes? past the \d+-minute grid of the clock/ };
   const firstDay = fromDay ?? Math.min(...all.map(dayOf));
   const lastDay = toDay ?? Math.max(...all.map(dayOf));
   const P = 1440 / interval;
@@ -305,7 +289,19 @@ function model(c: Case, rows: RowPlan[]): Model {
   let onGrid = 0;
   let offGrid = 0;
   let duplicates = 0;
+  // With kWh or Wh, a consumer whose own most common step (steps over a day left out; the smaller on a tie) is not the grid's,
+  // over at least a day of readings, has all readings missing and is counted (own-interval.ts).
+  let differing = 0;
+  const differingIds: string[] = [];
+  let firstDiffering: { id: string; minutes: number } | null = null;
   for (const p of per) {
+    const [step, count] = ownStep(p.inWindow.map(minuteOf));
+    const differs = s.unit !== 'kw' && step !== 0 && step !== interval && (count + 1) * step >= 1440;
+    if (differs) {
+      differingIds.push(allIds[p.j]!);
+      differing++;
+      firstDiffering ??= { id: allIds[p.j]!, minutes: step };
+    }
     const curve = new Float32Array(slots).fill(NaN);
     const taken = new Set<number>();
     let off = 0;
@@ -323,7 +319,7 @@ function model(c: Case, rows: RowPlan[]): Model {
       }
       taken.add(slot);
       const e = has(row, c, VALUE) ? renderCell(row.cell, s.separator).expected : 'empty';
-      if (typeof e === 'number') curve[slot] = e * factor;
+      if (typeof e === 'number' && !differs) curve[slot] = e * factor;
     }
     const valid = curve.filter((v) => v >= 0 && v < Infinity);
     if (valid.length > 0 && valid.every((v) => v === 0)) allZero.push(allIds[p.j]!);
@@ -338,6 +334,7 @@ function model(c: Case, rows: RowPlan[]): Model {
   const n = present.length;
   return {
     withoutRowsInWindow: per.filter((p) => p.inWindow.length === 0).map((p) => allIds[p.j]!),
+    differing: differingIds,
     interval,
     firstDay,
     days: lastDay - firstDay + 1,
@@ -358,8 +355,29 @@ function model(c: Case, rows: RowPlan[]): Model {
       readings: { total: n * slots, valid, missing: n * slots - valid },
       consumersWithoutValidReading: perConsumer.filter((x) => x.validReadings === 0).map((x) => x.id),
       consumersAllZero: allZero,
+      intervalDiffers: { consumers: differing, first: firstDiffering },
     },
   };
+}
+
+/** Rows at the most common phase off a grid of `interval` minutes. */
+function mostAtOnePhase(minutes: number[], interval: number): number {
+  const atPhase = new Map<number, number>();
+  for (const m of minutes) if (m % interval !== 0) atPhase.set(m % interval, (atPhase.get(m % interval) ?? 0) + 1);
+  return Math.max(0, ...atPhase.values());
+}
+
+/** A consumer's most common step in minutes between its distinct times (steps over a day left out, the smaller on a tie) and its count; [0, 0] without one. */
+function ownStep(minutes: number[]): [number, number] {
+  const distinct = [...new Set(minutes)].sort((a, b) => a - b);
+  const steps = new Map<number, number>();
+  for (let i = 1; i < distinct.length; i++) {
+    const step = distinct[i]! - distinct[i - 1]!;
+    if (step <= 1440) steps.set(step, (steps.get(step) ?? 0) + 1);
+  }
+  let best: [number, number] = [0, 0];
+  for (const [step, count] of steps) if (count > best[1] || (count === best[1] && step < best[0])) best = [step, count];
+  return best;
 }
 
 /** The report's part the model works out. */
@@ -386,6 +404,7 @@ function reportCounts(r: DataQualityReport): Record<string, unknown> {
     readings: r.readings,
     consumersWithoutValidReading: r.consumersWithoutValidReading,
     consumersAllZero: r.consumersAllZero,
+    intervalDiffers: r.intervalDiffers,
   };
 }
 
@@ -411,10 +430,10 @@ function csvOptions(c: Case, extra: Record<string, string> = {}) {
 let files = 0;
 
 /** The long CSV written to a .csv file and opened as the command line opens its --input. */
-async function openLong(c: Case, text: string): Promise<BatchFile> {
+async function openLong(c: Case, text: string, extra: Record<string, string> = {}): Promise<BatchFile> {
   const path = join(dir, `long-${files++}.csv`);
   writeFileSync(path, text);
-  return openInput(path, csvOptions(c));
+  return openInput(path, csvOptions(c, extra));
 }
 
 /** The consumers a batch hands the engine, decoded. */
@@ -425,8 +444,6 @@ function consumersOf(batch: BatchFile): gridcode.v1.Consumer[] {
   }
   return out;
 }
-
-const sameBits = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
 function expectCurve(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
   expect(got.length, what).toBe(want.length);
@@ -502,15 +519,19 @@ describe('a random long CSV', () => {
         }
 
         // Written wide, on the long file's grid (interval and days given, for the wide reader finds the interval over all consumers at once).
-        const wide = renderWide(c, rows, expected.ids!);
+        // A consumer at another interval is all missing in the long reader only: the wide file leaves it out (there its
+        // timestamps would be every consumer's, and an interval change refuses the file).
+        const widePresent = expected.ids!.filter((id) => !expected.differing!.includes(id));
+        if (widePresent.length === 0) return;
+        const wide = renderWide(c, rows.filter((row) => row.consumer < 0 || !expected.differing!.includes(ids(c)[row.consumer]!)), widePresent);
         const wideBatch = await openWideCsv(
           { path: 'wide.csv', name: 'wide.csv', opened: () => undefined },
           wideCsvOptions({ unit: c.s.unit, interval: String(expected.interval), from: dayDate(c.s.startDay + expected.firstDay!), to: dayDate(c.s.startDay + expected.firstDay! + expected.days! - 1) }, 'score'),
           Readable.from([Buffer.from(wide)]),
         );
         const fromWide = consumersOf(wideBatch);
-        expect(fromWide.map((x) => x.id)).toEqual(expected.ids);
-        fromWide.forEach((consumer, j) => expectCurve(consumer.loadKw, expected.curves![j]!, `wide consumer ${consumer.id}`));
+        expect(fromWide.map((x) => x.id)).toEqual(widePresent);
+        fromWide.forEach((consumer) => expectCurve(consumer.loadKw, expected.curves![expected.ids!.indexOf(consumer.id)]!, `wide consumer ${consumer.id}`));
       }),
       { numRuns: RUNS },
     );
@@ -536,5 +557,238 @@ describe('a consumer with no row in the window', () => {
     } finally {
       batch.close();
     }
+  });
+});
+
+describe('a long CSV the reader must say something about', () => {
+  const openText = (file: string, text: string | Buffer, flags: Record<string, string> = {}) => {
+    const path = join(dir, file);
+    writeFileSync(path, text);
+    return openLongCsv({ path, name: file, opened: () => undefined }, wideCsvOptions({ unit: 'kw', ...flags }, 'score'));
+  };
+
+  it('says no consumer has two distinct timestamps when each has one (not that every row has the same one)', () => {
+    expect(() => openText('one-each.csv', 'id,timestamp,value\na,2024-01-01 00:00,1\nb,2024-01-01 00:30,2\nc,2024-01-01 01:00,2\n')).toThrow(
+      'no consumer has two distinct timestamps in the window: the interval cannot be told; give --interval MINUTES',
+    );
+  });
+
+  it('says no row has a readable timestamp when none has, --from and --to given or not', () => {
+    const text = 'id,timestamp,value\na,garbage,1\nb,junk,2\n';
+    const message = 'no row has a readable timestamp (line 2: "garbage")';
+    expect(() => openText('all-bad.csv', text)).toThrow(message);
+    expect(() => openText('all-bad.csv', text, { from: '2024-01-01', to: '2024-01-02' })).toThrow(message);
+    expect(() => openText('outside.csv', 'id,timestamp,value\na,2024-01-01 00:00,1\n', { from: '2025-01-01' })).toThrow('no row has a timestamp within --from and --to');
+  });
+
+  it('skips a stray instant (Z or an offset) among clock times without --tz as an unreadable timestamp, and refuses more than a few', () => {
+    const hours = Array.from({ length: 100 }, (_, h) => `a,2024-01-${pad(1 + Math.floor(h / 24))} ${pad(h % 24)}:00,1`);
+    const stray = [...hours.slice(0, 50), 'a,2024-01-03T02:30:00Z,9', ...hours.slice(50)];
+    const batch = openText('one-instant.csv', `id,timestamp,value\n${stray.join('\n')}\n`);
+    try {
+      expect(consumersOf(batch)[0]!.loadKw.filter((kw) => kw === 1).length).toBe(100);
+      expect(reportOf(batch).timestamps.unreadable).toBe(1);
+      expect(reportOf(batch).timestamps.firstUnreadable).toBe('line 52: "2024-01-03T02:30:00Z"');
+    } finally {
+      batch.close();
+    }
+    // 1 in 100 rows with a timestamp is no longer a few (STRAY_SHARE): the file is refused, naming the first.
+    const many = [...hours.slice(0, 99), 'a,2024-01-05T02:00:00+01:00,9'];
+    expect(() => openText('instants.csv', `id,timestamp,value\n${many.join('\n')}\n`)).toThrow('line 101: the timestamp "2024-01-05T02:00:00+01:00" is an instant (it has a UTC offset) (1 of 100 timestamps are), not a clock time: give --tz ZONE');
+  });
+
+  it('refuses ids that are not UTF-8, naming the line and iconv, rather than merging them; UTF-8 ids stay distinct', () => {
+    const rows = (ids: string[]) => ids.flatMap((id) => [`${id},2024-01-01 00:00,1`, `${id},2024-01-01 01:00,2`]).join('\n');
+    // Windows-1252: ü and ä are the single bytes 0xFC and 0xE4, no UTF-8 characters.
+    const latin1 = Buffer.from(`id,timestamp,value\n${rows(['Müller', 'Mäller'])}\n`, 'latin1');
+    expect(() => openText('latin1.csv', latin1)).toThrow(/line 2: the consumer id "M\uFFFDller" has bytes that are not UTF-8.*iconv -f windows-1252 -t utf-8/);
+    const header = Buffer.from(`id,Zeitpunkt,Zählerstand\n${rows(['a'])}\n`, 'latin1');
+    expect(() => openText('latin1-header.csv', header, { 'time-column': 'Zeitpunkt', 'value-column': 'Zählerstand' })).toThrow(/line 1: the column name "Z\uFFFDhlerstand" has bytes that are not UTF-8/);
+    const batch = openText('utf8.csv', `id,timestamp,value\n${rows(['Müller', 'Mäller'])}\n`);
+    try {
+      expect(consumersOf(batch).map((c) => c.id)).toEqual(['Müller', 'Mäller']);
+    } finally {
+      batch.close();
+    }
+  });
+
+  it('leaves a consumer at another interval all missing with kWh, counts it and names it, and reads the others (mixed.csv of the review)', () => {
+    const halfHours = Array.from({ length: 144 }, (_, k) => `2024-01-${pad(1 + Math.floor(k / 48))} ${pad(Math.floor((k % 48) / 2))}:${k % 2 === 0 ? '00' : '30'}`);
+    const text = `id,timestamp,value\n${halfHours.map((t) => `a,${t},0.5`).join('\n')}\n${halfHours.filter((_, k) => k % 2 === 0).map((t) => `b,${t},1.0`).join('\n')}\n${halfHours.map((t) => `c,${t},0.5`).join('\n')}\n`;
+    const batch = openText('mixed.csv', text, { unit: 'kwh' });
+    try {
+      const [a, b, c] = consumersOf(batch);
+      // 0.5 kWh per 30 minutes is 1 kW.
+      expect([...a!.loadKw].every((kw) => kw === 1)).toBe(true);
+      expect([...c!.loadKw].every((kw) => kw === 1)).toBe(true);
+      expect([...b!.loadKw].every((kw) => Number.isNaN(kw))).toBe(true);
+      const report = reportOf(batch);
+      expect(report.intervalDiffers).toEqual({ consumers: 1, first: { id: 'b', minutes: 60 } });
+      expect(report.consumersWithoutValidReading).toEqual(['b']);
+      expect(reportText(report)).toContain('interval differs: 1 consumer (first: b, every 60 min) at another interval than the grid\'s 30 min');
+    } finally {
+      batch.close();
+    }
+    // With kW the unit needs no interval: b's rows are read where they fall.
+    const kw = openText('mixed-kw.csv', text);
+    try {
+      expect(consumersOf(kw)[1]!.loadKw.filter((v) => !Number.isNaN(v)).length).toBe(72);
+      expect(reportOf(kw).intervalDiffers).toEqual({ consumers: 0, first: null });
+    } finally {
+      kw.close();
+    }
+  });
+});
+
+// ---- Stray timestamps, --label, --source-tz: each against the model of the plain file ----
+
+const MINUTE_MS = 60_000;
+const DAY = 86_400_000;
+/** A clock time (local ms) as a timestamp cell, with seconds. */
+const msText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const reportOf = (batch: BatchFile) => (batch as BatchFile & { report: DataQualityReport }).report;
+
+/** The batch gives the model's grid, consumers and curves, and its counts of rows placed (read after the blocks). */
+function expectModel(batch: BatchFile, expected: Model, c: Case): void {
+  expect(batch.header.startDate).toBe(dayDate(c.s.startDay + expected.firstDay!));
+  expect(batch.header.pointsPerDay).toBe(1440 / expected.interval!);
+  const consumers = consumersOf(batch);
+  expect(consumers.map((x) => x.id)).toEqual(expected.ids);
+  consumers.forEach((consumer, j) => expectCurve(consumer.loadKw, expected.curves![j]!, `consumer ${consumer.id}`));
+  const t = reportOf(batch).timestamps;
+  const want = (expected.report as { timestamps: Record<string, number> }).timestamps;
+  expect({ onGrid: t.onGrid, offGrid: t.offGrid, duplicates: t.duplicates, slotsWithoutRow: t.slotsWithoutRow }).toEqual({ onGrid: want['onGrid'], offGrid: want['offGrid'], duplicates: want['duplicates'], slotsWithoutRow: want['slotsWithoutRow'] });
+}
+
+async function withBatch(opening: Promise<BatchFile>, check: (batch: BatchFile) => void): Promise<void> {
+  const batch = await opening;
+  try {
+    check(batch);
+  } finally {
+    batch.close();
+  }
+}
+
+describe('long CSV timestamps far from the rest, labels and source zones', () => {
+  it('skips and counts stray timestamps at far dates (under 1 % of the rows): the rest reads as the file without them', async () => {
+    const far = fc.tuple(fc.integer({ min: STRAY_GAP_DAYS + 2, max: 20_000 }), fc.boolean(), fc.nat(), fc.nat());
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.array(far, { minLength: 1, maxLength: 2 }), async (c, strays) => {
+        const rows = planRows(c);
+        const expected = model(c, rows);
+        const readable = rows.filter((row) => row.consumer >= 0 && has(row, c, ID) && has(row, c, TIME) && row.stamp.kind === 'grid').length;
+        fc.pre(expected.error === undefined && c.window === null && 99 * strays.length < readable);
+        const withStrays: (RowPlan & { far?: true })[] = [...rows];
+        for (const [gap, before, who, cell] of strays) {
+          // A far day at 00:00, among the rows of one consumer (they stay together).
+          const j = expected.ids!.length === 0 ? 0 : Number(expected.ids![who % expected.ids!.length]!.slice('meter-'.length)) - 1;
+          const last = withStrays.findLastIndex((row) => row.consumer === j);
+          const day = before ? -gap : c.s.days - 1 + gap;
+          withStrays.splice(last + 1, 0, { consumer: j, stamp: { kind: 'grid', minute: day * 1440 }, cell: rows[cell % rows.length]!.cell, length: 3, padId: false, far: true });
+        }
+        await withBatch(openLong(c, renderLong(c, withStrays)), (batch) => {
+          expectModel(batch, expected, c);
+          const first = withStrays.findIndex((row) => row.far);
+          expect(reportOf(batch).timestamps.stray).toBe(strays.length);
+          expect(reportOf(batch).timestamps.firstStray).toBe(`line ${first + 2}: ${JSON.stringify(stampText(withStrays[first]!.stamp, c.s))}`);
+        });
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  });
+
+  it('reads middle- and end-labelled timestamps as the start-labelled ones moved back by half an interval or one', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.constantFrom('middle' as const, 'end' as const), async (c, label) => {
+        const first = model(c, planRows(c));
+        fc.pre(first.error === undefined);
+        const shift = (label === 'middle' ? first.interval! / 2 : first.interval!) * MINUTE_MS;
+        const at = (minute: number) => (c.s.startDay * 1440 + minute) * MINUTE_MS;
+        // An end-labelled 00:00 ends the day before (1 ms back); rows off the grid whose day the shift would change are left out of both files.
+        const dayOf = (ms: number) => Math.floor((ms - (label === 'end' ? 1 : 0)) / DAY);
+        const rows = planRows(c).filter((row) => row.stamp.kind !== 'grid' || dayOf(at(row.stamp.minute) + shift) === Math.floor(at(row.stamp.minute) / DAY));
+        const expected = model(c, rows);
+        fc.pre(expected.error === undefined && expected.interval === first.interval);
+        const text = renderLong(c, rows, (stamp) => (stamp.kind === 'grid' ? msText(at(stamp.minute) + shift) : stamp.text));
+        await withBatch(openLong(c, text, { label }), (batch) => {
+          expectModel(batch, expected, c);
+          expect(reportOf(batch).timestamps.label).toBe(label);
+        });
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  });
+
+  it('refuses timestamps at one phase off the grid without --label, whatever a few rows at other phases (a stray, rows off the grid)', async () => {
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.nat(), fc.array(fc.nat(), { maxLength: 3 }), async (planned, phaseSeed, others) => {
+        // --interval given: the phase is the point, not the interval the shifted rows would make.
+        const c = { ...planned, s: { ...planned.s, giveInterval: true } };
+        const phase = 1 + (phaseSeed % (c.s.minutes - 1));
+        const rows = planRows(c).map((row): RowPlan => (row.stamp.kind === 'grid' && row.consumer >= 0 ? { ...row, stamp: { kind: 'grid', minute: row.stamp.minute + phase } } : row));
+        for (const at of others) {
+          const row = rows[at % rows.length]!;
+          if (row.stamp.kind === 'grid') rows[at % rows.length] = { ...row, stamp: { kind: 'grid', minute: row.stamp.minute + 1 } };
+        }
+        const expected = model(c, rows);
+        if (expected.error === undefined) {
+          await withBatch(openLong(c, renderLong(c, rows)), (batch) => expectModel(batch, expected, c));
+          return;
+        }
+        const error = await openLong(c, renderLong(c, rows)).then(
+          (batch) => {
+            batch.close();
+            return new Error('opened');
+          },
+          (e: unknown) => e as Error,
+        );
+        expect(error.message).toMatch(expected.error);
+        if (/past the/.test(error.message)) refused++;
+      }),
+      { numRuns: RUNS / 4 },
+    );
+    expect(refused).toBeGreaterThan(0);
+  });
+
+  it('names a --tz whose offset is not a whole number of intervals from UTC (Asia/Kathmandu, +05:45, hourly UTC readings), a stray row at another phase notwithstanding', () => {
+    const path = join(dir, 'kathmandu.csv');
+    const hours = Array.from({ length: 72 }, (_, h) => `2024-01-${pad(1 + Math.floor(h / 24))} ${pad(h % 24)}:00`);
+    writeFileSync(path, `id,timestamp,value
+${['a', 'b'].flatMap((id) => hours.map((t) => `${id},${t},1`)).join('\n')}\nb,1970-01-01 00:00,1\n`);
+    const open = () => openLongCsv({ path, name: 'kathmandu.csv', opened: () => undefined }, wideCsvOptions({ unit: 'kw', 'source-tz': 'UTC', tz: 'Asia/Kathmandu' }, 'score'));
+    expect(open).toThrow(InputError);
+    expect(open).toThrow('144 of 145 timestamps are 45 minutes past the 60-minute grid of the clock (e.g. 2024-01-01 05:45): Asia/Kathmandu is UTC+05:45, not a whole number of 60-minute intervals');
+    expect(open).toThrow('Give readings every 15 minutes (resample the export), or another --tz whose offset is a whole number of 60-minute intervals from UTC (e.g. --tz UTC)');
+  });
+
+  it('reads naive timestamps with --source-tz UTC as the same instants written with Z', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.constantFrom('UTC', 'Europe/London', 'America/New_York'), async (c, tz) => {
+        const rows = planRows(c);
+        const zulu = renderLong(c, rows, (stamp) => (stamp.kind === 'grid' ? `${stampText(stamp, c.s)}Z` : stamp.text));
+        const instants = await openLong(c, zulu, { tz }).catch((error: unknown) => error as Error);
+        const naive = await openLong(c, renderLong(c, rows), { tz, 'source-tz': 'UTC' }).catch((error: unknown) => error as Error);
+        if (instants instanceof Error) {
+          expect((naive as Error).message.replace(/long-\d+\.csv/, '')).toBe(instants.message.replace(/long-\d+\.csv/, ''));
+          return;
+        }
+        if (naive instanceof Error) throw naive;
+        try {
+          expect(naive.header).toEqual(instants.header);
+          const [a, b] = [consumersOf(instants), consumersOf(naive)];
+          b.forEach((consumer, j) => expectCurve(consumer.loadKw, a[j]!.loadKw, `consumer ${consumer.id}`));
+          const omit = ({ converted: _c, sourceTimeZone: _s, ...same }: DataQualityReport['timestamps']) => same;
+          expect(omit(reportOf(naive).timestamps)).toEqual(omit(reportOf(instants).timestamps));
+          expect([reportOf(naive).timestamps.converted, reportOf(naive).timestamps.sourceTimeZone]).toEqual([0, 'UTC']);
+        } finally {
+          naive.close();
+          instants.close();
+        }
+        const expected = model(c, rows);
+        if (tz === 'UTC' && expected.error === undefined) await withBatch(openLong(c, renderLong(c, rows), { tz, 'source-tz': 'UTC' }), (batch) => expectModel(batch, expected, c));
+      }),
+      { numRuns: RUNS / 4 },
+    );
   });
 });

@@ -2,10 +2,12 @@
 // …), shared by `gridcode score` and `gridcode features`: their parseArgs
 // specs, their help text, and their values checked into WideCsvOptions. A
 // mistake here is a UsageError (exit status 2), found before the file is read.
-import { CATEGORY_WORDS, MAX_DAYS, ZONE_WORDS } from '../../engine/src/index.js';
+import { MAX_DAYS } from '../../engine/src/index.js';
 import { calendarDay } from '../../engine/src/header.js';
 import { UsageError } from '../errors.js';
 import { validTimeZone } from './timestamps.js';
+import { LABELS, type Label } from './label.js';
+import { CATEGORY, enumChoices, enumCode, ZONE, type EnumWords } from './account-words.js';
 
 /** How a reading of the file is read: average power, or energy per interval (turned into average power). */
 export type Unit = 'kw' | 'kwh' | 'wh';
@@ -39,59 +41,17 @@ export const WIDE_CSV_ARGS = {
   separator: { type: 'string' },
   'decimal-comma': { type: 'boolean' },
   tz: { type: 'string' },
+  'source-tz': { type: 'string' },
+  label: { type: 'string' },
   from: { type: 'string' },
   to: { type: 'string' },
   category: { type: 'string' },
   zone: { type: 'string' },
+  accounts: { type: 'string' },
   'report-json': { type: 'string' },
 } as const;
 
-/** The help text of the CSV options, the same in both commands. */
-export const WIDE_CSV_HELP = `Meter exports (wide CSV: a header line, then one row per timestamp; the
-first column is the timestamp, every other column a consumer, its name the id):
-      --format F           wide-csv: read --input as a wide CSV whatever its
-                           name (.csv and .tsv names are); long-csv (below);
-                           json, protobuf
-      --unit U             required for a CSV: kw (average power over each
-                           interval), kwh or wh (energy per interval, turned into
-                           average power: kW = kWh × 60 ÷ interval minutes)
-      --interval MINUTES   60, 30, 15 or 5 (24, 48, 96, 288 points a day);
-                           default: the most common step between timestamps
-      --time-column NAME   the timestamp column; default: the first (long CSV:
-                           a column named timestamp, else the second)
-      --id-column NAME     long CSV: the consumer id column; default: a column
-                           named id, else the first
-      --value-column NAME  long CSV: the reading column; default: a column
-                           named value, else the third
-      --preset lcl         long CSV of the London LCL export: columns LCLid,
-                           tstp, energy(kWh/hh), --unit kwh, --interval 30
-      --separator S        , ; or tab; default: the one of the header line
-      --decimal-comma      read 1,5 as 1.5 (always so when the separator is ;);
-                           a cell with a dot (1.000) is then a missing reading
-      --tz ZONE            an IANA time zone (Europe/London): timestamps with Z
-                           or an offset become ZONE's clock time; needed when
-                           there are any
-      --from DATE          keep the days from DATE (YYYY-MM-DD) on
-      --to DATE            keep the days up to DATE (YYYY-MM-DD, included)
-      --category WORD      every consumer's category: residential, commercial,
-                           industrial, agricultural, other (or CATEGORY_…)
-      --zone WORD          every consumer's zone: residential_area,
-                           industrial_park, commercial_area, rural, other
-      --report-json FILE   also write the data-quality report as JSON
-  Timestamps are local clock times as written (YYYY-MM-DD HH:MM[:SS], or with
-  T); the window runs from the first day to the last (400 days at most). A row
-  whose timestamp is off the grid is dropped; of rows with the same timestamp
-  the first is kept; a missing timestamp is a missing reading, and so is a
-  cell that is not a number (empty, NA, null, …); negative numbers are kept as
-  sent. A data-quality report goes to stderr at the end.
-Long CSV (one row per consumer and timestamp: id,timestamp,value): chosen by
-  --format long-csv or --preset, or for a .csv whose header is exactly the
-  three columns id, timestamp and value (any case). The rows of a consumer
-  must come together (timestamps within it in any order); the file is read
-  twice (days, interval and consumers first), one consumer in memory at a time.
-  Sort a file first, keeping its header line, with
-    (head -n1 f.csv; tail -n+2 f.csv | sort -t, -k1,1 -s) > sorted.csv
-  Without --interval, the interval is the most common step within consumers.`;
+export { WIDE_CSV_HELP } from './options-help.js';
 
 export interface WideCsvOptions {
   /** The command, for a UsageError's pointer to its --help. */
@@ -108,11 +68,17 @@ export interface WideCsvOptions {
   readonly separator: string | undefined;
   readonly decimalComma: boolean;
   readonly timeZone: string | undefined;
+  /** --source-tz: the zone of timestamps without Z or an offset. */
+  readonly sourceTimeZone: string | undefined;
+  /** --label: what a timestamp labels; undefined when not given (start, and rows off the clock's grid at one phase are refused). */
+  readonly label: Label | undefined;
   /** Day numbers (days since 1970-01-01) of --from and --to. */
   readonly fromDay: number | undefined;
   readonly toDay: number | undefined;
   readonly category: number;
   readonly zone: number;
+  /** --accounts: the accounts file (a path, or - for standard input). */
+  readonly accounts: string | undefined;
   readonly reportJson: string | undefined;
   /** The CSV-only flags given (all but --format), to refuse them for a batch that is not a CSV. */
   readonly csvFlags: readonly string[];
@@ -142,6 +108,16 @@ export function wideCsvOptions(values: WideCsvValues, command: string): WideCsvO
   }
   const timeZone = values.tz;
   if (timeZone !== undefined && !validTimeZone(timeZone)) fail(`--tz ${JSON.stringify(timeZone)} is not a time zone this Node.js knows: give an IANA name such as Europe/London, Asia/Shanghai or UTC`);
+  const sourceTimeZone = values['source-tz'];
+  if (sourceTimeZone !== undefined && !validTimeZone(sourceTimeZone)) fail(`--source-tz ${JSON.stringify(sourceTimeZone)} is not a time zone this Node.js knows: give an IANA name such as Europe/London, Asia/Shanghai or UTC`);
+  // The instants that --source-tz makes need a clock to be read on; the source zone's own would be a guess about what the user wants.
+  if (sourceTimeZone !== undefined && timeZone === undefined) fail(`--source-tz ${sourceTimeZone} turns the timestamps into instants: give --tz ZONE too, the clock they are read on (--tz ${sourceTimeZone} to keep that zone's clock)`);
+  let label: Label | undefined;
+  if (values.label !== undefined) {
+    const word = values.label.toLowerCase();
+    if (!(LABELS as readonly string[]).includes(word)) fail(`--label ${JSON.stringify(values.label)}: use start (a timestamp labels the interval starting at it), middle or end`);
+    label = word as Label;
+  }
   const fromDay = values.from === undefined ? undefined : dateOption('--from', values.from, fail);
   const toDay = values.to === undefined ? undefined : dateOption('--to', values.to, fail);
   if (fromDay !== undefined && toDay !== undefined && toDay < fromDay) fail(`--to ${values.to} is before --from ${values.from}`);
@@ -166,10 +142,13 @@ export function wideCsvOptions(values: WideCsvValues, command: string): WideCsvO
     separator: values.separator === undefined ? undefined : separatorOption(values.separator, fail),
     decimalComma: values['decimal-comma'] === true,
     timeZone,
+    sourceTimeZone,
+    label,
     fromDay,
     toDay,
-    category: values.category === undefined ? 0 : enumWord('--category', values.category, 'CATEGORY_', CATEGORY_WORDS, fail),
-    zone: values.zone === undefined ? 0 : enumWord('--zone', values.zone, 'ZONE_', ZONE_WORDS, fail),
+    category: values.category === undefined ? 0 : enumWord('--category', values.category, CATEGORY, fail),
+    zone: values.zone === undefined ? 0 : enumWord('--zone', values.zone, ZONE, fail),
+    accounts: values.accounts === '' ? fail('--accounts needs the name of a file') : values.accounts,
     reportJson: values['report-json'],
     csvFlags: csvOnlyFlags(values),
   };
@@ -213,11 +192,7 @@ function dateOption(flag: string, value: string, fail: (message: string) => neve
   return day ?? fail(`${flag} ${JSON.stringify(value)} is not a calendar date of the form YYYY-MM-DD`);
 }
 
-/** An enum word as the rule language writes it (`residential`), or the proto name (`CATEGORY_RESIDENTIAL`), in any case. */
-function enumWord(flag: string, value: string, prefix: string, words: Readonly<Record<string, number>>, fail: (message: string) => never): number {
-  let word = value.trim().toLowerCase();
-  if (word.startsWith(prefix.toLowerCase())) word = word.slice(prefix.length);
-  if (Object.hasOwn(words, word)) return words[word]!;
-  const choices = Object.keys(words).filter((w) => w !== 'unspecified');
-  return fail(`${flag} ${JSON.stringify(value)}: use one of ${choices.join(', ')} (or ${prefix}${choices[0]!.toUpperCase()}, …)`);
+/** An enum word as account-words.ts reads it (`residential`, `CATEGORY_RESIDENTIAL`, `industrial park`, `居民`). */
+function enumWord(flag: string, value: string, table: EnumWords, fail: (message: string) => never): number {
+  return enumCode(value, table) ?? fail(`${flag} ${JSON.stringify(value)}: use one of ${enumChoices(table)}`);
 }

@@ -1,13 +1,16 @@
-// The data-quality report of a wide export: what was read, what was dropped
+// The data-quality report of a CSV export: what was read, what was dropped
 // and why, how many readings the engine gets. Every count is exact. It goes to
-// stderr as a short block at the end of the command, and with --report-json
-// to a file as JSON.
+// stderr as a short block at the end of the command (report-text.ts), and
+// with --report-json to a file as JSON.
 import { writeFileSync } from 'node:fs';
 import { CommandError, describeFsError } from '../errors.js';
-import { separatorName } from './cells.js';
+import type { AccountsReport } from './accounts-join.js';
 import type { Grid } from './grid.js';
 import type { Unit } from './options.js';
+import { clockChanges, type ClockChange } from './clock-changes.js';
 import { clockText, dayDate } from './timestamps.js';
+
+export { reportText } from './report-text.js';
 import type { WideTable } from './wide-csv-reader.js';
 
 export interface ConsumerReport {
@@ -51,23 +54,39 @@ export interface DataQualityReport {
     /** Timestamps with Z or an offset, turned into clock times of `timeZone`. */
     readonly converted: number;
     readonly timeZone: string | null;
+    /** What a timestamp labels (--label; start by default): the start, middle or end of its interval. */
+    readonly label: 'start' | 'middle' | 'end';
+    /** --source-tz, and its naive timestamps in the repeated hour (ambiguous) and the skipped hour (nonexistent), each read with the offset before the change. */
+    readonly sourceTimeZone: string | null;
+    readonly ambiguousInSourceZone: number;
+    readonly nonexistentInSourceZone: number;
+    /** Rows of days outside the main stretch (window.ts): skipped; the first in the file. */
+    readonly stray: number;
+    readonly firstStray: string | null;
     readonly firstOffGrid: string | null;
     readonly firstDuplicate: string | null;
     readonly firstUnreadable: string | null;
+    /** With --tz: the zone's daylight-saving changes on the window's days (clock-changes.ts), whose effects the counts above include. */
+    readonly daylightSaving: readonly ClockChange[] | null;
   };
   /** withoutId: long CSV only, rows with an empty id (dropped). */
   readonly rows: { readonly short: number; readonly long: number; readonly unreadableCsv: number; readonly firstUnreadableCsv: string | null; readonly withoutId?: number };
   readonly cells: { readonly numbers: number; readonly negative: number; readonly empty: number; readonly unreadable: number; readonly absent: number };
   readonly readings: { readonly total: number; readonly valid: number; readonly missing: number };
-  readonly columns: { readonly unnamed: number; readonly duplicateIds: string[] };
+  /** duplicateIds: ids of more than one column, whose later columns (droppedDuplicates of them) are not read. */
+  readonly columns: { readonly unnamed: number; readonly duplicateIds: string[]; readonly droppedDuplicates: number };
   readonly consumersWithoutValidReading: string[];
   /** Consumers with valid readings that are all 0 kW (a meter not yet connected, or zeros written for missing readings). */
   readonly consumersAllZero: string[];
   readonly perConsumer: ConsumerReport[];
+  /** Long CSV only: consumers at another interval than the grid's, with --unit kwh or wh (their readings are missing). */
+  readonly intervalDiffers?: IntervalDiffers;
+  /** With --accounts: the accounts file and its join with the consumers (accounts-join.ts), added when the command ends. */
+  readonly accounts?: AccountsReport;
 }
 
 /** What the report takes from a reader: a WideTable, or a long CSV's counts in its shape. */
-export type ReportTable = Pick<WideTable, 'ids' | 'timeColumn' | 'separator' | 'decimalComma' | 'rowsRead' | 'cells' | 'rows' | 'unnamedColumns' | 'duplicateIds' | 'instants'>;
+export type ReportTable = Pick<WideTable, 'ids' | 'timeColumn' | 'separator' | 'decimalComma' | 'rowsRead' | 'cells' | 'rows' | 'unnamedColumns' | 'duplicateIds' | 'droppedColumns' | 'instants'>;
 
 /** The grid's counts: of a wide CSV's grid, or summed over a long CSV's consumers. */
 export type ReportGrid = Omit<Grid, 'slotOfRow'>;
@@ -80,6 +99,13 @@ export interface LongReportInput {
   readonly duplicates: Uint32Array;
   readonly slotsWithoutRow: Uint32Array;
   readonly rowsWithoutId: number;
+  readonly intervalDiffers: IntervalDiffers;
+}
+
+/** Long CSV, energy units: consumers whose own interval is not the grid's (own-interval.ts), their readings left missing; the first, with its step in minutes. */
+export interface IntervalDiffers {
+  readonly consumers: number;
+  readonly first: { readonly id: string; readonly minutes: number } | null;
 }
 
 export interface ReportInput {
@@ -93,6 +119,7 @@ export interface ReportInput {
   /** Whether each consumer's valid readings are all 0 (and there is one). */
   readonly allZero: Uint8Array;
   readonly timeZone: string | undefined;
+  readonly sourceTimeZone?: string | undefined;
   readonly fromDay: number | undefined;
   readonly toDay: number | undefined;
 }
@@ -142,16 +169,24 @@ export function dataQualityReport(input: ReportInput): DataQualityReport {
       slotsWithoutRow: grid.slotsWithoutRow,
       converted: table.instants,
       timeZone: input.timeZone ?? null,
+      label: grid.label,
+      sourceTimeZone: input.sourceTimeZone ?? null,
+      ambiguousInSourceZone: table.rows.ambiguousClock,
+      nonexistentInSourceZone: table.rows.nonexistentClock,
+      stray: grid.strays,
+      firstStray: grid.firstStray ? `line ${grid.firstStray.line}: ${JSON.stringify(grid.firstStray.text)}` : null,
       firstOffGrid: at(grid.firstOffGrid),
       firstDuplicate: at(grid.firstDuplicate),
       firstUnreadable: table.rows.firstUnreadableTimestamp ? `line ${table.rows.firstUnreadableTimestamp.line}: ${JSON.stringify(table.rows.firstUnreadableTimestamp.text)}` : null,
+      daylightSaving: input.timeZone === undefined ? null : clockChanges(input.timeZone, grid.startDay, grid.days, grid.minutes),
     },
     rows: { short: table.rows.short, long: table.rows.long, unreadableCsv: table.rows.skipped, firstUnreadableCsv: table.rows.firstSkipped ?? null, ...(input.long && { withoutId: input.long.rowsWithoutId }) },
     cells: { numbers: sum(table.cells.numbers), negative: sum(table.cells.negative), empty: sum(table.cells.empty), unreadable: sum(table.cells.unreadable), absent: sum(table.cells.absent) },
     readings: { total, valid, missing: total - valid },
-    columns: { unnamed: table.unnamedColumns, duplicateIds: table.duplicateIds },
+    columns: { unnamed: table.unnamedColumns, duplicateIds: table.duplicateIds, droppedDuplicates: table.droppedColumns },
     consumersWithoutValidReading: perConsumer.filter((c) => c.validReadings === 0).map((c) => c.id),
     consumersAllZero: perConsumer.filter((_, c) => input.allZero[c] === 1).map((c) => c.id),
+    ...(input.long && { intervalDiffers: input.long.intervalDiffers }),
     perConsumer,
   };
 }
@@ -159,39 +194,6 @@ export function dataQualityReport(input: ReportInput): DataQualityReport {
 function unitFormula(unit: Unit, minutes: number): string {
   if (unit === 'kw') return 'kW as read (average power over each interval)';
   return `kW = ${unit === 'wh' ? 'Wh ÷ 1000' : 'kWh'} × 60 ÷ ${minutes} (energy per ${minutes}-minute interval turned into average power)`;
-}
-
-const n = (value: number) => value.toLocaleString('en-US');
-const some = (ids: readonly string[], most = 5) => (ids.length <= most ? ids.join(', ') : `${ids.slice(0, most).join(', ')}, … (${n(ids.length - most)} more)`);
-
-/** The report as a short block of lines for stderr. */
-export function reportText(report: DataQualityReport): string {
-  const { timestamps: t, cells, rows, window: w, interval } = report;
-  const lines: string[] = [];
-  const long = report.format === 'long-csv';
-  const columns = long ? `columns id ${JSON.stringify(report.idColumn)}, time ${JSON.stringify(report.timeColumn)}, value ${JSON.stringify(report.valueColumn)}` : `time column ${JSON.stringify(report.timeColumn)}`;
-  lines.push(`gridcode: ${report.file}: ${long ? 'long' : 'wide'} CSV (separator ${JSON.stringify(separatorName(report.separator))}${report.decimalComma ? ', decimal comma' : ''}, ${columns}): ${n(report.rowsRead)} rows, ${n(report.consumers)} consumers`);
-  lines.push(
-    `  grid: every ${interval.minutes} min (${interval.pointsPerDay} points a day, ${interval.detected ? `the most common step${long ? ' within consumers' : ''}` : '--interval'}), ${w.startDate} … ${w.endDate}, ${n(w.days)} day${w.days === 1 ? '' : 's'}, ${n(w.readingsPerConsumer)} readings a consumer`,
-  );
-  const u = report.unit;
-  lines.push(`  unit: ${u.given === 'kw' ? 'kW, average power over each interval, as read' : `${u.given === 'wh' ? 'Wh' : 'kWh'} per ${interval.minutes}-minute interval, turned into average power: kW = ${u.given === 'wh' ? 'Wh' : 'kWh'} × ${u.toKw}`}`);
-  const dropped = [
-    `${n(t.offGrid)} off the grid${t.firstOffGrid ? ` (first at ${t.firstOffGrid})` : ''}`,
-    `${n(t.duplicates)} duplicates (the first row of a ${long ? 'consumer and ' : ''}timestamp is kept)${t.firstDuplicate ? ` (first at ${t.firstDuplicate})` : ''}`,
-    `${n(t.unreadable)} unreadable${t.firstUnreadable ? ` (first at ${t.firstUnreadable})` : ''}`,
-  ];
-  if (w.from !== null || w.to !== null) dropped.push(`${n(t.outsideFromTo)} outside --from/--to`);
-  lines.push(`  timestamps: ${n(t.onGrid)} rows on the grid; dropped: ${dropped.join(', ')}; ${n(t.slotsWithoutRow)} grid times with no row${long ? ' over all consumers' : ''} (missing readings)${t.converted > 0 ? `; ${n(t.converted)} with Z or an offset read as ${t.timeZone} clock times` : ''}`);
-  lines.push(`  rows: ${n(rows.short)} short (missing cells), ${n(rows.long)} long (extra cells ignored), ${n(rows.unreadableCsv)} unreadable as CSV${rows.firstUnreadableCsv ? ` (first: ${rows.firstUnreadableCsv})` : ''}${rows.withoutId === undefined ? '' : `, ${n(rows.withoutId)} without an id (dropped)`}`);
-  lines.push(`  cells: ${n(cells.numbers)} numbers (${n(cells.negative)} negative, kept as sent), ${n(cells.empty)} empty, ${n(cells.unreadable)} not numbers (missing readings), ${n(cells.absent)} absent (short rows)`);
-  const share = report.readings.total === 0 ? 0 : (100 * report.readings.missing) / report.readings.total;
-  const ids = (list: readonly string[]) => (list.length === 0 ? '0' : `${n(list.length)} (${some(list)})`);
-  lines.push(`  readings: ${n(report.readings.valid)} valid of ${n(report.readings.total)} (${share.toFixed(share > 0 && share < 0.1 ? 3 : 1)} % missing); consumers with no valid reading: ${ids(report.consumersWithoutValidReading)}, reading 0 kW throughout: ${ids(report.consumersAllZero)}`);
-  if (report.columns.unnamed > 0 || report.columns.duplicateIds.length > 0) {
-    lines.push(`  columns: ${n(report.columns.unnamed)} without a name (not read); ids of more than one column: ${report.columns.duplicateIds.length === 0 ? 'none' : some(report.columns.duplicateIds)}`);
-  }
-  return `${lines.join('\n')}\n`;
 }
 
 /** Writes the report as JSON to `path`. Throws CommandError. */

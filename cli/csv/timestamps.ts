@@ -73,42 +73,4 @@ export function validTimeZone(zone: string): boolean {
   }
 }
 
-/** The clock of one time zone: instants to clock times. */
-export class ZoneClock {
-  private readonly format: Intl.DateTimeFormat;
-  /** The last whole second converted and its clock time: consecutive rows share little, but repeats are cheap. */
-  private lastSecond = NaN;
-  private lastClock = 0;
-
-  constructor(readonly zone: string) {
-    this.format = new Intl.DateTimeFormat('en-US', {
-      timeZone: zone,
-      hourCycle: 'h23',
-      era: 'short',
-      year: 'numeric',
-      month: 'numeric',
-      day: 'numeric',
-      hour: 'numeric',
-      minute: 'numeric',
-      second: 'numeric',
-    });
-  }
-
-  /** The clock time (local ms) in this zone of an instant (ms since the epoch). */
-  clock(instant: number): number {
-    const rest = ((instant % 1000) + 1000) % 1000;
-    const second = instant - rest;
-    if (second !== this.lastSecond) {
-      const fields: Record<string, string> = {};
-      for (const part of this.format.formatToParts(second)) fields[part.type] = part.value;
-      let year = Number(fields['year']);
-      if (fields['era'] === 'BC') year = 1 - year;
-      const day = new Date(0);
-      day.setUTCFullYear(year, Number(fields['month']) - 1, Number(fields['day']));
-      day.setUTCHours(Number(fields['hour']), Number(fields['minute']), Number(fields['second']));
-      this.lastSecond = second;
-      this.lastClock = day.getTime();
-    }
-    return this.lastClock + rest;
-  }
-}
+export { ZoneClock } from './zone-clock.js';

@@ -13,11 +13,13 @@ import type { BatchFile, ConsumerBlock } from '../batch-file.js';
 import type { InputFile } from '../input/source.js';
 import { describeFsError, InputError, UsageError } from '../errors.js';
 import { sameForAll, type AttributesOf, type ConsumerAttributes } from './attributes.js';
-import { GridError, placeRows, type Grid } from './grid.js';
+import { GridError, type Grid } from './grid.js';
+import { placeTable } from './wide/placement.js';
 import { INTERVAL_MINUTES, type Unit, type WideCsvOptions } from './options.js';
 import { dataQualityReport, reportText, writeReportJson, type DataQualityReport } from './report.js';
 import { dayDate } from './timestamps.js';
 import { readWideCsv, type WideTable } from './wide-csv-reader.js';
+import type { ReadProgress } from '../progress/read-progress.js';
 
 /** A wide CSV opened as a batch, with its data-quality report. */
 export interface WideCsvBatch extends BatchFile {
@@ -51,7 +53,7 @@ export const UNIT_REQUIRED = 'a CSV meter export needs --unit: the engine takes 
  * names it). Throws UsageError without --unit, InputError for a file that
  * cannot be read or has no usable grid.
  */
-export async function openWideCsv(file: InputFile, options: WideCsvOptions, source?: Readable, attributesOf?: AttributesOf): Promise<WideCsvBatch> {
+export async function openWideCsv(file: InputFile, options: WideCsvOptions, source?: Readable, attributesOf?: AttributesOf, progress?: ReadProgress): Promise<WideCsvBatch> {
   const unit = options.unit;
   if (unit === undefined) throw new UsageError(UNIT_REQUIRED, options.command);
   const path = file.name;
@@ -65,7 +67,7 @@ export async function openWideCsv(file: InputFile, options: WideCsvOptions, sour
       file.opened();
       stream = createReadStream('', { fd, highWaterMark: 1 << 20 });
     }
-    table = await readWideCsv(stream, path, options, known);
+    table = await readWideCsv(stream, path, options, known, undefined, progress);
   } catch (error) {
     if (error instanceof InputError) throw error;
     if ((error as NodeJS.ErrnoException).code) throw new InputError(path, describeFsError(error));
@@ -73,7 +75,7 @@ export async function openWideCsv(file: InputFile, options: WideCsvOptions, sour
   }
   let grid: Grid;
   try {
-    grid = placeRows(table.times, table.lines, options);
+    grid = placeTable(table, options);
   } catch (error) {
     if (error instanceof GridError) throw new InputError(path, error.message);
     throw error;
@@ -90,7 +92,7 @@ export async function openWideCsv(file: InputFile, options: WideCsvOptions, sour
   const factor = unitFactor(unit, grid.minutes);
   const applyFactor = table.converted ? undefined : factor;
   const { validReadings, allZero } = countValid(table, grid, applyFactor);
-  const report = dataQualityReport({ file: path, table, grid, unit, factor, validReadings, allZero, timeZone: options.timeZone, fromDay: options.fromDay, toDay: options.toDay });
+  const report = dataQualityReport({ file: path, table, grid, unit, factor, validReadings, allZero, timeZone: options.timeZone, sourceTimeZone: options.sourceTimeZone, fromDay: options.fromDay, toDay: options.toDay });
   const header = parseBatchHeader(grid.pointsPerDay, dayDate(grid.startDay));
   const attributes = attributesOf ?? sameForAll({ category: options.category, zone: options.zone });
   const ids = table.ids;
@@ -156,24 +158,56 @@ export function intervalChange(times: Float64Array, lines: Uint32Array, minutes:
   return found();
 }
 
-/** Writes the report of a wide CSV: the block on stderr, and the JSON file of --report-json. */
-export function finishWideCsv(batch: WideCsvBatch, reportJson: string | undefined): void {
+/** Writes the report of a CSV (the batch's, or it with more sections): the block on stderr, and the JSON file of --report-json. */
+export function finishWideCsv(batch: Pick<WideCsvBatch, 'report'>, reportJson: string | undefined): void {
   process.stderr.write(reportText(batch.report));
   if (reportJson !== undefined) writeReportJson(reportJson, batch.report);
 }
 
 const littleEndian = endianness() === 'LE';
 
-/** A `Consumer` message: id (1), category (2), zone (3), load_kw (5, packed float). */
+/**
+ * A `Consumer` message: id (1), category (2), zone (3), capacity_kw (4),
+ * load_kw (5, packed float), group (7), baseline_kw (8), watch (9: status 1,
+ * since 2), district (10, a string). Fields at their proto3 default (0, '')
+ * are left out, and so are NaN numbers (unknown either way, a smaller message).
+ */
 export function encodeConsumer(writer: protobuf.Writer, id: string, attributes: ConsumerAttributes, loadKw: Float32Array): void {
+  const { capacityKw, group, baselineKw, watchStatus, watchSince, district } = attributes;
+  const known = (kw: number | undefined): kw is number => kw !== undefined && kw !== 0 && !Number.isNaN(kw);
+  const watched = (watchStatus !== undefined && watchStatus !== 0) || (watchSince !== undefined && watchSince !== '');
   if (!littleEndian) {
-    gridcode.v1.Consumer.encode({ id, category: attributes.category, zone: attributes.zone, loadKw: Array.from(loadKw) }, writer);
+    gridcode.v1.Consumer.encode(
+      {
+        id,
+        category: attributes.category,
+        zone: attributes.zone,
+        ...(known(capacityKw) && { capacityKw }),
+        loadKw: Array.from(loadKw),
+        ...(group && { group }),
+        ...(known(baselineKw) && { baselineKw }),
+        ...(watched && { watch: { status: watchStatus ?? 0, since: watchSince ?? '' } }),
+      },
+      writer,
+    );
+    // Field 10 (district) is written by hand: generated classes older than it do not know it.
+    if (district) writer.uint32(0x52).string(district);
     return;
   }
   if (id !== '') writer.uint32(0x0a).string(id);
   if (attributes.category !== 0) writer.uint32(0x10).int32(attributes.category);
   if (attributes.zone !== 0) writer.uint32(0x18).int32(attributes.zone);
+  if (known(capacityKw)) writer.uint32(0x25).float(capacityKw);
   if (loadKw.length > 0) writer.uint32(0x2a).bytes(new Uint8Array(loadKw.buffer, loadKw.byteOffset, loadKw.byteLength));
+  if (group) writer.uint32(0x3a).string(group);
+  if (known(baselineKw)) writer.uint32(0x45).float(baselineKw);
+  if (watched) {
+    writer.uint32(0x4a).fork();
+    if (watchStatus) writer.uint32(0x08).int32(watchStatus);
+    if (watchSince) writer.uint32(0x12).string(watchSince);
+    writer.ldelim();
+  }
+  if (district) writer.uint32(0x52).string(district);
 }
 
 /** Each consumer's readings on the grid that the engine counts as valid (finite, ≥ 0, in kW), and whether they are all 0. */

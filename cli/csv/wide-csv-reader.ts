@@ -1,8 +1,9 @@
 // Reading a wide meter export once, as a stream: the header line names the
-// timestamp column and the consumers; each data row's timestamp is read as a
-// clock time and its cells as numbers into a ReadingStore. Nothing here fails
-// for one bad row or cell: each problem is counted, and the grid (grid.ts)
-// decides later where each row goes.
+// timestamp column and the consumers (wide/consumer-columns.ts); each data
+// row's timestamp is read as a clock time and its cells as numbers into a
+// ReadingStore (wide/row-reader.ts). Nothing here fails for one bad row or
+// cell: each problem is counted, and the window and the grid decide later
+// where each row goes (wide/placement.ts).
 //
 // The CSV syntax (quotes, separators inside quotes, a byte-order mark, CRLF
 // or LF line ends, blank lines) is csv-parse's; the separator is found in the
@@ -11,68 +12,21 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type Info } from 'csv-parse';
 import { describeFsError, InputError } from '../errors.js';
-import { cellNumber, CellKind, csvParseOptions, firstLineEnd, sniffSeparator } from './cells.js';
+import { csvParseOptions, firstLineEnd, sniffSeparator } from './cells.js';
 import type { WideCsvOptions } from './options.js';
 import { LineGuard } from './line-guard.js';
-import { ReadingStore, type Precision } from './reading-store.js';
-import { MAX_DAYS } from '../../engine/src/index.js';
-import { DAY_MS, parseTimestamp, ZoneClock } from './timestamps.js';
-import { MAX_HEADER_BYTES, tooManyDays } from './grid.js';
+import { MAX_HEADER_BYTES } from './grid.js';
+import { RowReader } from './wide/row-reader.js';
+import type { WideTable } from './wide/table.js';
+import { NO_PROGRESS, type ReadProgress } from '../progress/read-progress.js';
+
+/** Rows between two progress reports. */
+const PROGRESS_ROWS = 4096;
+
+export type { ConsumerCells, WideTable } from './wide/table.js';
 
 /** The readings a file may hold in memory (consumers × rows read × 4 or 8 bytes). */
 export const MAX_READING_BYTES = 2 * 1024 ** 3;
-/** A header line longer than this is not a header. */
-
-/** Counts per consumer, over every data row of the file. */
-export interface ConsumerCells {
-  /** Cells that are numbers (negative ones included). */
-  readonly numbers: Uint32Array;
-  readonly negative: Uint32Array;
-  readonly empty: Uint32Array;
-  /** Cells with text that is not a number (`NA`, `null`, `1,5` with a dot as the decimal mark, …). */
-  readonly unreadable: Uint32Array;
-  /** Cells a short row does not have. */
-  readonly absent: Uint32Array;
-}
-
-export interface WideTable {
-  /** The consumers' ids: the names of the columns other than the timestamp's, in file order. */
-  readonly ids: string[];
-  readonly timeColumn: string;
-  readonly separator: string;
-  readonly decimalComma: boolean;
-  /** Data rows read (records after the header, blank lines not counted). */
-  readonly rowsRead: number;
-  /** The rows kept: a readable timestamp within --from/--to; `times[r]` is row r's clock time (local ms). */
-  readonly store: ReadingStore;
-  readonly times: Float64Array;
-  /** File line of each row kept, for messages. */
-  readonly lines: Uint32Array;
-  /** Whether the store holds kW already (`factor` applied while reading) or the file's numbers. */
-  readonly converted: boolean;
-  readonly cells: ConsumerCells;
-  readonly rows: {
-    /** Rows whose timestamp is not a clock time of the accepted forms (dropped). */
-    unreadableTimestamps: number;
-    /** The first of them, for the report. */
-    firstUnreadableTimestamp: { line: number; text: string } | undefined;
-    /** Rows before --from or after --to (dropped). */
-    outsideWindow: number;
-    /** Rows with fewer cells than the header (the cells they lack are missing readings). */
-    short: number;
-    /** Rows with more cells than the header (the extra cells are ignored). */
-    long: number;
-    /** Records csv-parse could not read (an unclosed quote…), skipped; the first one's message. */
-    skipped: number;
-    firstSkipped: string | undefined;
-  };
-  /** Header columns with an empty name, not read (a separator at the end of each line makes one). */
-  readonly unnamedColumns: number;
-  /** Ids that more than one column has. */
-  readonly duplicateIds: string[];
-  /** Timestamps with Z or an offset, turned into --tz clock times. */
-  readonly instants: number;
-}
 
 /**
  * Reads a wide export from `source`. `factor` turns the file's numbers into
@@ -81,16 +35,17 @@ export interface WideTable {
  * the factor is applied when the grid is known. Throws InputError (`name` is
  * the file for messages).
  */
-export async function readWideCsv(source: Readable, name: string, options: WideCsvOptions, factor: number | undefined, maxReadingBytes = MAX_READING_BYTES): Promise<WideTable> {
+export async function readWideCsv(source: Readable, name: string, options: WideCsvOptions, factor: number | undefined, maxReadingBytes = MAX_READING_BYTES, progress: ReadProgress = NO_PROGRESS): Promise<WideTable> {
   try {
-    return await readStream(source, name, options, factor, maxReadingBytes);
+    return await readStream(source, name, options, factor, maxReadingBytes, progress);
   } catch (error) {
     source.destroy();
     throw error;
   }
 }
 
-async function readStream(source: Readable, name: string, options: WideCsvOptions, factor: number | undefined, maxReadingBytes: number): Promise<WideTable> {
+async function readStream(source: Readable, name: string, options: WideCsvOptions, factor: number | undefined, maxReadingBytes: number, progress: ReadProgress): Promise<WideTable> {
+  progress.pass(1, 1);
   const chunks = source[Symbol.asyncIterator]() as AsyncIterator<Buffer | string>;
   const head: Buffer[] = [];
   let headBytes = 0;
@@ -117,11 +72,16 @@ async function readStream(source: Readable, name: string, options: WideCsvOption
   const parser = parse(csvParseOptions(separator));
   const guard = new LineGuard(separator);
   async function* all(): AsyncGenerator<Buffer> {
-    for (const chunk of head) yield guard.push(chunk);
+    for (const chunk of head) {
+      progress.read(chunk.length, 0);
+      yield guard.push(chunk);
+    }
     for (;;) {
       const next = await chunks.next();
       if (next.done) break;
-      yield guard.push(typeof next.value === 'string' ? Buffer.from(next.value) : next.value);
+      const chunk = typeof next.value === 'string' ? Buffer.from(next.value) : next.value;
+      progress.read(chunk.length, 0);
+      yield guard.push(chunk);
     }
     yield guard.end();
   }
@@ -135,10 +95,19 @@ async function readStream(source: Readable, name: string, options: WideCsvOption
   });
 
   let reader: RowReader | undefined;
+  let rows = 0;
   try {
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      if (reader === undefined) reader = new RowReader(record, name, options, separator, decimalComma, factor, maxReadingBytes);
-      else reader.row(record, info.lines);
+      if (reader === undefined) {
+        reader = new RowReader(record, name, options, separator, decimalComma, factor, maxReadingBytes);
+        progress.consumers(record.length - 1);
+      } else {
+        reader.row(record, info.lines);
+        if (++rows === PROGRESS_ROWS) {
+          progress.read(0, rows); // told in batches: never a call per row
+          rows = 0;
+        }
+      }
     }
   } catch (error) {
     parser.destroy();
@@ -146,183 +115,8 @@ async function readStream(source: Readable, name: string, options: WideCsvOption
     const code = (error as NodeJS.ErrnoException).code;
     throw new InputError(name, code?.startsWith('CSV_') ? `not a readable CSV: ${(error as Error).message}` : describeFsError(error));
   }
+  progress.read(0, rows);
   if (reader === undefined) throw new InputError(name, 'the file has no header line');
   return reader.table(rowsSkipped + guard.dropped, guard.firstDropped ?? firstSkipped);
 }
 
-const STORE_HINT = 'split the file by columns (consumers), or choose fewer days with --from and --to';
-
-/** One file's rows, read as they come. */
-class RowReader {
-  private readonly ids: string[] = [];
-  /** Record index of each consumer's column. */
-  private readonly columns: number[] = [];
-  private readonly timeIndex: number;
-  private readonly timeName: string;
-  private readonly headerLength: number;
-  /** Cells a row needs to have every named column (unnamed columns at the end, made by a trailing separator, not counted). */
-  private readonly namedLength: number;
-  private readonly store: ReadingStore;
-  private times = new Float64Array(1024);
-  private lines = new Uint32Array(1024);
-  private readonly cells: ConsumerCells;
-  private readonly rows: WideTable['rows'];
-  private readonly clock: ZoneClock | undefined;
-  private readonly kind = { kind: CellKind.number as CellKind };
-  private rowsRead = 0;
-  private instants = 0;
-  private readonly unnamedColumns: number;
-  private readonly duplicateIds: string[];
-  private readonly fromMs: number;
-  private readonly toMs: number;
-  /** The first and last day of the rows kept so far. */
-  private firstDay = Infinity;
-  private lastDay = -Infinity;
-
-  constructor(
-    header: string[],
-    private readonly name: string,
-    private readonly options: WideCsvOptions,
-    private readonly separator: string,
-    private readonly decimalComma: boolean,
-    private readonly factor: number | undefined,
-    private readonly maxReadingBytes: number,
-  ) {
-    const names = header.map((column) => column.trim());
-    this.headerLength = names.length;
-    if (options.timeColumn !== undefined) {
-      this.timeIndex = names.indexOf(options.timeColumn.trim());
-      if (this.timeIndex < 0) {
-        const shown = names.slice(0, 8).map((n) => JSON.stringify(n)).join(', ');
-        throw new InputError(name, `no column named ${JSON.stringify(options.timeColumn)} for --time-column; the header has ${shown}${names.length > 8 ? ', …' : ''}`);
-      }
-    } else this.timeIndex = 0;
-    this.timeName = names[this.timeIndex]!;
-    let unnamed = 0;
-    const seen = new Set<string>();
-    const duplicates = new Set<string>();
-    names.forEach((id, index) => {
-      if (index === this.timeIndex) return;
-      if (id === '') {
-        unnamed++;
-        return;
-      }
-      if (seen.has(id)) duplicates.add(id);
-      seen.add(id);
-      this.ids.push(id);
-      this.columns.push(index);
-    });
-    this.unnamedColumns = unnamed;
-    this.namedLength = Math.max(this.timeIndex, ...this.columns) + 1;
-    this.duplicateIds = [...duplicates];
-    if (this.ids.length === 0) throw new InputError(name, `the header has no consumer column besides the timestamp column ${JSON.stringify(names[this.timeIndex])}`);
-    const n = this.ids.length;
-    this.cells = { numbers: new Uint32Array(n), negative: new Uint32Array(n), empty: new Uint32Array(n), unreadable: new Uint32Array(n), absent: new Uint32Array(n) };
-    this.rows = { unreadableTimestamps: 0, firstUnreadableTimestamp: undefined, outsideWindow: 0, short: 0, long: 0, skipped: 0, firstSkipped: undefined };
-    const precision: Precision = factor === undefined ? 'float64' : 'float32';
-    this.store = new ReadingStore(n, precision);
-    this.clock = options.timeZone === undefined ? undefined : new ZoneClock(options.timeZone);
-    this.fromMs = options.fromDay === undefined ? -Infinity : options.fromDay * DAY_MS;
-    this.toMs = options.toDay === undefined ? Infinity : (options.toDay + 1) * DAY_MS;
-  }
-
-  row(record: string[], line: number): void {
-    this.rowsRead++;
-    if (record.length < this.namedLength) this.rows.short++;
-    else if (record.length > this.headerLength) this.rows.long++;
-    const ms = this.clockTime(record[this.timeIndex], line);
-    let row = -1;
-    if (ms === undefined) {
-      this.rows.unreadableTimestamps++;
-      this.rows.firstUnreadableTimestamp ??= { line, text: (record[this.timeIndex] ?? '').slice(0, 60) };
-    } else if (ms < this.fromMs || ms >= this.toMs) this.rows.outsideWindow++;
-    else row = this.keep(ms, line);
-    const { cells, kind, store, factor, decimalComma } = this;
-    for (let c = 0; c < this.columns.length; c++) {
-      const text = record[this.columns[c]!];
-      if (text === undefined) {
-        cells.absent[c]!++;
-        continue;
-      }
-      const value = cellNumber(text, decimalComma, kind);
-      if (kind.kind === CellKind.empty) cells.empty[c]!++;
-      else if (kind.kind === CellKind.unreadable) cells.unreadable[c]!++;
-      else {
-        cells.numbers[c]!++;
-        if (value < 0) cells.negative[c]!++;
-        if (row >= 0) store.set(row, c, factor === undefined ? value : value * factor);
-      }
-    }
-  }
-
-  /** The clock time of a timestamp cell, or undefined when it is not one. Throws InputError for an instant without --tz. */
-  private clockTime(text: string | undefined, line: number): number | undefined {
-    if (text === undefined) return undefined;
-    const stamp = parseTimestamp(text);
-    if (stamp.kind === 'unreadable') return undefined;
-    if (stamp.kind === 'clock') return stamp.ms;
-    if (this.clock === undefined) {
-      throw new InputError(
-        this.name,
-        `line ${line}: the timestamp ${JSON.stringify(text.trim())} is an instant (it has ${/z\s*$/i.test(text) ? 'Z' : 'a UTC offset'}), not a clock time: give --tz ZONE (e.g. --tz Europe/London) to read the timestamps as clock times of that zone`,
-      );
-    }
-    this.instants++;
-    return this.clock.clock(stamp.ms);
-  }
-
-  /** A new row of the store, after checking that the window stays within MAX_DAYS and the readings fit in memory. */
-  private keep(ms: number, line: number): number {
-    const day = Math.floor(ms / DAY_MS);
-    if (day < this.firstDay || day > this.lastDay) {
-      this.firstDay = Math.min(this.firstDay, day);
-      this.lastDay = Math.max(this.lastDay, day);
-      const first = this.options.fromDay ?? this.firstDay;
-      const last = this.options.toDay ?? this.lastDay;
-      // Found as soon as a row makes the window too long: a file of years is not read to its end first.
-      if (last - first + 1 > MAX_DAYS) throw new InputError(this.name, `line ${line}: ${tooManyDays(first, last)}`);
-    }
-    const { store } = this;
-    const bytes = (store.rows + 1) * store.consumers * store.bytesPerReading;
-    if (bytes > this.maxReadingBytes) {
-      const limit = this.maxReadingBytes >= 1024 ** 3 ? `${this.maxReadingBytes / 1024 ** 3} GiB` : `${this.maxReadingBytes.toLocaleString('en-US')} bytes`;
-      throw new InputError(
-        this.name,
-        `line ${line}: ${store.consumers.toLocaleString('en-US')} consumers × ${(store.rows + 1).toLocaleString('en-US')} rows is more than the ${limit} of readings a CSV may hold in memory (${store.bytesPerReading} bytes each${store.precision === 'float64' ? '; 4 with --unit kw or --interval' : ''}): ${STORE_HINT}`,
-      );
-    }
-    const row = store.addRow();
-    if (row === this.times.length) {
-      const times = new Float64Array(2 * row);
-      times.set(this.times);
-      this.times = times;
-      const lines = new Uint32Array(2 * row);
-      lines.set(this.lines);
-      this.lines = lines;
-    }
-    this.times[row] = ms;
-    this.lines[row] = line;
-    return row;
-  }
-
-  table(skipped: number, firstSkipped: string | undefined): WideTable {
-    this.rows.skipped = skipped;
-    this.rows.firstSkipped = firstSkipped;
-    return {
-      ids: this.ids,
-      timeColumn: this.timeName,
-      separator: this.separator,
-      decimalComma: this.decimalComma,
-      rowsRead: this.rowsRead,
-      store: this.store,
-      times: this.times.subarray(0, this.store.rows),
-      lines: this.lines.subarray(0, this.store.rows),
-      converted: this.factor !== undefined,
-      cells: this.cells,
-      rows: this.rows,
-      unnamedColumns: this.unnamedColumns,
-      duplicateIds: this.duplicateIds,
-      instants: this.instants,
-    };
-  }
-}

@@ -8,35 +8,16 @@ import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
+import { cellPlan, quote, renderCell, sameBits, type CellPlan } from '../../tests/support/csv-cells.js';
 import { InputError } from '../errors.js';
 import { wideCsvOptions, type Unit } from './options.js';
-import { reportText } from './report.js';
+import { reportText, type DataQualityReport } from './report.js';
 import { clockDay, dayDate } from './timestamps.js';
 import { openWideCsv, type WideCsvBatch } from './wide-csv-batch.js';
 import { readWideCsv } from './wide-csv-reader.js';
+import { STRAY_GAP_DAYS } from './window.js';
 
 const RUNS = 400 * (Number(process.env.CSV_FUZZ_SCALE ?? 1) || 1);
-
-/** A cell as planned: its text in the file and what it must read as. */
-type CellPlan = { t: 'num'; k: number; style: 'dot' | 'comma' | 'exp' } | { t: 'empty'; spaces: boolean } | { t: 'bad'; text: string };
-type Expected = number | 'empty' | 'bad';
-
-const cellPlan: fc.Arbitrary<CellPlan> = fc.oneof(
-  { arbitrary: fc.record({ t: fc.constant('num' as const), k: fc.integer({ min: -2000, max: 5_000_000 }), style: fc.constantFrom('dot' as const, 'dot' as const, 'comma' as const, 'exp' as const) }), weight: 10 },
-  { arbitrary: fc.record({ t: fc.constant('empty' as const), spaces: fc.boolean() }), weight: 1 },
-  { arbitrary: fc.record({ t: fc.constant('bad' as const), text: fc.constantFrom('NA', 'null', 'Null', 'n/a', '-', '12kW', 'NaN', '"x"') }), weight: 1 },
-);
-
-/** A cell's text with separator `sep`, and its meaning (a decimal comma is read only with ;, and then a dot is not read). */
-function renderCell(plan: CellPlan, sep: string): { text: string; expected: Expected } {
-  if (plan.t === 'empty') return { text: plan.spaces ? '  ' : '', expected: 'empty' };
-  if (plan.t === 'bad') return { text: plan.text, expected: 'bad' };
-  const value = plan.k / 1000;
-  if (plan.style === 'exp') return { text: `${plan.k}e-3`, expected: value };
-  if (plan.style === 'dot') return { text: String(value), expected: sep === ';' && String(value).includes('.') ? 'bad' : value };
-  const text = String(value).replace('.', ',');
-  return { text, expected: text.includes(',') && sep !== ';' ? 'bad' : value };
-}
 
 type Stamp = { kind: 'grid'; minute: number } | { kind: 'bad'; text: string };
 interface RowPlan {
@@ -121,15 +102,12 @@ function stampText(stamp: Stamp, s: Case['s']): string {
   return s.timeStyle === 'seconds' ? `${date} ${time}:00` : s.timeStyle === 'T' ? `${date}T${time}` : `${date} ${time}`;
 }
 
-function quote(text: string, sep: string): string {
-  return text.includes(sep) || text.includes('"') || text.includes('\n') ? `"${text.replaceAll('"', '""')}"` : text;
-}
-
-function renderFile(c: Case, rows: RowPlan[], ids: string[]): string {
+/** The export as text; `stamp` writes a timestamp cell (the plan's clock times by default). */
+function renderFile(c: Case, rows: RowPlan[], ids: string[], stamp = (at: Stamp) => stampText(at, c.s)): string {
   const { s } = c;
   const eol = s.crlf ? '\r\n' : '\n';
   const lines = [['time', ...ids].join(s.separator)];
-  for (const row of rows) lines.push([stampText(row.stamp, s), ...row.cells.map((cell) => renderCell(cell, s.separator).text)].map((t) => quote(t, s.separator)).join(s.separator));
+  for (const row of rows) lines.push([stamp(row.stamp), ...row.cells.map((cell) => renderCell(cell, s.separator).text)].map((t) => quote(t, s.separator)).join(s.separator));
   return `${s.bom ? '\uFEFF' : ''}${lines.join(eol)}${eol}`;
 }
 
@@ -171,7 +149,8 @@ function model(c: Case, rows: RowPlan[]): Model {
   });
   const minuteOf = (row: RowPlan) => (row.stamp as { minute: number }).minute;
   if (fromDay !== null && toDay !== null && toDay < fromDay) return { error: /--to .* is before --from/ };
-  if (inWindow.length === 0) return { error: /no row has a timestamp/ };
+  if (readable.length === 0) return { error: /no row has a readable timestamp/ };
+  if (inWindow.length === 0) return { error: /no row has a timestamp within --from and --to/ };
   let interval: number = s.minutes;
   if (!s.giveInterval) {
     const distinct = [...new Set(inWindow.map(minuteOf))].sort((a, b) => a - b);
@@ -182,6 +161,11 @@ function model(c: Case, rows: RowPlan[]): Model {
     interval = Math.min(...[...steps].filter(([, count]) => count === most).map(([step]) => step));
     if (![5, 15, 30, 60].includes(interval)) return { error: /most often/ };
   }
+  // Without --label, nine rows in ten at the most common phase off the grid (e.g. all at :15/:45 at 30 minutes) are refused (label.ts).
+  const atPhase = new Map<number, number>();
+  for (const row of inWindow) if (minuteOf(row) % interval !== 0) atPhase.set(minuteOf(row) % interval, (atPhase.get(minuteOf(row) % interval) ?? 0) + 1);
+  const atOnePhase = Math.max(0, ...atPhase.values());
+  if (atOnePhase > 0 && atOnePhase >= 0.9 * inWindow.length) return { error: /minutes? past the \d+-minute grid of the clock/ };
   const firstDay = fromDay ?? Math.min(...inWindow.map((row) => Math.floor(minuteOf(row) / 1440)));
   const lastDay = toDay ?? Math.max(...inWindow.map((row) => Math.floor(minuteOf(row) / 1440)));
   const P = 1440 / interval;
@@ -231,7 +215,7 @@ function model(c: Case, rows: RowPlan[]): Model {
   };
 }
 
-async function open(c: Case, text: string): Promise<WideCsvBatch> {
+async function open(c: Case, text: string, extra: Record<string, string> = {}): Promise<WideCsvBatch> {
   const { s } = c;
   const [from, to] = c.window === null ? [null, null] : c.window;
   const options = wideCsvOptions(
@@ -241,6 +225,7 @@ async function open(c: Case, text: string): Promise<WideCsvBatch> {
       ...(s.category ? { category: s.category } : {}),
       ...(from !== null ? { from: dayDate(s.startDay + from) } : {}),
       ...(to !== null ? { to: dayDate(s.startDay + to) } : {}),
+      ...extra,
     },
     'score',
   );
@@ -255,8 +240,6 @@ function consumersOf(batch: WideCsvBatch): gridcode.v1.Consumer[] {
   }
   return out;
 }
-
-const sameBits = (a: number, b: number) => Object.is(a, b) || (Number.isNaN(a) && Number.isNaN(b));
 
 describe('a random wide CSV', () => {
   it('gives the curves and counts worked out from its plan', async () => {
@@ -315,6 +298,7 @@ describe('a random wide CSV', () => {
 describe('files the grid must cope with', () => {
   const options = (extra: Record<string, string> = {}) => wideCsvOptions({ unit: 'kwh', ...extra }, 'score');
   const openText = (text: string, extra: Record<string, string> = {}) => openWideCsv({ path: 'x.csv', name: 'x.csv', opened: () => undefined }, options(extra), Readable.from([Buffer.from(text)]));
+  const openBytes = (bytes: Buffer) => openWideCsv({ path: 'x.csv', name: 'x.csv', opened: () => undefined }, options(), Readable.from([bytes]));
 
   it('takes naively labelled daylight-saving days as missing and repeated readings', async () => {
     // Europe/London clock times, half-hourly: 2013-03-31 has no 01:00 and 01:30; 2013-10-27 has them twice.
@@ -393,7 +377,15 @@ describe('files the grid must cope with', () => {
     await expect(openText('')).rejects.toThrow('the file is empty');
     await expect(openText('\ntime,a\n')).rejects.toThrow('the first line is empty');
     await expect(openText('time\n2013-01-01 00:00\n')).rejects.toThrow('the header line has no separator (, ; or tab) and so one column');
-    await expect(openText('time,a\n')).rejects.toThrow('no row has a timestamp of the form YYYY-MM-DD HH:MM[:SS]');
+    await expect(openText('time,a\n')).rejects.toThrow('no row has a readable timestamp: a timestamp is YYYY-MM-DD HH:MM[:SS]');
+    await expect(openText('time,a\n01/02/2013 00:00,1\n', { from: '2013-01-01', to: '2013-01-02' })).rejects.toThrow('no row has a readable timestamp (line 2: "01/02/2013 00:00")');
+    // A stray instant among clock times without --tz is an unreadable timestamp (1 of 101); 1 % or more refuses the file.
+    const hours = Array.from({ length: 100 }, (_, h) => `2013-01-0${1 + Math.floor(h / 24)} ${pad(h % 24)}:00,1`);
+    const one = await openText(`time,a\n${[...hours, '2013-01-05T10:00:00Z,2'].join('\n')}\n`);
+    expect([one.report.timestamps.unreadable, one.report.timestamps.firstUnreadable]).toEqual([1, 'line 102: "2013-01-05T10:00:00Z"']);
+    await expect(openText(`time,a\n${[...hours.slice(0, 50), '2013-01-05T10:00:00Z,2'].join('\n')}\n`)).rejects.toThrow('line 52: the timestamp "2013-01-05T10:00:00Z" is an instant (it has Z) (1 of 51 timestamps are), not a clock time');
+    // Windows-1252 column names (ü is the byte 0xFC): refused, not two consumers merged into "M\uFFFDller".
+    await expect(openBytes(Buffer.from('time,Müller,Mäller\n2013-01-01 00:00,1,2\n2013-01-01 01:00,1,2\n', 'latin1'))).rejects.toThrow(/line 1: the column name "M\uFFFDller" has bytes that are not UTF-8.*iconv -f windows-1252 -t utf-8/);
     await expect(openText('time,a\n2013-01-01 00:00,1\n2013-01-01 00:00,2\n')).rejects.toThrow('every row has the same timestamp (2013-01-01 00:00): the interval cannot be told; give --interval MINUTES');
     await expect(openText('time,a\n2013-01-01 00:00,1\n', { from: '2014-01-01' })).rejects.toThrow('no row has a timestamp within --from and --to');
   });
@@ -401,5 +393,125 @@ describe('files the grid must cope with', () => {
   it('refuses a file that would hold more readings than its bound, naming both ways out', async () => {
     const text = `t,a,b\n${Array.from({ length: 10 }, (_, i) => `2013-01-01 ${pad(i)}:00,1,2`).join('\n')}\n`;
     await expect(readWideCsv(Readable.from([Buffer.from(text)]), 'x.csv', options({ interval: '60' }), 1, 64)).rejects.toThrow(/2 consumers × 9 rows is more than the 64 bytes of readings a CSV may hold in memory \(4 bytes each\): split the file by columns \(consumers\), or choose fewer days with --from and --to/);
+  });
+});
+
+// ---- Stray timestamps, --label, --source-tz, repeated ids: each against the model of the plain file ----
+
+const MINUTE_MS = 60_000;
+const DAY = 86_400_000;
+/** A clock time (local ms) as a timestamp cell, with seconds. */
+const msText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
+const plainIds = (c: Case) => Array.from({ length: c.s.consumers }, (_, j) => `meter-${j + 1}`);
+
+/** The batch gives the model's grid and curves, and its counts of rows placed. */
+function expectModel(batch: WideCsvBatch, expected: Model): void {
+  expect(batch.header.startDate).toBe(expected.startDate);
+  expect(batch.header.pointsPerDay).toBe(expected.pointsPerDay);
+  consumersOf(batch).forEach((consumer, j) => {
+    const want = expected.curves![j]!;
+    const wrong = consumer.loadKw.length !== want.length ? 0 : consumer.loadKw.findIndex((v, t) => !sameBits(v, want[t]!));
+    expect(wrong, `consumer ${j}, reading ${wrong}: ${consumer.loadKw[wrong]} instead of ${want[wrong]}`).toBe(-1);
+  });
+  const t = batch.report.timestamps;
+  const counts = expected.counts!;
+  expect({ onGrid: t.onGrid, offGrid: t.offGrid, duplicates: t.duplicates, slotsWithoutRow: t.slotsWithoutRow }).toEqual({ onGrid: counts['onGrid'], offGrid: counts['offGrid'], duplicates: counts['duplicates'], slotsWithoutRow: counts['slotsWithoutRow'] });
+}
+
+describe('timestamps far from the rest, labels, source zones and repeated ids', () => {
+  it('skips and counts stray timestamps at far dates (under 1 % of the rows): the rest reads as the file without them', async () => {
+    const far = fc.tuple(fc.integer({ min: STRAY_GAP_DAYS + 2, max: 20_000 }), fc.boolean(), fc.nat());
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.array(far, { minLength: 1, maxLength: 2 }), async (c, strays) => {
+        const rows = planRows(c);
+        const readable = rows.filter((row) => row.stamp.kind === 'grid').length;
+        const expected = model(c, rows);
+        // Under 1 %: 99 × strays < readable rows. --from/--to choose the window themselves (no strays).
+        fc.pre(expected.error === undefined && c.window === null && 99 * strays.length < readable);
+        const withStrays: (RowPlan & { far?: number })[] = [...rows];
+        for (const [gap, before, at] of strays) {
+          // A far day at 00:00 (on the grid's phase), gap days before the first day or after the last.
+          const day = before ? -gap : c.s.days - 1 + gap;
+          withStrays.splice(at % (withStrays.length + 1), 0, { stamp: { kind: 'grid', minute: day * 1440 }, cells: rows[at % rows.length]!.cells, far: day });
+        }
+        const batch = await open(c, renderFile(c, withStrays, plainIds(c)));
+        expectModel(batch, expected);
+        const first = withStrays.findIndex((row) => row.far !== undefined);
+        expect(batch.report.timestamps.stray).toBe(strays.length);
+        expect(batch.report.timestamps.firstStray).toBe(`line ${first + 2}: ${JSON.stringify(stampText(withStrays[first]!.stamp, c.s))}`);
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  });
+
+  it('reads middle- and end-labelled timestamps as the start-labelled ones moved back by half an interval or one', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.constantFrom('middle' as const, 'end' as const), async (c, label) => {
+        const first = model(c, planRows(c));
+        fc.pre(first.error === undefined);
+        const interval = 1440 / first.pointsPerDay!;
+        const shift = (label === 'middle' ? interval / 2 : interval) * MINUTE_MS;
+        const at = (minute: number) => (c.s.startDay * 1440 + minute) * MINUTE_MS;
+        // The day of a labelled time: an end-labelled 00:00 ends the day before (1 ms back). Rows off the grid whose
+        // day the shift would change (23:59 becoming 00:14) are left out of both files: which day they belong to is moot.
+        const dayOf = (ms: number) => Math.floor((ms - (label === 'end' ? 1 : 0)) / DAY);
+        const rows = planRows(c).filter((row) => row.stamp.kind !== 'grid' || dayOf(at(row.stamp.minute) + shift) === Math.floor(at(row.stamp.minute) / DAY));
+        const expected = model(c, rows);
+        fc.pre(expected.error === undefined && 1440 / expected.pointsPerDay! === interval);
+        const text = renderFile(c, rows, plainIds(c), (stamp) => (stamp.kind === 'grid' ? msText(at(stamp.minute) + shift) : stamp.text));
+        const batch = await open(c, text, { label });
+        expectModel(batch, expected);
+        expect(batch.report.timestamps.label).toBe(label);
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  });
+
+  it('reads naive timestamps with --source-tz UTC as the same instants written with Z', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.constantFrom('UTC', 'Europe/London', 'America/New_York'), async (c, tz) => {
+        const rows = planRows(c);
+        const ids = plainIds(c);
+        const zulu = renderFile(c, rows, ids, (stamp) => (stamp.kind === 'grid' ? `${stampText(stamp, c.s)}Z` : stamp.text));
+        const instants = await open(c, zulu, { tz }).catch((error: unknown) => error as Error);
+        const naive = await open(c, renderFile(c, rows, ids), { tz, 'source-tz': 'UTC' }).catch((error: unknown) => error as Error);
+        if (instants instanceof Error) {
+          expect((naive as Error).message).toBe(instants.message);
+          return;
+        }
+        if (naive instanceof Error) throw naive;
+        expect(naive.header).toEqual(instants.header);
+        const [a, b] = [consumersOf(instants), consumersOf(naive)];
+        b.forEach((consumer, j) => expect(consumer.loadKw.findIndex((v, t) => !sameBits(v, a[j]!.loadKw[t]!))).toBe(-1));
+        const omit = ({ converted: _c, sourceTimeZone: _s, ...same }: DataQualityReport['timestamps']) => same;
+        expect(omit(naive.report.timestamps)).toEqual(omit(instants.report.timestamps));
+        expect([naive.report.timestamps.converted, naive.report.timestamps.sourceTimeZone]).toEqual([0, 'UTC']);
+        if (tz === 'UTC') expectModel(naive, model(c, rows));
+      }),
+      { numRuns: RUNS / 4 },
+    );
+  });
+
+  it('reads the first of columns with the same id and drops the later ones, naming them in the report', async () => {
+    await fc.assert(
+      fc.asyncProperty(scenario, fc.nat(), async (c, pick) => {
+        const rows = planRows(c);
+        const expected = model(c, rows);
+        fc.pre(expected.error === undefined);
+        const ids = plainIds(c);
+        const j = pick % ids.length;
+        // The repeated column right after consumer j's, with readings of its own (999 kW): never read.
+        const copy: CellPlan = { t: 'num', k: 999_000, style: 'exp' };
+        const wider = rows.map((row) => (row.cells.length > j ? { ...row, cells: [...row.cells.slice(0, j + 1), copy, ...row.cells.slice(j + 1)] } : row));
+        const batch = await open(c, renderFile(c, wider, [...ids.slice(0, j + 1), ids[j]!, ...ids.slice(j + 1)]));
+        expect(batch.consumerCount).toBe(ids.length);
+        expectModel(batch, expected);
+        expect(batch.report.perConsumer.map((x) => x.numbers)).toEqual(expected.cells!.numbers);
+        expect(batch.report.rows).toMatchObject({ short: expected.counts!['short'], long: expected.counts!['long'] });
+        expect(batch.report.columns).toMatchObject({ duplicateIds: [ids[j]], droppedDuplicates: 1 });
+        expect(reportText(batch.report)).toContain(`ids of more than one column: ${ids[j]} (the first column of each is read; 1 later column dropped, not read)`);
+      }),
+      { numRuns: RUNS / 4 },
+    );
   });
 });

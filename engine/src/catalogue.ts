@@ -93,3 +93,52 @@ export function groupsFor(names: Iterable<string>): number {
   }
   return groups;
 }
+
+/**
+ * The values a feature can take when it is defined (NaN aside), from its
+ * formula in features.md / followup.md with readings ≥ 0 (a negative reading
+ * is missing): the rule checker warns about a comparison that is always or
+ * never true over this range (`night_share > 40`). Only ranges the formula
+ * proves are listed; a feature not here is unbounded as far as rules know.
+ */
+export type FeatureKind = 'share' | 'fraction' | 'ratio' | 'correlation';
+export interface FeatureRange {
+  readonly kind: FeatureKind;
+  readonly min: number;
+  readonly max: number;
+}
+export const FEATURE_KINDS: Readonly<Record<FeatureKind, FeatureRange>> = {
+  share: { kind: 'share', min: 0, max: 1 }, // a part divided by its whole
+  fraction: { kind: 'fraction', min: 0, max: 1 }, // a quantity divided by one at least as large
+  ratio: { kind: 'ratio', min: 0, max: Infinity }, // a quantity ≥ 0 divided by one > 0
+  correlation: { kind: 'correlation', min: -1, max: 1 }, // Pearson, or an autocorrelation
+};
+const KIND_OF: Partial<Record<BaseFeature, FeatureKind>> = {
+  missing_share: 'share',
+  load_factor: 'share', // mean ÷ max
+  night_share: 'share',
+  work_share: 'share',
+  peak_valley: 'share', // (max − min) ÷ max of the profile
+  zero_share: 'share',
+  busy_days: 'share',
+  weekend_ratio: 'ratio',
+  capacity_util: 'ratio',
+  // max |x_t − x_{t−1}| ÷ max_kw: for readings a, b ≥ 0, |a − b| ≤ max(a, b) ≤ max_kw (so also in float32: rounding is monotone).
+  ramp_rate: 'fraction',
+  trend_ratio: 'ratio',
+  busy_weekend_ratio: 'ratio',
+  baseline_ratio: 'ratio',
+  peer_ratio: 'ratio',
+  peer_corr: 'correlation',
+  // r(k) = Σ_pairs (x_t − m)(x_{t+k} − m) ÷ Σ_V (x_t − m)²: by Cauchy–Schwarz the numerator is at most
+  // √(Σ_pairs (x_t − m)²) · √(Σ_pairs (x_{t+k} − m)²), each a sum over a subset of V, so |r| ≤ 1 with gaps too.
+  acf_day: 'correlation',
+  acf_week: 'correlation',
+};
+
+/** The range of feature `name` (a base feature or `corr_<template>`), or undefined when it has none. */
+export function featureRange(name: string): FeatureRange | undefined {
+  if (name.startsWith(CORR_PREFIX)) return FEATURE_KINDS.correlation;
+  const kind = KIND_OF[name as BaseFeature];
+  return kind === undefined ? undefined : FEATURE_KINDS[kind];
+}

@@ -22,7 +22,7 @@ export function computeBatch(
   header: BatchHeader,
   readingCount: Int32Array,
   waterCount: Int32Array,
-  consumerNames: { readonly ids: readonly string[]; readonly groups: readonly string[] },
+  consumerNames: { readonly ids: readonly string[]; readonly groups: readonly string[]; readonly districts: readonly string[] },
   followUp: FollowUpColumns,
   options: ComputeOptions,
   fill: (place: Placement, from: number, to: number) => void,
@@ -80,7 +80,7 @@ export function computeBatch(
     wasm.computeFeatures(from, to - from, groups);
   }
   const names = featureNames(templates.names);
-  return new FeatureMatrix(names, count, matrixView(wasm, names.length * count), notes, consumerNames.ids, consumerNames.groups);
+  return new FeatureMatrix(names, count, matrixView(wasm, names.length * count), notes, consumerNames.ids, consumerNames.groups, consumerNames.districts);
 }
 
 export interface Placement {

@@ -31,6 +31,8 @@ export interface ConsumerInput {
   readonly baselineKw?: number;
   /** Follow-up of a site found before: WatchStatus enum value (0 = not watched) and `since` (`YYYY-MM-DD`, '' = the whole window). */
   readonly watch?: { readonly status: number; readonly since?: string };
+  /** The administrative district of the premises, echoed in the result; '' or absent = none. */
+  readonly district?: string;
 }
 
 /** Serialized `Consumer` messages located inside a buffer: [start0, end0, start1, end1, …] byte offsets. */
@@ -114,7 +116,8 @@ export class FeatureEngine {
     });
     const ids = consumers.map((c) => c.id ?? '');
     const groups = computesPeers(options) ? consumers.map((c) => c.group ?? '') : [];
-    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, readings, water, { ids, groups }, followUpOf(consumers), options, (place, from, to) => {
+    const districts = consumers.some((c) => c.district) ? consumers.map((c) => c.district ?? '') : [];
+    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, readings, water, { ids, groups, districts }, followUpOf(consumers), options, (place, from, to) => {
       const f32 = new Float32Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(count);
       for (let i = from; i < to; i++) {
@@ -140,7 +143,7 @@ export class FeatureEngine {
     const index: ConsumerIndex = scanConsumers(source.bytes, source.spans, source.first);
     const followUp = { baseline: index.baseline, status: index.watchStatus, since: index.watchSince };
     const groups = computesPeers(options) ? Array.from({ length: index.count }, (_, i) => index.group(i)) : [];
-    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, index.readingCount, index.waterCount, { ids: index.ids, groups }, followUp, options, (place, from, to) => {
+    const matrix = computeBatch(this.wasm, this.maxMemoryBytes, header, index.readingCount, index.waterCount, { ids: index.ids, groups, districts: index.districts() }, followUp, options, (place, from, to) => {
       const u8 = new Uint8Array(this.wasm.memory.buffer);
       const attributes = this.attributeViews(index.count);
       attributes.capacity.set(index.capacity.subarray(from, to), from);

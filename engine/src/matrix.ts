@@ -16,6 +16,8 @@ export class FeatureMatrix {
     readonly ids: readonly string[] = [],
     /** Consumer groups in batch order ('' = none); decoded only when the peer features are computed, empty otherwise. */
     readonly groups: readonly string[] = [],
+    /** Consumer districts in batch order ('' = none), echoed in results; empty when no consumer has one. */
+    readonly districts: readonly string[] = [],
   ) {}
 
   /** Column-major values: feature f of consumer c at [f * consumerCount + c]. */

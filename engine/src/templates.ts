@@ -46,6 +46,17 @@ export class TemplateSet {
     return new TemplateSet(names, profiles);
   }
 
+  /**
+   * A base rule set's templates, then `own` (`extends`, issue 15): the base's
+   * columns come first, so corr_<name> of the base has the same index in
+   * every rule set that extends it. The caller has checked that no name is in
+   * both and that there are at most MAX_TEMPLATES in all.
+   */
+  static merge(base: TemplateSet, own: TemplateSet): TemplateSet {
+    if (base.names.length === 0) return own;
+    return new TemplateSet([...base.names, ...own.names], [...base.profiles, ...own.profiles]);
+  }
+
   /** All templates brought to P points, template after template (T × P values). */
   at(pointsPerDay: PointsPerDay): Float64Array {
     let out = this.resampled.get(pointsPerDay);

@@ -17,6 +17,14 @@ export const ERROR_CODES = {
 
 export type ErrorCode = keyof typeof ERROR_CODES;
 
+/** The code of a gRPC status number as clients name it: 'ok' for 0, an ErrorCode, or `status N` for one outside the service's set (a proxy's). */
+export function codeOfGrpcStatus(status: number | string): string {
+  const n = Number(status);
+  if (n === 0) return 'ok';
+  for (const [code, numbers] of Object.entries(ERROR_CODES)) if (numbers.grpc === n) return code;
+  return `status ${status}`;
+}
+
 /**
  * An error a client may see: its code and a message written for clients.
  * Anything else thrown inside the service becomes `internal` with a generic

@@ -13,7 +13,9 @@ export function catalogOf(snapshot: RuleSetSnapshot): RuleSetCatalog {
   if (known) return known;
   const list = snapshot.list();
   const encoded = list.map((ruleSet) => encoder.encode(ruleSet.source));
-  const sharedSources = new SharedArrayBuffer(encoded.reduce((n, bytes) => n + bytes.length, 0));
+  const bases = list.map((ruleSet) => (ruleSet.bases ?? []).map((base) => ({ ref: base.ref, bytes: encoder.encode(base.source) })));
+  const total = encoded.reduce((n, bytes) => n + bytes.length, 0) + bases.flat().reduce((n, base) => n + base.bytes.length, 0);
+  const sharedSources = new SharedArrayBuffer(total);
   const view = new Uint8Array(sharedSources);
   const entries: RuleSetEntry[] = [];
   const newest: Record<string, number> = Object.create(null) as Record<string, number>;
@@ -21,8 +23,14 @@ export function catalogOf(snapshot: RuleSetSnapshot): RuleSetCatalog {
   list.forEach((ruleSet, i) => {
     const bytes = encoded[i]!;
     view.set(bytes, at);
-    entries.push({ id: ruleSet.id, version: ruleSet.version, digest: ruleSet.digest, start: at, end: at + bytes.length });
+    const start = at;
     at += bytes.length;
+    const placed = bases[i]!.map((base) => {
+      view.set(base.bytes, at);
+      at += base.bytes.length;
+      return { ref: base.ref, start: at - base.bytes.length, end: at };
+    });
+    entries.push({ id: ruleSet.id, version: ruleSet.version, digest: ruleSet.digest, start, end: start + bytes.length, ...(placed.length > 0 ? { bases: placed } : {}) });
     if (snapshot.newest.get(ruleSet.id) === ruleSet) newest[ruleSet.id] = i;
   });
   // A plain object: a null prototype does not survive structured cloning anyway.

@@ -189,7 +189,8 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
 
   async function validateRuleSet(request: UnaryRequest, context: CallContext): Promise<UnaryResponse> {
     const moved = movable(request);
-    const task = { kind: 'validate' as const, serialization: request.serialization, ...moved.body };
+    // The loaded rule sets go along: a draft's `extends` is resolved among them, as the registry resolves a file's.
+    const task = { kind: 'validate' as const, serialization: request.serialization, catalog: catalogOf(registry.snapshot), tenant: taskTenant(context.tenant), ...moved.body };
     const result = await run(task, context, moved.transferList);
     return { serialization: request.serialization, bytes: result.bytes };
   }

@@ -7,28 +7,8 @@ import type { ServiceErrorValue } from '../rpc/codes.js';
 import type { Serialization } from '../rpc/types.js';
 import type { BlocksResult, DeferredBlocks, PeersTask, ScoreBlocksTask, StreamCohortsResult, StreamCohortsTask } from './cohort-tasks.js';
 
-/**
- * The loaded rule sets as workers see them: one immutable generation per
- * registry snapshot. Sources are UTF-8 in one SharedArrayBuffer, so a task
- * carries only this small index; a worker compiles each digest once.
- */
-export interface RuleSetCatalog {
-  readonly generation: number;
-  readonly sources: SharedArrayBuffer;
-  /** In the snapshot's order (by id, then version order). */
-  readonly entries: readonly RuleSetEntry[];
-  /** For each id, the index in `entries` of its newest version. */
-  readonly newest: Readonly<Record<string, number>>;
-}
-
-export interface RuleSetEntry {
-  readonly id: string;
-  readonly version: string;
-  readonly digest: string;
-  /** The source's UTF-8 bytes in `sources`: [start, end). */
-  readonly start: number;
-  readonly end: number;
-}
+export type { RuleSetCatalog, RuleSetEntry } from './rule-set-catalog.js';
+import type { RuleSetCatalog } from './rule-set-catalog.js';
 
 /** The caller, as far as rule-set access goes. */
 export interface TaskTenant {
@@ -97,6 +77,10 @@ export interface JsonToProtoTask extends TaskBody {
 export interface ValidateTask extends TaskBody {
   readonly kind: 'validate';
   readonly serialization: Serialization;
+  /** The loaded rule sets, where a draft's `extends: id@version` is looked up (as the registry looks it up when the file is loaded). */
+  readonly catalog?: RuleSetCatalog;
+  /** The caller: a draft may extend only rule sets it may use. */
+  readonly tenant?: TaskTenant;
 }
 
 /** Answers at once: the pool checks that its workers start. */

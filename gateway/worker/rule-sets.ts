@@ -1,12 +1,11 @@
 // Rule sets inside a worker: compiled once per worker per digest, from the
 // sources of the catalog a task carries (resolved in gateway/tasks/catalog.ts).
 import { compileRuleSet, type CompiledRuleSet } from '../../engine/src/index.js';
-import type { RuleSetCatalog, RuleSetEntry } from '../tasks/protocol.js';
+import { resolverOf } from '../../engine/src/rules/bases.js';
+import { catalogText, type RuleSetCatalog, type RuleSetEntry } from '../tasks/rule-set-catalog.js';
 
 /** Compiled rule sets kept per worker; a reload that changes every file still fits. */
 const CACHE_LIMIT = 256;
-
-const decoder = new TextDecoder('utf-8', { fatal: true });
 
 export class RuleSetCache {
   private readonly compiled = new Map<string, CompiledRuleSet>();
@@ -22,9 +21,11 @@ export class RuleSetCache {
       this.compiled.set(entry.digest, hit);
       return hit;
     }
-    // A view of shared memory cannot be decoded while another thread might write it; nothing does, but copy the few KiB anyway.
-    const source = decoder.decode(new Uint8Array(catalog.sources, entry.start, entry.end - entry.start).slice());
-    const { ruleSet, diagnostics } = compileRuleSet(source);
+    const text = (start: number, end: number): string => catalogText(catalog, start, end);
+    const source = text(entry.start, entry.end);
+    // Its bases come with it (`extends`): the worker compiles exactly what the registry compiled.
+    const bases = (entry.bases ?? []).map((base) => ({ ref: base.ref, source: text(base.start, base.end) }));
+    const { ruleSet, diagnostics } = compileRuleSet(source, { resolve: resolverOf(bases) });
     this.compilations++;
     if (!ruleSet || diagnostics.length > 0) {
       // The registry compiled the same source: this cannot happen unless the catalog is corrupt.

@@ -12,12 +12,13 @@ import { assembleResponse } from '../../engine/src/codec/index.js';
 import { FeatureEngine } from '../../engine/src/index.js';
 import { ServiceError } from '../rpc/codes.js';
 import { blockTransfers } from '../tasks/cohort-tasks.js';
-import type { ResultOf, ScoreTask, TaskFailure, WorkerInit, WorkerTask } from '../tasks/protocol.js';
+import type { ResultOf, ScoreTask, TaskFailure, ValidateTask, WorkerInit, WorkerTask } from '../tasks/protocol.js';
+import { mayUse } from '../tasks/catalog.js';
 import { statsOf } from '../tasks/stats.js';
 import { fillPeers, scoreBlocks, streamCohorts } from './cohorts.js';
 import { RuleSetCache } from './rule-sets.js';
 import { jsonRequestToProto, scoreRequest } from './score.js';
-import { validateRuleSet } from './validate.js';
+import { validateRuleSet, type LoadedRuleSets } from './validate.js';
 
 const init = workerData as WorkerInit;
 const loadEngine = () => FeatureEngine.load({ module: init.module, ...(init.engineMemoryBytes !== undefined ? { maxMemoryBytes: init.engineMemoryBytes } : {}) });
@@ -56,7 +57,7 @@ function run(task: WorkerTask, engine: FeatureEngine | undefined): ResultOf<Work
       return { kind: 'proto', buffer, length: proto.length };
     }
     case 'validate':
-      return { kind: 'response', bytes: validateRuleSet(bodyOf(task), task.serialization) };
+      return { kind: 'response', bytes: validateRuleSet(bodyOf(task), task.serialization, validateLookup(task)) };
     case 'peers':
       return fillPeers(engaged(), ruleSets, task);
     case 'score-blocks':
@@ -115,4 +116,10 @@ function movable(result: ResultOf<WorkerTask>): ArrayBuffer[] {
 function owned(bytes: Uint8Array): ArrayBuffer[] {
   if (bytes.byteOffset !== 0 || bytes.byteLength !== bytes.buffer.byteLength || !(bytes.buffer instanceof ArrayBuffer) || bytes.byteLength === 0) return [];
   return [bytes.buffer];
+}
+
+/** Where a draft's `extends` is looked up: the loaded rule sets the caller may use. */
+function validateLookup(task: ValidateTask): LoadedRuleSets | undefined {
+  const { catalog, tenant } = task;
+  return catalog && tenant ? { catalog, mayUse: (id) => mayUse(tenant, id) } : undefined;
 }

@@ -2,7 +2,7 @@
 // line and column. The expected span is marked in the text with ⟦ ⟧ (an
 // empty ⟦⟧ marks an empty span), so the table states exactly where the caret
 // goes without anyone counting offsets by hand.
-import type { DiagnosticCode } from '../../engine/src/rules/diagnostics.js';
+import type { DiagnosticCode, WarningCode } from '../../engine/src/rules/diagnostics.js';
 import { CASE_TEMPLATE } from '../../lib/expression-cases.js';
 
 export interface ErrorCase {
@@ -69,6 +69,8 @@ export const ERROR_CASES: readonly ErrorCase[] = [
   { expr: '⟦foo⟧ > 1', code: 'unknown_name', rule: 'r1', mentions: 'features.md' },
   // followup.md: `group` is not an operand; rules read the peer features instead.
   { expr: '⟦group⟧ == 3', code: 'unknown_name', rule: 'r1', mentions: 'peer_ratio' },
+  // decisions.md 2026-12-05: `district` is only echoed in results, never read by rules.
+  { expr: '⟦district⟧ == 3', code: 'unknown_name', rule: 'r1', mentions: '`district` is not an operand' },
   { expr: '⟦peer_ratoi⟧ > 5', code: 'unknown_name', rule: 'r1', mentions: '`peer_ratio`' },
   { expr: '⟦corr_residential⟧ > 0.5', code: 'unknown_name', rule: 'r1', mentions: 'industrial_1shift' },
   { expr: '⟦residential⟧ and cv > 1', code: 'unknown_name', rule: 'r1', mentions: 'category == residential' },
@@ -104,6 +106,10 @@ export const ERROR_CASES: readonly ErrorCase[] = [
   { expr: '⟦cv⟧ and true', code: 'type_mismatch', rule: 'r1', mentions: '`and`' },
   { expr: 'cv > 1 or ⟦mean_kw⟧', code: 'type_mismatch', rule: 'r1', mentions: '`or`' },
   { expr: '⟦cv + 1⟧', code: 'type_mismatch', rule: 'r1', mentions: '`when`' },
+  // issue 15: a number where a condition is wanted, said whole (the message was clipped to "(compar…`… > 0.5`)")
+  { expr: '⟦mean_kw⟧', code: 'type_mismatch', rule: 'r1', mentions: '`when` needs a condition (true or false); mean_kw is a number: compare it, e.g. `mean_kw > 0.5`' },
+  { expr: 'cv > 1 and ⟦category⟧', code: 'type_mismatch', rule: 'r1', mentions: 'category is a category: compare it with a word, e.g. `category == residential`' },
+  { expr: 'not ⟦abs(cv)⟧', code: 'type_mismatch', rule: 'r1', mentions: '`not` needs a condition (true or false); abs(…) is a number: compare it, e.g. `abs(…) > 0`' },
   { expr: '⟦category⟧', code: 'type_mismatch', rule: 'r1', mentions: '`when`' },
   { expr: '⟦true⟧ + 1 > 0', code: 'type_mismatch', rule: 'r1', mentions: '`+`' },
   { expr: '⟦category⟧ < 3', code: 'type_mismatch', rule: 'r1', mentions: 'no order' },
@@ -137,4 +143,67 @@ export const ERROR_CASES: readonly ErrorCase[] = [
   { source: `${HEADER}templates:\n  ⟦Shift⟧: [${CASE_TEMPLATE.join(', ')}]\nrules:\n${RULE}`, code: 'bad_template', line: 5, column: 3 },
   { source: `${HEADER}templates:\n  shift: ⟦nope⟧\nrules:\n${RULE}`, code: 'bad_template', line: 5, column: 10 },
   { source: `${HEADER}rules:\n${RULE}  - id: ⟦r1⟧\n    when: cv > 2\n    score: 10\n`, code: 'duplicate_rule', rule: 'r1', line: 8, column: 9, mentions: 'line 5' },
+  // extends (issue 15; with a resolver in tests/rules/extends.test.ts): the base's version is required
+  { source: `${HEADER}extends: ⟦default⟧\nrules:\n${RULE}`, code: 'bad_base', line: 4, column: 10, mentions: '`default@VERSION`' },
+  { source: `${HEADER}extends: ⟦default@2026.12.2@x⟧\nrules:\n${RULE}`, code: 'bad_base', line: 4, column: 10, mentions: 'with its version' },
+  // …and a compile with nothing to look bases up in says so, never ignores `extends`
+  { source: `${HEADER}extends: ⟦default@2026.12.2⟧\nrules:\n${RULE}`, code: 'bad_base', line: 4, column: 10, mentions: 'nothing here can look up other rule sets' },
+];
+
+/**
+ * Warnings (issue 15): the rule set still loads. Each case gives exactly its
+ * one warning at the ⟦span⟧ (in rule r1 of whenSet), plus `never_fires` over
+ * the whole `when` when `fires` is false.
+ */
+export interface WarningCase {
+  readonly expr: string;
+  readonly code: WarningCode;
+  readonly mentions?: string;
+  /** False when the rule can never fire (a `never_fires` warning on the whole `when` too). */
+  readonly fires: boolean;
+}
+
+export const WARNING_CASES: readonly WarningCase[] = [
+  // out_of_range: a share, ratio or correlation (catalogue.ts featureRange) against a constant outside its range
+  { expr: '⟦night_share > 40⟧', code: 'out_of_range', fires: false, mentions: 'night_share is a share from 0 to 1; 40 looks like a percentage: did you mean 0.4?' },
+  { expr: '⟦35 <= work_share⟧ and cv > 1', code: 'out_of_range', fires: false, mentions: 'did you mean 0.35?' },
+  { expr: 'cv > 1 or ⟦corr_industrial_1shift >= 90⟧', code: 'out_of_range', fires: true, mentions: 'a correlation from -1 to 1; 90 looks like a percentage' },
+  { expr: '⟦peer_corr < -1⟧', code: 'out_of_range', fires: false, mentions: 'never true' },
+  { expr: '⟦weekend_ratio < 0⟧ or cv > 2', code: 'out_of_range', fires: true, mentions: 'a ratio, never below 0' },
+  { expr: '⟦-0.5 > peer_ratio⟧', code: 'out_of_range', fires: false, mentions: 'never true' },
+  { expr: '⟦load_factor <= 1⟧ and cv > 1', code: 'out_of_range', fires: true, mentions: 'true for every consumer whose load_factor is defined' },
+  { expr: 'cv > 1 and ⟦night_share < 40⟧', code: 'out_of_range', fires: true, mentions: 'did you mean 0.4?' },
+  { expr: 'not ⟦(zero_share > 1.5)⟧', code: 'out_of_range', fires: true, mentions: 'never true' },
+  // contradiction: bounds on one operand in one `and` that no value meets together
+  { expr: 'mean_kw > 5 and ⟦mean_kw < 2⟧', code: 'contradiction', fires: false, mentions: '`mean_kw < 2` contradicts `mean_kw > 5`' },
+  { expr: 'capacity_kw >= 10 and cv > 1 and ⟦10 > capacity_kw⟧', code: 'contradiction', fires: false, mentions: 'contradicts `capacity_kw >= 10`' },
+  { expr: 'night_share > 0.3 and night_share < 0.6 and ⟦night_share == 0.7⟧', code: 'contradiction', fires: false, mentions: 'contradicts `night_share < 0.6`' },
+  { expr: 'category == residential and zone == rural and ⟦category == industrial⟧', code: 'contradiction', fires: false, mentions: 'no value of category' },
+  { expr: 'category in [residential, commercial] and ⟦category not in [commercial, residential]⟧', code: 'contradiction', fires: false },
+  { expr: 'watch == closed or (mean_kw > 5 and ⟦mean_kw <= 5⟧)', code: 'contradiction', fires: true },
+  // parentheses belong to the expression they enclose: quoted and underlined whole
+  { expr: '⟦(night_share) > 40⟧', code: 'out_of_range', fires: false, mentions: '`(night_share) > 40` is never true' },
+  { expr: 'cv > 1 and (mean_kw < 2) and ⟦(mean_kw > 5)⟧', code: 'contradiction', fires: false, mentions: '`(mean_kw > 5)` contradicts `(mean_kw < 2)`' },
+  // the percentage hint: rounded, and only for a constant that can be a percentage of the range
+  { expr: '⟦night_share > 1.1⟧', code: 'out_of_range', fires: false, mentions: 'did you mean 0.011?' },
+  { expr: '⟦corr_industrial_1shift > 1.1⟧', code: 'out_of_range', fires: false, mentions: 'did you mean 0.011?' },
+  { expr: '⟦corr_industrial_1shift < -70⟧', code: 'out_of_range', fires: false, mentions: 'did you mean -0.7?' },
+  // never_fires alone: constant false
+  { expr: '⟦false and cv > 1⟧', code: 'never_fires', fires: false, mentions: 'can never fire' },
+];
+
+/** `when` texts that must give no warning: near misses of the cases above. */
+export const NO_WARNING_EXPRESSIONS: readonly string[] = [
+  'night_share > 0.4',
+  'night_share >= 1',
+  'night_share <= 0',
+  'corr_industrial_1shift > -1',
+  'weekend_ratio > 0',
+  'mean_kw > 40',
+  'mean_kw > 5 and mean_kw < 6',
+  'mean_kw > 5 or mean_kw < 2',
+  'not (mean_kw > 5) and mean_kw < 2',
+  'category != residential and category in [residential, commercial]',
+  'watch != none and watch != rectified and watch != closed and watch != restricted and watch != cleared',
+  'capacity_kw >= 10 and capacity_kw <= 10',
 ];

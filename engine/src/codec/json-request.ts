@@ -13,7 +13,7 @@ import { watchFromJson } from './json-watch.js';
 
 /** The accepted JSON names of a ScoreBatchRequest's fields, mapped to their proto names. */
 export const REQUEST_JSON_FIELDS = fieldNames('rule_set', 'start_date', 'points_per_day', 'consumers', 'include_features', 'flagged_only', 'include_evidence');
-const CONSUMER_JSON_FIELDS = fieldNames('id', 'category', 'zone', 'capacity_kw', 'load_kw', 'water_m3', 'group', 'baseline_kw', 'watch');
+const CONSUMER_JSON_FIELDS = fieldNames('id', 'category', 'zone', 'capacity_kw', 'load_kw', 'water_m3', 'group', 'baseline_kw', 'watch', 'district');
 
 /** A parsed member, with the name it was given under. */
 export interface FieldValue {
@@ -81,6 +81,9 @@ export function consumerFromJson(value: unknown, index: number, scratch: Consume
         break;
       case 'group':
         consumer.group = string(v, at);
+        break;
+      case 'district':
+        consumer.district = string(v, at);
         break;
       case 'baseline_kw':
         consumer.baselineKw = v === null ? 0 : float32(v, at);

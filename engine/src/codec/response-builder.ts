@@ -57,15 +57,17 @@ export class ResponseBuilder {
   }
 
   /**
-   * Adds the next block of the batch: `ids` are its consumers' ids, in order.
+   * Adds the next block of the batch: `ids` are its consumers' ids, in order,
+   * `districts` their districts ('' = none; an empty array when none has one).
    * Reads the block's feature matrix, so it must be called before the engine scores another block.
    */
-  add(scored: ScoredBatch, ids: readonly string[]): void {
+  add(scored: ScoredBatch, ids: readonly string[], districts: readonly string[] = []): void {
     if (scored.ruleSet !== this.ruleSet && scored.ruleSet.digest !== this.ruleSet.digest) {
       throw new Error(`a block scored with rule set ${ref(scored.ruleSet)} added to the response of ${ref(this.ruleSet)}`);
     }
     const count = scored.count;
     if (ids.length !== count) throw new RangeError(`a block of ${count} consumers given ${ids.length} ids`);
+    if (districts.length !== 0 && districts.length !== count) throw new RangeError(`a block of ${count} consumers given ${districts.length} districts`);
 
     const summary = scored.summary();
     SUMMARY_COUNTS.forEach((name, i) => (this.counts[i]! += summary[name]));
@@ -82,6 +84,8 @@ export class ResponseBuilder {
       const result: ResultProperties = { code: code as gridcode.v1.Code };
       const id = ids[c]!;
       if (id !== '') result.id = id;
+      // The same strings the scan decoded (nothing allocated here); most batches have no district and skip this.
+      if (districts.length > 0 && districts[c] !== '') result.district = districts[c]!;
       const score = Math.fround(scored.scores[c]!);
       if (!Object.is(score, 0)) result.score = score;
       const reasons = scored.reasons(c);
@@ -149,10 +153,11 @@ export class ResponseBuilder {
   }
 }
 
-/** One scored block and the ids of its consumers. */
+/** One scored block and the ids (and districts, when any) of its consumers. */
 export interface ScoredBlock {
   readonly scored: ScoredBatch;
   readonly ids: readonly string[];
+  readonly districts?: readonly string[];
 }
 
 /**
@@ -161,7 +166,7 @@ export interface ScoredBlock {
  */
 export function buildScoreBatchResponse(ruleSet: CompiledRuleSet, blocks: Iterable<ScoredBlock>, options: ResponseOptions = {}): gridcode.v1.ScoreBatchResponse {
   const builder = new ResponseBuilder(ruleSet, options);
-  for (const { scored, ids } of blocks) builder.add(scored, ids);
+  for (const { scored, ids, districts } of blocks) builder.add(scored, ids, districts);
   return builder.build();
 }
 

@@ -80,6 +80,7 @@ function resultJson(result: ResultProperties): string {
   if (result.features?.length) parts.push(`"features":[${result.features.map(float32Json).join(',')}]`);
   if (result.note) parts.push(`"note":${JSON.stringify(result.note)}`);
   if (result.evidence?.length) parts.push(`"evidence":[${result.evidence.map(evidenceJson).join(',')}]`);
+  if (result.district) parts.push(`"district":${JSON.stringify(result.district)}`);
   return `{${parts.join(',')}}`;
 }
 

@@ -35,6 +35,8 @@ export interface FeatureBlock {
   readonly readings: Int32Array;
   /** Each consumer's group ('' = none). */
   readonly groups: readonly string[];
+  /** Each consumer's district ('' = none), echoed in its result; empty when none has one. */
+  readonly districts: readonly string[];
   /** Consumer c's average daily profile at [c × P, (c + 1) × P), kW (NaN: no value); empty when the block has no group. */
   readonly profiles: Float32Array;
 }
@@ -52,7 +54,7 @@ export function hasGroups(groups: readonly string[]): boolean {
 
 /** A block's features as a matrix (outside any engine). */
 export function blockMatrix(block: FeatureBlock): FeatureMatrix {
-  return new FeatureMatrix(block.names, block.count, () => block.matrix, new Map(block.notes), block.ids, block.groups);
+  return new FeatureMatrix(block.names, block.count, () => block.matrix, new Map(block.notes), block.ids, block.groups, block.districts);
 }
 
 /**
@@ -85,6 +87,7 @@ export function takeBlock(wasm: EngineExports, matrix: FeatureMatrix, header: { 
     valid: own(new Int32Array(buffer, wasm.validCounts(), count)),
     readings: own(new Int32Array(buffer, wasm.readingCounts(), count)),
     groups: matrix.groups,
+    districts: matrix.districts,
     profiles: grouped ? own(new Float32Array(buffer, wasm.profilesBase(), count * P)) : new Float32Array(0),
   };
 }
@@ -108,5 +111,5 @@ export function restoreBlock(wasm: EngineExports, block: FeatureBlock, templateC
   new Int32Array(buffer, wasm.readingCounts(), count).set(block.readings);
   const values = matrixView(wasm, block.names.length * count);
   values().set(block.matrix);
-  return new FeatureMatrix(block.names, count, values, new Map(block.notes), block.ids, block.groups);
+  return new FeatureMatrix(block.names, count, values, new Map(block.notes), block.ids, block.groups, block.districts);
 }

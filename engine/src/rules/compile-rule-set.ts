@@ -6,17 +6,19 @@
 //
 // Nothing is compiled unless every stage is clean, and each stage goes on past
 // its errors, so one run reports the mistakes of a file (sorted by place, at most MAX_DIAGNOSTICS).
-import { createHash } from 'node:crypto';
 import { parseDocument } from 'yaml';
 import { groupsFor } from '../catalogue.js';
 import { TemplateError } from '../errors.js';
 import { TemplateSet } from '../templates.js';
 import type { Diagnostic } from './diagnostics.js';
+import { report } from './report.js';
 import type { CompiledRule, CompiledRuleSet } from './program.js';
 import { MAX_DIAGNOSTICS, MAX_EXPRESSION_CHARS, MAX_NODES_TOTAL } from './limits.js';
+import { basesOf, draftBase, ruleSetDigest, type BaseCache, type ResolveBase } from './bases.js';
 import { lex } from './lexer/lexer.js';
 import { parse } from './parser/parser.js';
 import { check } from './check/checker.js';
+import { boundWarnings } from './check/bounds.js';
 import { Scope } from './check/scope.js';
 import { compileProgram } from './compiler/compile.js';
 import type { Ir } from './compiler/ir.js';
@@ -33,15 +35,29 @@ export interface CompileRuleSetOptions {
   readonly file?: string;
   /** Constant folding (default on); off only to test that folding never changes a result. */
   readonly fold?: boolean;
+  /** Finds the base of `extends: id@version` (rules/bases.ts); without it, a rule set with `extends` does not compile. */
+  readonly resolve?: ResolveBase;
+  /** The rule sets whose base is being compiled, outermost first (cycles); callers leave it out. */
+  readonly chain?: readonly string[];
+  /** Bases compiled so far in this scan or run (rules/bases.ts BaseCache): a shared base is compiled once. */
+  readonly baseCache?: BaseCache;
 }
 
 export interface CompileRuleSetResult {
   /** Present exactly when `diagnostics` is empty. */
   readonly ruleSet?: CompiledRuleSet;
   readonly diagnostics: Diagnostic[];
+  /**
+   * Warnings (check/bounds.ts: out_of_range, contradiction, never_fires) of the
+   * rules that type-check, sorted by place: they never keep a rule set from
+   * loading. Empty when the file did not get as far as its rules.
+   */
+  readonly warnings: Diagnostic[];
   /** The draft's id and version when they are usable, even if other parts have errors (ValidateRuleSet reports them). */
   readonly id?: string;
   readonly version?: string;
+  /** The id@version of `extends` when no such rule set was found (the registry tries again once more files have loaded). */
+  readonly missingBase?: string;
 }
 
 export function compileRuleSet(source: string, options: CompileRuleSetOptions = {}): CompileRuleSetResult {
@@ -49,7 +65,7 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
   const place = (p: FileProblem): Diagnostic => ({ ...p, ...lines.position(p.span.start) });
 
   const tooLarge = prescan(source);
-  if (tooLarge) return { diagnostics: [place(tooLarge)] };
+  if (tooLarge) return { diagnostics: [place(tooLarge)], warnings: [] };
 
   // Duplicate keys are found by duplicateKeys: yaml's own check is quadratic in the keys of a map.
   const doc = parseDocument(source, { prettyErrors: false, uniqueKeys: false, keepSourceTokens: false });
@@ -61,15 +77,22 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
         ? { code: 'limit', message: 'the document is nested too deeply', span: { start: e.pos[0], end: e.pos[1] } }
         : { code: 'yaml', message: e.message, span: { start: e.pos[0], end: Math.max(e.pos[0], e.pos[1]) } },
     );
-    return { diagnostics: report([...yamlProblems, ...duplicates], place) };
+    return { diagnostics: report([...yamlProblems, ...duplicates], place), warnings: [] };
   }
 
   const { draft, problems } = readDocument(doc, lines);
   problems.push(...tagProblems(doc));
   const known = { ...(draft.id ? { id: draft.id } : {}), ...(draft.version ? { version: draft.version } : {}) };
-  const templates = buildTemplates(draft, problems);
-  const scope = new Scope([...draft.templates.keys()]);
+  const self = `${draft.id || '?'}@${draft.version || '?'}`;
+  const { base, missingBase, unloaded } = draftBase(draft, [...(options.chain ?? []), self], options.resolve, compileBase(options), problems, options.baseCache);
+  const missing = missingBase ? { missingBase } : {};
+  const inherited = base?.templates.names ?? [];
+  const own = buildTemplates(draft, problems);
+  const templates = own && base ? TemplateSet.merge(base.templates, own) : own;
+  // A base that could not be loaded has templates nobody knows: its `corr_` names are not called unknown (one error, at `extends`).
+  const scope = new Scope([...inherited, ...draft.templates.keys()], unloaded !== undefined);
   const irs: Ir[] = [];
+  const warningProblems: FileProblem[] = [];
   let nodes = 0;
   for (const rule of draft.rules) {
     // Past the cap nothing more would be shown: the later rules are not even checked.
@@ -77,15 +100,17 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
     const result = checkRule(source, rule, scope, nodes);
     nodes += result.nodes;
     problems.push(...result.problems);
+    warningProblems.push(...result.warnings);
     if (result.ir) irs.push(result.ir);
   }
-  if (problems.length > 0 || !templates || irs.length !== draft.rules.length) return { diagnostics: report(problems, place), ...known };
+  const warnings = report(warningProblems, place, 'warning');
+  if (problems.length > 0 || !templates || irs.length !== draft.rules.length) return { diagnostics: report(problems, place), warnings, ...known, ...missing };
 
   const compiled = compileProgram(irs, options.fold === false ? { fold: false } : {});
   if (!compiled.ok) {
     const rule = draft.rules[compiled.rule]!;
     const span = rule.when!.span;
-    return { diagnostics: [place({ code: 'limit', message: compiled.message, span, rule: rule.label })], ...known };
+    return { diagnostics: [place({ code: 'limit', message: compiled.message, span, rule: rule.label })], warnings, ...known };
   }
   const rules: CompiledRule[] = draft.rules.map((rule, i) => ({
     id: rule.id,
@@ -102,7 +127,9 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
   const ruleSet: CompiledRuleSet = {
     id: draft.id,
     version: draft.version,
-    digest: createHash('sha256').update(source, 'utf8').digest('hex'),
+    digest: ruleSetDigest(source, base),
+    ...(base ? { extends: draft.extends!.ref } : {}),
+    bases: base ? basesOf(base) : [],
     source,
     description: draft.description,
     thresholds: draft.thresholds,
@@ -114,16 +141,22 @@ export function compileRuleSet(source: string, options: CompileRuleSetOptions = 
     featureNames,
     groups: groupsFor(featureNames),
   };
-  return { ruleSet, diagnostics: [], ...known };
+  return { ruleSet, diagnostics: [], warnings, ...known };
+}
+
+/** How a base is compiled: like the file, with the same resolver and folding, one step deeper in the chain. */
+function compileBase(options: CompileRuleSetOptions) {
+  return (source: string, resolve: ResolveBase | undefined, chain: readonly string[], file?: string) =>
+    compileRuleSet(source, { ...(file ? { file } : {}), ...(options.fold === false ? { fold: false } : {}), ...(resolve ? { resolve } : {}), ...(options.baseCache ? { baseCache: options.baseCache } : {}), chain });
 }
 
 /** Lexes, parses and checks one rule's `when`; problems are placed in the file. */
-function checkRule(source: string, rule: DraftRule, scope: Scope, nodesBefore: number): { ir?: Ir; problems: FileProblem[]; nodes: number } {
+function checkRule(source: string, rule: DraftRule, scope: Scope, nodesBefore: number): { ir?: Ir; problems: FileProblem[]; warnings: FileProblem[]; nodes: number } {
   const when = rule.when;
-  if (!when) return { problems: [], nodes: 0 };
+  if (!when) return { problems: [], warnings: [], nodes: 0 };
   const inRule = (p: { code: FileProblem['code']; message: string; span: FileProblem['span'] }): FileProblem => ({ ...p, rule: rule.label });
   if (when.text.length > MAX_EXPRESSION_CHARS) {
-    return { problems: [inRule({ code: 'limit', message: `\`when\` is longer than ${MAX_EXPRESSION_CHARS} characters; split the rule`, span: when.span })], nodes: 0 };
+    return { problems: [inRule({ code: 'limit', message: `\`when\` is longer than ${MAX_EXPRESSION_CHARS} characters; split the rule`, span: when.span })], warnings: [], nodes: 0 };
   }
   const toFile = scalarSpanMap(source, when.node, when.text);
   const local = (p: { code: FileProblem['code']; message: string; span: FileProblem['span'] }): FileProblem => inRule({ ...p, span: toFile(p.span) });
@@ -136,10 +169,12 @@ function checkRule(source: string, rule: DraftRule, scope: Scope, nodesBefore: n
   if (!parsed.expr || problems.length > 0) {
     // A repaired parse (a stray character skipped, a chain split) can still be checked: more mistakes in one run.
     if (parsed.expr) problems.push(...check(parsed.expr, scope).problems.map(local));
-    return { problems, nodes: parsed.nodes };
+    return { problems, warnings: [], nodes: parsed.nodes };
   }
   const checked = check(parsed.expr, scope);
-  return { ...(checked.ir ? { ir: checked.ir } : {}), problems: checked.problems.map(local), nodes: parsed.nodes };
+  // Bounds are only meaningful once every name and type is right.
+  const warnings = checked.ir ? boundWarnings(parsed.expr, scope, when.text).map(local) : [];
+  return { ...(checked.ir ? { ir: checked.ir } : {}), problems: checked.problems.map(local), warnings, nodes: parsed.nodes };
 }
 
 /** The TemplateSet of the draft; undefined (and a problem) if TemplateSet.from disagrees with our checks. */
@@ -168,22 +203,4 @@ export function reasonOrder(rules: readonly Pick<CompiledRule, 'effect' | 'score
     return rank(ra.effect) - rank(rb.effect) || (ra.effect === 'score' ? rb.score - ra.score : 0) || a - b;
   });
   return Int32Array.from(order);
-}
-
-/** The problems placed in the file, sorted by place; past MAX_DIAGNOSTICS one `limit` diagnostic stands for the rest. */
-function report(problems: FileProblem[], place: (p: FileProblem) => Diagnostic): Diagnostic[] {
-  problems.sort((a, b) => a.span.start - b.span.start || a.span.end - b.span.end);
-  const shown = problems.slice(0, MAX_DIAGNOSTICS).map((p) => place({ ...p, message: clipQuotes(p.message) }));
-  if (problems.length <= MAX_DIAGNOSTICS) return shown;
-  const first = problems[MAX_DIAGNOSTICS]!;
-  return [...shown, place({ code: 'limit', message: `at least ${problems.length - MAX_DIAGNOSTICS} more problems are not shown: a rule set reports at most ${MAX_DIAGNOSTICS}`, span: first.span })];
-}
-
-/** Characters of a `quoted` name or text kept in a message; the span shows the rest. */
-const QUOTE_CHARS = 60;
-const LONG_QUOTE = new RegExp(`\`([^\`]{${QUOTE_CHARS + 1},})\``, 'g');
-
-/** Messages quote the draft (`name`): a 9,000-character name must not make a 9,000-character message. */
-function clipQuotes(message: string): string {
-  return message.replace(LONG_QUOTE, (_, text: string) => `\`${text.slice(0, QUOTE_CHARS - 1)}…\``);
 }

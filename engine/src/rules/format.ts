@@ -8,7 +8,7 @@
 // Long lines are clipped to a window around the span (with `…`), tabs are
 // shown as one space so the caret stays aligned, and a span running past the
 // end of its line is underlined to the end of that line.
-import type { Diagnostic } from './diagnostics.js';
+import { isWarning, type Diagnostic } from './diagnostics.js';
 import { LineIndex } from './source/lines.js';
 
 /** Characters of a source line shown around the span. */
@@ -16,7 +16,7 @@ const WINDOW = 100;
 
 export function formatDiagnostic(d: Diagnostic, source: string, file = '<rule set>', lines = new LineIndex(source)): string {
   const rule = d.rule === undefined ? '' : ` (rule ${d.rule})`;
-  const header = `${file}:${d.line}:${d.column}: error[${d.code}]${rule}: ${d.message}`;
+  const header = `${file}:${d.line}:${d.column}: ${isWarning(d.code) ? 'warning' : 'error'}[${d.code}]${rule}: ${d.message}`;
   const { text, start: lineStart } = lines.line(d.line);
   const from = Math.max(0, Math.min(d.span.start - lineStart, text.length));
   const to = Math.max(from + 1, Math.min(d.span.end - lineStart, text.length));

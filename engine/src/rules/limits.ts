@@ -15,6 +15,13 @@ export const MAX_YAML_NESTING = 64;
 export const MAX_RULES = 200;
 /** Same bound as TemplateSet.from (the WASM scratch is sized for it). */
 export const MAX_TEMPLATES = TEMPLATE_LIMIT;
+/**
+ * Levels of `extends` below a rule set (a district on a region on the default
+ * is 2). Each level is compiled again for every file that builds on it, so a
+ * chain of a hundred would cost a hundred compilations per file and a message
+ * nested a hundred deep; four is more than any real layering needs.
+ */
+export const MAX_EXTENDS_DEPTH = 4;
 /** Characters in one `when` expression. */
 export const MAX_EXPRESSION_CHARS = 10_000;
 export const MAX_NODES_PER_EXPRESSION = 256;

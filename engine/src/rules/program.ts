@@ -8,6 +8,7 @@
 // bits set for true, zero for false) in the same slots. The type checker
 // guarantees that no instruction mixes the two.
 import type { TemplateSet } from '../templates.js';
+import type { BaseSource } from './bases.js';
 
 /** Instruction words: [opcode, a, 0, 0]; four i32 words each, for alignment and room to grow. */
 export const WORDS_PER_INSTRUCTION = 4;
@@ -91,8 +92,12 @@ export interface Program {
 export interface CompiledRuleSet {
   readonly id: string;
   readonly version: string;
-  /** sha256 of the source, hex. */
+  /** sha256 of the source (and, with `extends`, of its base's ref and digest: rules/bases.ts), hex. */
   readonly digest: string;
+  /** `extends: id@version`, when it has a base whose templates it uses. */
+  readonly extends?: string;
+  /** Its base and the base's own bases, each once: what compiling `source` again elsewhere (a worker) needs. Empty without `extends`. */
+  readonly bases?: readonly BaseSource[];
   /** The text it was compiled from: what workers compile again, since a compiled rule set cannot cross threads. */
   readonly source: string;
   readonly description: string;

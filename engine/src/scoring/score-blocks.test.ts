@@ -6,7 +6,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
-import { assembleMessage, assembleResponse, ResponseBuilder, responseJson, type Serialization } from '../codec/index.js';
+import { assembleMessage, assembleResponse, ResponseBuilder, responseJson, RESULT_SEPARATOR, type Serialization } from '../codec/index.js';
 import { FeatureEngine } from '../engine.js';
 import { BatchError, MalformedProtobuf } from '../errors.js';
 import { parseBatchHeader } from '../header.js';
@@ -14,7 +14,7 @@ import { packageRoot } from '../package-root.js';
 import { compileRuleSet } from '../rules/compile-rule-set.js';
 import type { CompiledRuleSet } from '../rules/program.js';
 import { scanRequest, type RequestHeader } from '../wire/request.js';
-import { BLOCK_LIMITS, blocksOf, spanRanges } from './score-blocks.js';
+import { BLOCK_LIMITS, BlockScorer, blocksOf, spanRanges } from './score-blocks.js';
 import { scoreBatchRequest, type ScoreRequestOptions } from './score-request.js';
 
 const P = 24;
@@ -195,6 +195,33 @@ describe('response parts', () => {
       expect(read(last)).toMatchObject({ summary: { total: 30 } });
       expect(read(last).results ?? []).toEqual([]);
       expect(Buffer.from(empty).toString()).toBe(serialization === 'proto' ? '' : '{}\n');
+    }
+  });
+});
+
+describe('BlockScorer onBlockResults', () => {
+  /** The batch scored in blocks of `size`, results kept (as gridcode score) or handed over block by block. */
+  function scoreBlocks(bytes: Uint8Array, size: number, serialization: Serialization, sink?: (encoded: Uint8Array) => void) {
+    const scanned = scanRequest(bytes);
+    const header = parseBatchHeader(scanned.pointsPerDay, scanned.startDate);
+    const scorer = new BlockScorer(engine, header, ruleSet, { includeEvidence: true, onBlockResults: sink }, serialization);
+    const spans = scanned.consumers.spans;
+    for (let first = 0; first < spans.length >> 1; first += size) scorer.add({ bytes, spans: spans.subarray(2 * first, 2 * Math.min(spans.length >> 1, first + size)), first });
+    return scorer.part();
+  }
+
+  it('hands each block its encoded results instead of keeping them: together they are the results kept without it', () => {
+    const bytes = request({}, Array.from({ length: 230 }, (_, i) => consumer(i)));
+    for (const serialization of ['proto', 'json'] as const) {
+      const kept = scoreBlocks(bytes, 50, serialization);
+      const handed: Uint8Array[] = [];
+      const part = scoreBlocks(bytes, 50, serialization, (encoded) => handed.push(encoded.slice()));
+      expect(handed.length).toBe(5);
+      expect(part.results.length).toBe(0);
+      expect([part.resultCount, part.counts, part.hits]).toEqual([kept.resultCount, kept.counts, kept.hits]);
+      // JSON blocks are result lines each; the kept results put RESULT_SEPARATOR between blocks too.
+      const joined = serialization === 'proto' ? Buffer.concat(handed) : Buffer.from(handed.map((b) => Buffer.from(b).toString('utf8')).join(RESULT_SEPARATOR));
+      expect(Buffer.from(joined).equals(Buffer.from(kept.results)), serialization).toBe(true);
     }
   });
 });

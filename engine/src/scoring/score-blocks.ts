@@ -59,6 +59,14 @@ export interface BlockScoringOptions extends ResponseOptions {
    * consumer has a group (takeDeferred), since their cohorts span the parts.
    */
   readonly defer?: boolean;
+  /**
+   * Each scored block's results, encoded (as ResultsWriter encodes them), handed
+   * here as the block is scored instead of kept: for a caller that reads the
+   * results and writes no response (`gridcode diff`, `list --input`, `eval
+   * --input`), so that a batch's encoded results (~300 B a consumer, mostly
+   * notes) are never all held. part() then has no results, only their count.
+   */
+  readonly onBlockResults?: (encoded: Uint8Array) => void;
 }
 
 /** Where the time of a batch went, seconds per stage. */
@@ -86,13 +94,15 @@ export class BlockScorer {
   /** Where blocks wait for their cohorts; absent when the rule set reads no peer feature (then blocks are scored as computed). */
   private readonly space: CohortSpace | undefined;
   private grouped = false;
+  /** Results handed to onBlockResults. */
+  private handedOver = 0;
 
   constructor(
     private readonly engine: FeatureEngine,
     readonly header: BatchHeader,
     readonly ruleSet: CompiledRuleSet,
     private readonly options: BlockScoringOptions,
-    serialization: Serialization,
+    private readonly serialization: Serialization,
   ) {
     this.builder = new ResponseBuilder(ruleSet, options);
     this.results = new ResultsWriter(serialization);
@@ -147,7 +157,7 @@ export class BlockScorer {
     t = performance.now();
     const results = this.results.finish();
     this.lap('encode', t);
-    return this.builder.part({ results, resultCount: this.results.count });
+    return this.builder.part({ results, resultCount: this.results.count + this.handedOver });
   }
 
   /** Rules, results and their encoding for the block the engine holds. */
@@ -156,9 +166,15 @@ export class BlockScorer {
     const scored = this.engine.rescore(this.ruleSet);
     t = this.lap('rules', t);
     // The scored block's matrix views engine memory: the builder copies what it needs now.
-    this.builder.add(scored, scored.matrix.ids);
+    this.builder.add(scored, scored.matrix.ids, scored.matrix.districts);
     t = this.lap('results', t);
-    this.results.add(this.builder.takeResults());
+    const results = this.builder.takeResults();
+    const sink = this.options.onBlockResults;
+    if (!sink) this.results.add(results);
+    else if (results.length > 0) {
+      this.handedOver += results.length;
+      sink(ResultsWriter.encode(results, this.serialization));
+    }
     this.lap('encode', t);
   }
 

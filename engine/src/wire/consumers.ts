@@ -11,8 +11,9 @@ const WATER_M3 = 6;
 const GROUP = 7;
 const BASELINE_KW = 8;
 const WATCH = 9;
+const DISTRICT = 10;
 const ENUM_MAX = 5;
-/** For group(): the bytes were checked by the scan. */
+/** For group() and district(): the bytes were checked by the scan. */
 const utf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
@@ -40,6 +41,11 @@ export class ConsumerIndex {
   readonly watchStatus: Uint8Array;
   /** The watch's `since` as sent, '' when absent; read only when the status is not 0. */
   readonly watchSince: string[];
+  /** Byte range [districtStart, districtEnd) of the district string (checked as UTF-8, not decoded); empty when absent. */
+  readonly districtStart: Int32Array;
+  readonly districtEnd: Int32Array;
+  /** Whether any consumer has a non-empty district: most batches have none, and then districts() allocates nothing. */
+  anyDistrict = false;
 
   constructor(
     readonly bytes: Uint8Array,
@@ -59,6 +65,8 @@ export class ConsumerIndex {
     this.baseline = new Float32Array(count);
     this.watchStatus = new Uint8Array(count);
     this.watchSince = new Array<string>(count).fill('');
+    this.districtStart = new Int32Array(count);
+    this.districtEnd = new Int32Array(count);
   }
 
   /** The consumer's group, decoded ('' when none). */
@@ -66,6 +74,18 @@ export class ConsumerIndex {
     // Most consumers have none: no decoder call for them.
     if (this.groupStart[i] === this.groupEnd[i]) return '';
     return utf8.decode(this.bytes.subarray(this.groupStart[i]!, this.groupEnd[i]!));
+  }
+
+  /** The consumer's district, decoded ('' when none). */
+  district(i: number): string {
+    if (this.districtStart[i] === this.districtEnd[i]) return '';
+    return utf8.decode(this.bytes.subarray(this.districtStart[i]!, this.districtEnd[i]!));
+  }
+
+  /** Every consumer's district in batch order ('' = none), decoded; empty when no consumer has one. */
+  districts(): string[] {
+    if (!this.anyDistrict) return [];
+    return Array.from({ length: this.count }, (_, i) => this.district(i));
   }
 
   id(i: number): string {
@@ -164,6 +184,15 @@ function scanConsumer(index: ConsumerIndex, i: number, inBatch: number): void {
         reader.expect(WireType.fixed32, type, 'baseline_kw');
         index.baseline[i] = view.getFloat32(reader.fixed32(), true);
         break;
+      case DISTRICT: {
+        reader.expect(WireType.bytes, type, 'district');
+        const length = reader.length();
+        // Only echoed in the result: checked here so that a bad one fails the batch naming its consumer, decoded when results are built.
+        checkString(reader, reader.pos, reader.pos + length, 'district');
+        index.districtStart[i] = reader.pos;
+        index.districtEnd[i] = reader.pos += length;
+        break;
+      }
       case WATCH: {
         reader.expect(WireType.bytes, type, 'watch');
         const length = reader.length();
@@ -177,6 +206,8 @@ function scanConsumer(index: ConsumerIndex, i: number, inBatch: number): void {
   }
   if (index.loadStart[i] === -2) index.loadStart[i] = 0;
   if (index.waterStart[i] === -2) index.waterStart[i] = 0;
+  // After the loop: a later empty district overrides an earlier one (the last wins).
+  if (index.districtEnd[i]! > index.districtStart[i]!) index.anyDistrict = true;
   if (watch) {
     index.watchStatus[i] = watch.status;
     index.watchSince[i] = watch.since;

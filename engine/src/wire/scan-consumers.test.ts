@@ -248,7 +248,7 @@ describe('scanConsumers on unusual valid encodings', () => {
     expect([index.category[0], index.zone[0]]).toEqual([0, 3]);
   });
 
-  /** Unknown fields (past Consumer's 1–9) of wire types 0, 1, 2 and 5 (including ones that look like Consumer fields inside). */
+  /** Unknown fields (past Consumer's 1–10) of wire types 0, 1, 2 and 5 (including ones that look like Consumer fields inside). */
   function noise(n: number): number[] {
     return [
       ...tag(13, VARINT),
@@ -256,7 +256,7 @@ describe('scanConsumers on unusual valid encodings', () => {
       ...tag(14, FIXED64),
       ...[n, 0, 0, 0, 0, 0, 0, 0x7f],
       ...ld(15, [...ld(LOAD, f32bytes([99, 99])), ...ld(ID, [0x7a])]),
-      ...tag(10, FIXED32),
+      ...tag(11, FIXED32),
       ...f32bytes([123]),
       ...tag(536870911, VARINT),
       n,

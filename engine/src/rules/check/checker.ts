@@ -17,9 +17,9 @@ import type { Span } from '../diagnostics.js';
 import { cover, problem, type Problem } from '../problem.js';
 import type { BinaryNode, CallNode, Expr, InNode, NameNode } from '../parser/ast.js';
 import type { BinaryOp as IrBinaryOp, Ir } from '../compiler/ir.js';
-import { CORR_PREFIX } from '../../catalogue.js';
 import { didYouMean } from './suggest.js';
 import { ENUM_TYPES, ENUM_WORDS, FUNCTIONS, isEnumType, typeName, type Scope, type Type } from './scope.js';
+import { unknownNameMessage } from './unknown-name.js';
 
 export interface CheckResult {
   readonly ir?: Ir;
@@ -42,9 +42,21 @@ export function check(expr: Expr, scope: Scope): CheckResult {
   const checker = new Checker(scope);
   const typed = checker.visit(expr);
   if (typed && typed.type !== 'boolean') {
-    checker.report('type_mismatch', `\`when\` must be true or false; this expression is ${typeName(typed.type)}${typed.type === 'number' ? ' (compare it, e.g. `… > 0.5`)' : ''}`, expr.span);
+    checker.report('type_mismatch', `\`when\` needs a condition (true or false); ${notACondition(expr, typed.type, '0.5')}`, expr.span);
   }
   return checker.problems.length > 0 || !typed ? { problems: checker.problems } : { ir: typed.ir, problems: [] };
+}
+
+/**
+ * Why a value is not a condition, with the comparison to write: `mean_kw is a
+ * number: compare it, e.g. \`mean_kw > 0.5\``. A name is shown as written;
+ * another expression is "this expression" (its text is under the caret).
+ */
+function notACondition(e: Expr, type: Type, example: string): string {
+  const shown = e.kind === 'name' ? e.name : e.kind === 'call' ? `${e.callee}(…)` : 'this expression';
+  if (type === 'number') return `${shown} is a number: compare it, e.g. \`${shown === 'this expression' ? '…' : shown} > ${example}\``;
+  if (isEnumType(type)) return `${shown} is ${typeName(type)}: compare it with a word, e.g. \`${type} == ${Object.keys(ENUM_WORDS[type])[1]}\``;
+  return `${shown} is ${typeName(type)}`;
 }
 
 class Checker {
@@ -84,31 +96,16 @@ class Checker {
     const typed = this.visit(e);
     if (!typed) return undefined;
     if (typed.type === want) return typed.ir;
-    const hint = want === 'boolean' && typed.type === 'number' ? ' (compare it, e.g. `… > 0`)' : '';
-    return this.report('type_mismatch', `${what} needs ${typeName(want)}; this is ${typeName(typed.type)}${hint}`, e.span);
+    if (want === 'boolean') return this.report('type_mismatch', `${what} needs a condition (true or false); ${notACondition(e, typed.type, '0')}`, e.span);
+    return this.report('type_mismatch', `${what} needs ${typeName(want)}; this is ${typeName(typed.type)}`, e.span);
   }
 
   private name(e: NameNode): Typed | undefined {
     const resolved = this.scope.resolve(e.name);
     if (resolved?.kind === 'feature') return { type: 'number', ir: { k: 'feature', index: resolved.index, name: resolved.name } };
     if (resolved?.kind === 'attribute') return { type: resolved.type, ir: { k: 'attribute', name: resolved.name } };
-    return this.report('unknown_name', this.unknownNameMessage(e.name), e.span);
-  }
-
-  private unknownNameMessage(name: string): string {
-    // `unspecified` and `other` are words of both category and zone.
-    const types = ENUM_TYPES.filter((type) => name in ENUM_WORDS[type]);
-    if (types.length > 0) return `\`${name}\` is a ${types.join(' and ')} word, not a value: compare it, e.g. \`${types[0]} == ${name}\``;
-    // followup.md: rules compare consumers through the peer features, never by naming a group.
-    if (name === 'group') return '`group` is not an operand: a rule compares a consumer with its group through peer_count, peer_ratio and peer_corr, never by naming a group';
-    if (name in FUNCTIONS) return `\`${name}\` is a function: call it, e.g. \`${name}(${FUNCTIONS[name]!.params.map((_, i) => 'xy'[i]).join(', ')})\``;
-    const suggestion = didYouMean(name, this.scope.names());
-    if (name.startsWith(CORR_PREFIX) && !suggestion) {
-      const templates = this.scope.templateNames;
-      const which = templates.length === 0 ? 'this rule set defines no templates' : `its templates are ${templates.join(', ')}`;
-      return `unknown name \`${name}\`: there is no template \`${name.slice(CORR_PREFIX.length)}\` (${which})`;
-    }
-    return `unknown name \`${name}\`${suggestion || ': rules read the features of features.md and category, zone, capacity_kw, points_per_day, watch, baseline_kw'}`;
+    const message = unknownNameMessage(e.name, this.scope);
+    return message === undefined ? undefined : this.report('unknown_name', message, e.span);
   }
 
   private binary(e: BinaryNode): Typed | undefined {
@@ -171,7 +168,8 @@ class Checker {
   private word(word: NameNode, type: Type): number | undefined {
     if (!isEnumType(type)) {
       // Next to a number the word must have been meant as a feature.
-      return this.report('unknown_name', this.unknownNameMessage(word.name), word.span);
+      const message = unknownNameMessage(word.name, this.scope);
+      return message === undefined ? undefined : this.report('unknown_name', message, word.span);
     }
     const words = ENUM_WORDS[type];
     const code = words[word.name];

@@ -50,7 +50,11 @@ export class Scope {
   readonly features: readonly string[];
   private readonly byName = new Map<string, Resolved>();
 
-  constructor(readonly templateNames: readonly string[]) {
+  /** `openTemplates`: the rule set extends a base that could not be loaded, so a `corr_` name may be one of its templates. */
+  constructor(
+    readonly templateNames: readonly string[],
+    readonly openTemplates = false,
+  ) {
     this.features = featureNames(templateNames);
     this.features.forEach((name, index) => this.byName.set(name, { kind: 'feature', index, name }));
     for (const name of ATTRIBUTES) this.byName.set(name, { kind: 'attribute', name, type: ATTRIBUTE_TYPES[name] });

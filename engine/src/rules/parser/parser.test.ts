@@ -57,12 +57,16 @@ describe('parser precedence', () => {
 });
 
 describe('parser spans', () => {
-  test('nodes cover their text; parentheses are not part of the inner node', () => {
-    const e = p('x + (y * 2)').expr!;
-    expect(e.span).toEqual({ start: 0, end: 10 });
+  test('nodes cover their text; a parenthesised node spans its parentheses (a quote of it is never cut at one)', () => {
+    const text = 'x + (y * 2)';
+    const e = p(text).expr!;
+    expect(e.span).toEqual({ start: 0, end: text.length });
     if (e.kind !== 'binary') throw new Error('binary expected');
     expect(e.opSpan).toEqual({ start: 2, end: 3 });
-    expect(e.right.span).toEqual({ start: 5, end: 10 });
+    expect(text.slice(e.right.span.start, e.right.span.end)).toBe('(y * 2)');
+    const left = p('(night_share) > 40').expr!;
+    if (left.kind !== 'binary') throw new Error('binary expected');
+    expect(left.left.span).toEqual({ start: 0, end: 13 });
   });
 
   test('calls and lists', () => {

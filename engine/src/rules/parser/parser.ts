@@ -210,8 +210,9 @@ class Parser {
         this.enter(token.span);
         const inner = this.parseOr();
         this.depth--;
-        this.close(token, inner);
-        return inner;
+        const close = this.close(token, inner);
+        // The parentheses belong to the expression: a message quoting it, or a caret under it, shows `(night_share)`, never `night_share)`.
+        return { ...inner, span: cover(token.span, close) };
       }
       case 'eof':
         return this.fail('the expression ends too early: expected a value', token.span);

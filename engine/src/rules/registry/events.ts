@@ -3,6 +3,7 @@
 // so that the gateway can count them (prom-client counters, a readiness flag)
 // without the registry knowing about metrics.
 import type { Diagnostic } from '../diagnostics.js';
+import type { BaseCache, ResolveBase } from '../bases.js';
 import type { CompiledRuleSet } from '../program.js';
 
 /** console fits, and so do pino and most loggers. */
@@ -15,8 +16,8 @@ export interface RegistryLogger {
 /** The compiler's signature (engine/src/rules/compile-rule-set.ts). */
 export type CompileRuleSet = (
   source: string,
-  options?: { file?: string },
-) => { ruleSet?: CompiledRuleSet | undefined; diagnostics: readonly Diagnostic[] };
+  options?: { file?: string; resolve?: ResolveBase; baseCache?: BaseCache },
+) => { ruleSet?: CompiledRuleSet | undefined; diagnostics: readonly Diagnostic[]; warnings?: readonly Diagnostic[]; missingBase?: string | undefined };
 
 export type RegistryEvent =
   /** A file's rule set is now served; `previous` is the version of that file it replaced. */

@@ -27,9 +27,12 @@ import { compileRuleSet } from '../compile-rule-set.js';
 import type { Diagnostic } from '../diagnostics.js';
 import { formatDiagnostics } from '../format.js';
 import type { CompiledRuleSet } from '../program.js';
+import type { BaseCache } from '../bases.js';
 import type { CompileRuleSet, FileStatus, RegistryEvent, RegistryLogger } from './events.js';
 import { isRuleSetFileName, MAX_RULE_SET_BYTES, readRuleSetFile } from './rule-set-files.js';
+import { baseAmongServed, recheckWaiting, settle, type FileEntry, type Round } from './served-bases.js';
 import { RuleSetSnapshot, ruleSetRef } from './snapshot.js';
+import { unversionedChange } from './unversioned-change.js';
 import { watchDirectory, type DirectoryWatcher } from './watcher.js';
 
 export interface RuleSetRegistryOptions {
@@ -46,23 +49,6 @@ export interface RuleSetRegistryOptions {
   readonly maxFileBytes?: number;
   /** How long a file must be quiet before it is read. */
   readonly debounceMs?: number;
-}
-
-/** The registry's view of one file of the directory. */
-interface FileEntry {
-  readonly name: string;
-  /** sha256 of the bytes last read, or why they could not be read: seeing the same again is no news. */
-  seen: string;
-  /** The last version that loaded from this file: what it serves. */
-  served?: CompiledRuleSet | undefined;
-  /** Compiled from the current content but refused as a duplicate id@version; offered again when the other file changes. */
-  blocked?: CompiledRuleSet | undefined;
-  current: boolean;
-  /** A link, whose content changes under another name. */
-  linked: boolean;
-  failures: number;
-  lastError?: string | undefined;
-  lastErrorAt?: Date | undefined;
 }
 
 /** The directory holds no loadable rule set with the default id: a registry without its default cannot serve. */
@@ -187,7 +173,11 @@ export class RuleSetRegistry {
     }
     // Known files missing from the listing are read too: they turn out gone.
     // Name order, so that of two files with the same id@version the first loads.
-    for (const name of [...new Set([...names, ...this.files.keys()])].sort()) await this.refresh(name);
+    const round = { waiting: [] as string[], bases: new Map() as BaseCache };
+    // A file that waited for a base is compiled again even if unchanged: its base may have arrived.
+    recheckWaiting(this.files.values());
+    for (const name of [...new Set([...names, ...this.files.keys()])].sort()) await this.refresh(name, round);
+    await settle(round.waiting, round.bases, (name, next) => this.refresh(name, next));
     return this.publish();
   }
 
@@ -195,12 +185,16 @@ export class RuleSetRegistry {
     // Another name (a ConfigMap's ..data link swapped, a subdirectory) may
     // change what links resolve to: read everything.
     if (!isRuleSetFileName(name)) return this.scan();
-    await this.refresh(name);
-    for (const entry of [...this.files.values()]) if (entry.linked && entry.name !== name) await this.refresh(entry.name);
+    const bases: BaseCache = new Map();
+    await this.refresh(name, { bases });
+    for (const entry of [...this.files.values()]) if (entry.linked && entry.name !== name) await this.refresh(entry.name, { bases });
+    // Files that waited for a base: this one may be it.
+    await settle(recheckWaiting(this.files.values(), name), bases, (other, round) => this.refresh(other, round));
     return this.publish();
   }
 
-  private async refresh(name: string): Promise<void> {
+  /** Reads and compiles `name`; with `round.waiting`, a file whose base is not (yet) found is put there instead of failing. */
+  private async refresh(name: string, round: Round): Promise<void> {
     const read = await readRuleSetFile(this.realDir, name, this.maxFileBytes);
     let entry = this.files.get(name);
     if (read.kind === 'missing') {
@@ -208,43 +202,41 @@ export class RuleSetRegistry {
       return;
     }
     const seen = read.kind === 'source' ? `sha256:${read.sha256}` : `error:${read.error}`;
-    if (entry?.seen === seen) return;
+    if (entry?.seen === seen && !entry.recheck) return;
     if (!entry) {
-      entry = { name, seen, current: false, linked: false, failures: 0 };
+      entry = { name, seen, recheck: false, current: false, linked: false, failures: 0 };
       this.files.set(name, entry);
     }
     entry.seen = seen;
+    entry.recheck = false;
     entry.linked = read.linked ?? false;
     entry.blocked = undefined;
     if (read.kind === 'error') return this.fail(entry, read.error);
     let result;
     try {
-      result = this.compile(read.source, { file: this.display(name) });
+      result = this.compile(read.source, { file: this.display(name), resolve: (ref) => baseAmongServed(ref, this.files.values(), this.orphan, (file) => this.display(file)), baseCache: round.bases });
     } catch (error) {
       // A compiler bug on one file must not stop the others from loading.
       return this.fail(entry, `the compiler failed (a gridcode bug): ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     }
     const { ruleSet, diagnostics } = result;
+    entry.missingBase = result.missingBase;
+    if (result.missingBase !== undefined && round.waiting) {
+      entry.recheck = true; // compiled again in the next round
+      round.waiting.push(name);
+      return;
+    }
     if (!ruleSet || diagnostics.length > 0) {
       const first = diagnostics[0];
       const summary = first ? `${diagnostics.length} error${diagnostics.length === 1 ? '' : 's'}, first at ${first.line}:${first.column}: ${first.message}` : 'the compiler returned no rule set';
       return this.fail(entry, summary, diagnostics, read.source);
     }
-    const unversioned = this.unversionedChange(entry.served, ruleSet);
+    const unversioned = unversionedChange(entry.served, ruleSet);
     if (unversioned) return this.fail(entry, unversioned);
+    // Loaded all the same, as `gridcode check` passes them: logged with their carets so that the district hears of them.
+    const warnings = result.warnings ?? [];
+    if (warnings.length > 0) this.logger.warn(`rule sets: ${name}: ${warnings.length} warning${warnings.length === 1 ? '' : 's'} (it loads)\n${formatDiagnostics(warnings, read.source, this.display(name)).trimEnd()}`);
     this.offer(entry, ruleSet);
-  }
-
-  /** Why `next` may not replace `served` from the same file: the same id@version with other content that does not extend it. */
-  private unversionedChange(served: CompiledRuleSet | undefined, next: CompiledRuleSet): string | undefined {
-    if (!served || ruleSetRef(served) !== ruleSetRef(next) || served.digest === next.digest) return undefined;
-    // The rest of a half-written file: what was served is the start of it.
-    if (next.source.startsWith(served.source)) return undefined;
-    const ref = ruleSetRef(next);
-    if (served.source.startsWith(next.source)) {
-      return `it holds only the first ${next.source.length} of the ${served.source.length} characters of ${ref} it served: truncated or half-written; it is read again when it changes`;
-    }
-    return `${ref} changed without a new version (digest ${next.digest}, served ${served.digest}): one version must mean one content; give it a new version`;
   }
 
   /** Serves `ruleSet` from `entry`, unless another file already serves that id@version with other content. */
@@ -259,6 +251,7 @@ export class RuleSetRegistry {
     entry.served = ruleSet;
     entry.blocked = undefined;
     entry.current = true;
+    entry.failedOn = undefined;
     const from = `${ref} (${ruleSet.rules.length} rule${ruleSet.rules.length === 1 ? '' : 's'}, digest ${ruleSet.digest}) from ${entry.name}`;
     if (previous && ruleSetRef(previous) === ref && previous.digest !== ruleSet.digest) {
       this.logger.warn(`rule sets: ${entry.name} grew without a new version (the rest of a half-written file?): ${from} replaces the previous ${ref} (digest ${previous.digest}), which it extends`);
@@ -277,6 +270,10 @@ export class RuleSetRegistry {
 
   private fail(entry: FileEntry, error: string, diagnostics: readonly Diagnostic[] = [], source?: string): void {
     entry.current = false;
+    // The same bytes failing the same way (a file whose base is still missing, compiled again on every scan): no news, so not counted again.
+    const outcome = `${entry.seen}\n${error}`;
+    if (entry.failedOn === outcome) return;
+    entry.failedOn = outcome;
     entry.failures++;
     entry.lastError = error;
     entry.lastErrorAt = new Date();

@@ -40,9 +40,11 @@ export interface Draft {
   /** Name → values, in file order; names that are usable even when values are not (for the checker). */
   readonly templates: Map<string, number[]>;
   readonly rules: DraftRule[];
+  /** `extends: id@version` (issue 15): the rule set whose templates this one uses too. */
+  readonly extends?: { readonly ref: string; readonly span: Span } | undefined;
 }
 
-const ROOT_KEYS = ['id', 'version', 'description', 'thresholds', 'min_valid_share', 'templates', 'rules'];
+const ROOT_KEYS = ['id', 'version', 'description', 'extends', 'thresholds', 'min_valid_share', 'templates', 'rules'];
 const RULE_KEYS = ['id', 'when', 'score', 'effect', 'reason'];
 const ID = /^[a-z0-9_-]+$/;
 const EFFECTS = ['exempt', 'red'];
@@ -82,6 +84,19 @@ export function readDocument(doc: Document, lines: LineIndex): { draft: Draft; p
     const value = r.number(share, '`min_valid_share`', at);
     if (value !== undefined && (value < 0 || value > 1)) r.report('schema', '`min_valid_share` must be between 0 and 1', r.valueSpan(share, at));
     else if (value !== undefined) draft.minValidShare = value;
+  }
+
+  const base = root.get('extends');
+  const baseText = base && r.text(base, '`extends`', at);
+  if (baseText) {
+    const span = spanOf(baseText.node, at);
+    const [baseId, ...rest] = baseText.text.split('@');
+    const baseVersion = rest.join('@');
+    if (!ID.test(baseId ?? '') || !baseVersion.trim() || rest.length !== 1 || /[\n\r]/.test(baseVersion) || baseText.text.length > 2 * MAX_ID_LENGTH) {
+      // A pinned version: the base's id@version means one content, so this rule set's meaning never changes under it.
+      const example = ID.test(baseId ?? '') ? `${baseId}@VERSION` : 'ID@VERSION';
+      r.report('bad_base', `\`extends\` names the base rule set with its version, \`${example}\`, found \`${baseText.text.slice(0, 60)}\`: one version of the base must mean one content, so that this rule set never changes under its own version`, span);
+    } else draft.extends = { ref: baseText.text, span };
   }
 
   const templates = root.get('templates');

@@ -1,11 +1,12 @@
-// One ScoreStream call over gRPC on h2c with node:http2 (no client library at
-// run time), for `gridcode score --server` and the benchmarks: messages go out
-// in their envelope, in slices that wait for HTTP/2's 'drain'; answers come
-// back whole, one at a time, as they arrive; the call ends with its status.
+// One call of the gateway's gRPC service on h2c with node:http2 (no client
+// library at run time), for `gridcode score --server` (ScoreStream),
+// `gridcode check --server` (ListRuleSets) and the benchmarks: messages go
+// out in their envelope, in slices that wait for HTTP/2's 'drain'; answers
+// come back whole, one at a time, as they arrive; the call ends with its status.
 import { connect, type ClientHttp2Stream } from 'node:http2';
 import { EnvelopeReader, envelopePrefix } from '../engine/src/codec/index.js';
 
-const PATH = '/gridcode.v1.ScoringService/ScoreStream';
+const SERVICE = '/gridcode.v1.ScoringService';
 /** Node's client resets a stream with more than maxSessionMemory (10 MB by default) queued: messages go out in slices. */
 const SLICE_BYTES = 256 * 1024;
 
@@ -19,21 +20,32 @@ export interface StreamEnd {
   readonly failure: Error | undefined;
 }
 
-export interface ScoreStreamCall {
+export interface GrpcCall {
   /** The stream has ended (answered, reset, or failed): sending more is pointless. */
   readonly closed: boolean;
-  /** Sends one ScoreStreamRequest; resolves once HTTP/2 has taken it. */
+  /** Sends one request message; resolves once HTTP/2 has taken it. */
   send(message: Uint8Array): Promise<void>;
   /** Half-closes the request and waits for the end of the call. */
   finish(): Promise<StreamEnd>;
 }
 
 /** Opens a ScoreStream to `url` (http://host:grpcPort); `onResponse` gets each ScoreStreamResponse's bytes. */
-export function openScoreStream(url: string, token: string | undefined, onResponse: (response: Uint8Array) => void): ScoreStreamCall {
+export function openScoreStream(url: string, token: string | undefined, onResponse: (response: Uint8Array) => void): GrpcCall {
+  return openGrpcCall(url, 'ScoreStream', token, onResponse);
+}
+
+/**
+ * Opens a call of `method` (ScoreStream, ListRuleSets, …) to `url`
+ * (http://host:grpcPort); `onResponse` gets each response message's bytes.
+ * With `deadlineMs`, a call not over by then is given up (its end has the
+ * failure): a host that never answers must not hang the command.
+ */
+export function openGrpcCall(url: string, method: string, token: string | undefined, onResponse: (response: Uint8Array) => void, deadlineMs?: number): GrpcCall {
   const session = connect(url, { maxSessionMemory: 64 });
   let failure: Error | undefined;
   session.on('error', (error) => (failure ??= error));
-  const stream = session.request({ ':method': 'POST', ':path': PATH, 'content-type': 'application/grpc', te: 'trailers', ...(token ? { authorization: `Bearer ${token}` } : {}) });
+  const deadline = deadlineMs === undefined ? undefined : setTimeout(() => session.destroy(new Error(`no answer within ${deadlineMs / 1000} s`)), deadlineMs);
+  const stream = session.request({ ':method': 'POST', ':path': `${SERVICE}/${method}`, 'content-type': 'application/grpc', te: 'trailers', ...(token ? { authorization: `Bearer ${token}` } : {}) });
   let status: string | undefined;
   let message = '';
   const onStatus = (headers: Record<string, unknown>): void => {
@@ -60,6 +72,7 @@ export function openScoreStream(url: string, token: string | undefined, onRespon
         stream.end();
         await closed;
       } finally {
+        clearTimeout(deadline);
         session.close();
       }
       return { status, message, rstCode: stream.rstCode ?? 0, failure };

@@ -1,0 +1,91 @@
+// The suspects of a scoring run: its RED results (and YELLOW with --yellow),
+// each reduced to what an inspection list shows, never a reading: the
+// result's id, district, code, score and priority (ranking.ts), the reason
+// texts of its fired rules, the values that fired each one next to what they
+// were compared with (comparisons.ts), its follow-up and its note.
+import type { gridcode } from '#gen/scoring.js';
+import { formatValue, RuleComparisons } from './comparisons.js';
+import { priorityOf, RED, YELLOW, type Ranked } from './ranking.js';
+
+/** One row of a list. */
+export interface Suspect extends Ranked {
+  /** Ids of the fired rules, in the result's order (rules.md step 4). */
+  readonly rules: readonly string[];
+  /** Each fired rule's reason text (its id where it has none), `; `-separated. */
+  readonly reasons: string;
+  /** Per fired rule, `rule: night_share 0.62 > 0.35, …`, `; `-separated. */
+  readonly evidence: string;
+  /** follow-up.ts; '' when none is known. */
+  readonly followUp: string;
+  readonly note: string;
+}
+
+/** What a list needs of a rule: RuleInfo, from the response or the compiled rule set. */
+export interface RuleText {
+  readonly id: string;
+  readonly reason: string;
+  readonly when: string;
+}
+
+/** Counts of the results that are not on any list. */
+export interface OtherCodes {
+  green: number;
+  yellowLeftOut: number;
+  gray: number;
+}
+
+export class SuspectCollector {
+  readonly suspects: Suspect[] = [];
+  readonly others: OtherCodes = { green: 0, yellowLeftOut: 0, gray: 0 };
+  private readonly rules = new Map<string, { readonly text: RuleText; comparisons?: RuleComparisons }>();
+
+  constructor(
+    rules: Iterable<RuleText>,
+    private readonly redThreshold: number,
+    private readonly withYellow: boolean,
+    /** The follow-up of a result (follow-up.ts). */
+    private readonly followUpOf: (result: gridcode.v1.ConsumerResult) => string,
+  ) {
+    for (const rule of rules) if (!this.rules.has(rule.id)) this.rules.set(rule.id, { text: rule });
+  }
+
+  add(result: gridcode.v1.ConsumerResult): void {
+    const code = result.code as number;
+    if (code !== RED && code !== YELLOW) {
+      if (code === 4) this.others.gray++;
+      else this.others.green++;
+      return;
+    }
+    if (code === YELLOW && !this.withYellow) {
+      this.others.yellowLeftOut++;
+      return;
+    }
+    const score = result.score;
+    const reasons = result.reasons.map((id) => this.rules.get(id)?.text.reason || id);
+    this.suspects.push({
+      id: result.id,
+      district: result.district,
+      code,
+      score,
+      priority: priorityOf(code, score, this.redThreshold),
+      rules: [...result.reasons],
+      reasons: reasons.join('; '),
+      evidence: result.evidence.map((e) => `${e.rule ?? ''}: ${this.describe(e.rule ?? '', e.values ?? {})}`).join('; '),
+      followUp: this.followUpOf(result),
+      note: result.note,
+    });
+  }
+
+  /** The comparisons of a fired rule with the consumer's values; its values alone when none shows. */
+  private describe(rule: string, values: Readonly<Record<string, number>>): string {
+    const entry = this.rules.get(rule);
+    if (entry) {
+      entry.comparisons ??= new RuleComparisons(entry.text.when);
+      const shown = entry.comparisons.describe(values);
+      if (shown !== '') return shown;
+    }
+    return Object.entries(values)
+      .map(([name, value]) => `${name} ${formatValue(value)}`)
+      .join(', ');
+  }
+}
