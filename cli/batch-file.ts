@@ -2,7 +2,7 @@
 // whatever its format (open-batch.ts tells them apart): its validated header,
 // the request's rule set and flags, and its consumers as protobuf `Consumer`
 // messages block by block, ready for FeatureEngine.computeWire and BlockScorer.
-import type { BatchError, BatchHeader, WireConsumers } from '../engine/src/index.js';
+import { BatchError, scanConsumers, type BatchHeader, type ConsumerIndex, type WireConsumers } from '../engine/src/index.js';
 import type { InputError } from './errors.js';
 
 /**
@@ -36,11 +36,12 @@ export interface BatchFile {
 }
 
 /**
- * `batch` with `note` called on each block once its reader (the scorer, a
- * stream) took it, so that a bad consumer fails there as it would without the
- * note; the block's bytes are valid until the next block is read.
+ * `batch` with `note` called on the consumers of each block (their wire index:
+ * ids, watch, …) once its reader (the scorer, a stream) took the block, so
+ * that a bad consumer fails there as it would without the note; a BatchError
+ * of the scan is placed in the file (blockError).
  */
-export function observeBlocks(batch: BatchFile, note: (block: ConsumerBlock) => void): BatchFile {
+export function observeConsumers(batch: BatchFile, note: (consumers: ConsumerIndex) => void): BatchFile {
   return {
     path: batch.path,
     header: batch.header,
@@ -49,7 +50,14 @@ export function observeBlocks(batch: BatchFile, note: (block: ConsumerBlock) => 
     *blocks() {
       for (const block of batch.blocks()) {
         yield block;
-        note(block);
+        let consumers: ConsumerIndex;
+        try {
+          consumers = scanConsumers(block.bytes, block.spans, block.first);
+        } catch (error) {
+          if (error instanceof BatchError) throw batch.blockError(block, error);
+          throw error;
+        }
+        note(consumers);
       }
     },
     blockError: (block, error) => batch.blockError(block, error),

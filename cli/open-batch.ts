@@ -1,6 +1,6 @@
 // Opening a batch file: its format from its name or its first byte, then the
 // reader of that format (the first of its two passes).
-import { closeSync, fstatSync, openSync, readSync, statSync } from 'node:fs';
+import { closeSync, fstatSync, readSync, statSync } from 'node:fs';
 import { extname } from 'node:path';
 import type { CohortMode } from '../engine/src/index.js';
 import type { BatchFile } from './batch-file.js';
@@ -10,7 +10,7 @@ import { AccountsJoin } from './csv/accounts-join.js';
 import { headerFields, isLongCsvHeader, openLongCsv } from './csv/long-csv-batch.js';
 import { finishWideCsv, isWideCsvBatch, isWideCsvName, openWideCsv, UNIT_REQUIRED } from './csv/wide-csv-batch.js';
 import { CommandError, describeFsError, InputError, UsageError } from './errors.js';
-import { plainFile, STDIN_ARG, withInputFile, type InputFile } from './input/source.js';
+import { openInputFile, plainFile, STDIN_ARG, withInputFile, type InputFile } from './input/source.js';
 import { openJsonBatch } from './json-batch-file.js';
 import { openProtobufBatch } from './pb-batch-file.js';
 import { NO_INPUT_PROGRESS, type InputProgress } from './progress/read-progress.js';
@@ -139,14 +139,9 @@ export function cohortModeOf(batch: BatchFile): CohortMode {
  * gzip file copied to a temporary file, named in messages as the user gave it).
  */
 export function openBatch(input: string | InputFile, format?: BatchFormat): BatchFile {
-  const { path, name, opened } = typeof input === 'string' ? plainFile(input) : input;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new InputError(name, describeFsError(error));
-  }
-  opened();
+  const file = typeof input === 'string' ? plainFile(input) : input;
+  const { path, name } = file;
+  const fd = openInputFile(file);
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new InputError(name, 'is not a regular file; the batch is read twice and must be a file (give a stream on standard input as --input -)');

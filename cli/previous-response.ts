@@ -3,9 +3,9 @@
 // protobuf), reduced to each consumer's code. The file is streamed: its
 // results are decoded one at a time and only their id and code are kept.
 // `gridcode list --response` reads its response here too (readResponse).
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { describeFsError, InputError } from './errors.js';
-import { plainFile, type InputFile } from './input/source.js';
+import { openInputFile, plainFile, type InputFile } from './input/source.js';
 import { batchFormat } from './open-batch.js';
 import { readJsonResponse } from './previous-json.js';
 import { readProtobufResponse } from './previous-pb.js';
@@ -100,14 +100,9 @@ export function readPreviousResponse(input: string | InputFile): PreviousCodes {
  * is wrong with it.
  */
 export function readResponse<Sink extends ResponseSink>(input: string | InputFile, sink: Sink): Sink {
-  const { path, name, opened } = typeof input === 'string' ? plainFile(input) : input;
-  let fd: number;
-  try {
-    fd = openSync(path, 'r');
-  } catch (error) {
-    throw new InputError(name, describeFsError(error));
-  }
-  opened();
+  const file = typeof input === 'string' ? plainFile(input) : input;
+  const { path, name } = file;
+  const fd = openInputFile(file);
   try {
     const stat = fstatSync(fd);
     if (!stat.isFile()) throw new InputError(name, `is not a regular file; ${sink.option} names a response file that gridcode score wrote`);

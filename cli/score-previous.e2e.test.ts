@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
 import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process.js';
 import { messageSchema } from '../lib/proto-registry.js';
-import { batchJson, batchPb, repeated, RULES, RUN_1, RUN_2 } from './score-previous.batches.js';
+import { batchJson, batchPb, repeated, RULES, RUN_1, RUN_2 } from '../tests/support/score-previous-runs.js';
 import { runCli } from '../tests/support/cli.js';
 
 let dir: string;

@@ -5,8 +5,8 @@
 import { gridcode } from '#gen/scoring.js';
 import { InputError } from './errors.js';
 import type { Serialization } from '../engine/src/codec/index.js';
-import { BatchError, scanConsumers } from '../engine/src/index.js';
-import { observeBlocks, type BatchFile, type ConsumerBlock } from './batch-file.js';
+import type { ConsumerIndex } from '../engine/src/index.js';
+import { observeConsumers, type BatchFile } from './batch-file.js';
 import type { PreviousCodes } from './previous-response.js';
 import { encodedResults } from './result-codes.js';
 import { Transitions } from './transitions.js';
@@ -34,17 +34,10 @@ export class Roster {
    * without --previous; its bytes are valid until the next block is read.
    */
   observe(batch: BatchFile): BatchFile {
-    return observeBlocks(batch, (block) => this.note(block, batch));
+    return observeConsumers(batch, (index) => this.note(index));
   }
 
-  private note(block: ConsumerBlock, batch: BatchFile): void {
-    let index;
-    try {
-      index = scanConsumers(block.bytes, block.spans, block.first);
-    } catch (error) {
-      if (error instanceof BatchError) throw batch.blockError(block, error);
-      throw error;
-    }
+  private note(index: ConsumerIndex): void {
     const at = this.ids.length;
     if (at + index.count > this.watch.length) {
       const grown = new Uint8Array(Math.max(2 * this.watch.length, at + index.count));

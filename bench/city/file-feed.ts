@@ -10,7 +10,31 @@ import type { BatchFile } from '../../cli/batch-file.js';
 import { requestBytes } from '../../cli/batch-request.js';
 import { WireReader } from '../../engine/src/wire/reader.js';
 import { mib, thousands } from '../gateway/server.js';
-import type { BatchFeed } from './feeds.js';
+import { finishInput, openCommandInput } from '../../cli/open-batch.js';
+import { distinctFeed, poolFeed, type Args, type BatchFeed } from './feeds.js';
+
+/** Makes a run's feed (each mode's run makes its own), with the consumers it sends in all. */
+export interface FeedMaker {
+  (): Promise<BatchFeed>;
+  readonly consumers: number;
+}
+
+/** The feeds of a run: from --input (read once, here; with no --consumers, the file's consumers once), generated afresh, or a generated pool. */
+export async function feedMaker(args: Args, log: (line: string) => void): Promise<FeedMaker> {
+  const input = args.input;
+  if (input === undefined) return Object.assign(async () => (args.distinct ? distinctFeed(args) : poolFeed(args, log)), { consumers: args.consumers });
+  const { batch } = await openCommandInput(input.arg, input.csv, true);
+  let read: FileRequests;
+  try {
+    read = readRequests(batch, args.batch, input.poolBytes);
+    finishInput(batch, input.csv);
+  } finally {
+    batch.close();
+  }
+  const consumers = args.consumers || read.consumers;
+  const name = input.arg === '-' ? 'standard input' : input.arg;
+  return Object.assign(async () => fileFeed(read, consumers, name, log), { consumers });
+}
 
 export interface FileRequests {
   /** ScoreBatchRequest bytes of at most `batch` consumers each, in file order. */

@@ -14,12 +14,11 @@ import { intOption, TARGET_OPTIONS, targetArgs } from '../gateway/target-args.js
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { addSummary, emptySummary, loadNow, machineInfo, mib, postBatch, readSummary, RssSampler, startGateway, thousands, type StartedGateway } from '../gateway/server.js';
-import { distinctFeed, poolFeed, type Args, type BatchFeed } from './feeds.js';
+import type { Args, BatchFeed } from './feeds.js';
 import { clock, Progress } from './progress.js';
 import { cityStream } from './stream.js';
-import { fileFeed, readRequests, type FileRequests } from './file-feed.js';
+import { feedMaker } from './file-feed.js';
 import { WIDE_CSV_ARGS, wideCsvOptions } from '../../cli/csv/options.js';
-import { finishInput, openCommandInput } from '../../cli/open-batch.js';
 
 const USAGE = `usage: npm run bench:city -- [options]
   --consumers N     population (default 5800000, Guangzhou)
@@ -82,23 +81,6 @@ function parse(argv: readonly string[]): Args | 'help' {
   };
 }
 
-/** How the run's batches are made (every run of a mode makes its own feed): from --input, generated afresh, or a generated pool. */
-async function feedMaker(args: Args, log: (line: string) => void): Promise<() => Promise<BatchFeed>> {
-  const input = args.input;
-  if (input === undefined) return async () => (args.distinct ? distinctFeed(args) : poolFeed(args, log));
-  const { batch } = await openCommandInput(input.arg, input.csv, true);
-  let read: FileRequests;
-  try {
-    read = readRequests(batch, args.batch, input.poolBytes);
-    finishInput(batch, input.csv);
-  } finally {
-    batch.close();
-  }
-  if (args.consumers === 0) args.consumers = read.consumers;
-  const name = input.arg === '-' ? 'standard input' : input.arg;
-  return async () => fileFeed(read, args.consumers, name, log);
-}
-
 function percentile(sorted: readonly number[], p: number): number {
   if (sorted.length === 0) return NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
@@ -112,6 +94,7 @@ async function main(argv: readonly string[]): Promise<number> {
   }
   const log = (line: string) => (args.json ? process.stderr : process.stdout).write(line + '\n');
   const makeFeed = await feedMaker(args, log);
+  args.consumers = makeFeed.consumers;
   const machine = machineInfo();
   const population = args.input === undefined ? `${args.days} days × ${args.points} readings` : `the consumers of ${args.input.arg}`;
   log(`bench:city: ${thousands(args.consumers)} consumers, ${population}, ${args.batch} per request, ${args.inFlight} in flight`);

@@ -6,6 +6,8 @@
 // day, which makes it unusable (a note in the features output). Deterministic per --seed.
 import { closeSync, openSync, writeSync } from 'node:fs';
 import { parseArgs } from 'node:util';
+import { Prng } from '../population/prng.js';
+import { CURVE_KINDS } from './curve-kinds.js';
 
 const OPTIONS = {
   consumers: { type: 'string', default: '1000' },
@@ -41,21 +43,9 @@ const consumers = Number(values.consumers);
 const days = Number(values.days);
 const points = Number(values.points);
 
-/** mulberry32: a small deterministic PRNG. */
-let state = Number(values.seed) >>> 0;
-function random(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
-const KINDS = [
-  { category: 1, zone: 1, base: 0.3, shape: (h: number) => (h >= 18 && h < 23 ? 1.5 : h >= 7 && h < 9 ? 0.8 : 0.2) },
-  { category: 2, zone: 3, base: 2, shape: (h: number) => (h >= 9 && h < 21 ? 4 : 0.5) },
-  { category: 1, zone: 1, base: 3, shape: (h: number) => (h >= 6 && h < 22 ? 12 : 1) }, // a workshop in housing
-];
+const prng = new Prng(Number(values.seed));
+const random = (): number => prng.next();
+const KINDS = CURVE_KINDS;
 
 const load = new Float32Array(days * points);
 function curve(kind: (typeof KINDS)[number], scale: number): number {

@@ -13,6 +13,8 @@ import type { Writable } from 'node:stream';
 import { finished } from 'node:stream/promises';
 import { parseArgs } from 'node:util';
 import { createGzip } from 'node:zlib';
+import { Prng } from '../population/prng.js';
+import { CURVE_KINDS } from './curve-kinds.js';
 
 const USAGE = `usage: npm run make-long-csv -- --out FILE [--consumers N] [--days D] [--points P]
        [--start YYYY-MM-DD] [--unit kwh|kw] [--seed S] [--gzip]
@@ -71,22 +73,10 @@ const minutes = 1440 / points;
 /** A reading in kW becomes this many file units: kWh over the interval, or kW. */
 const perKw = values.unit === 'kwh' ? minutes / 60 : 1;
 
-/** mulberry32, as make-batch.ts: a small deterministic PRNG. */
-let state = integer('seed', values.seed, 0, 2 ** 32 - 1);
-function random(): number {
-  state = (state + 0x6d2b79f5) >>> 0;
-  let t = state;
-  t = Math.imul(t ^ (t >>> 15), t | 1);
-  t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-  return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-}
-
-/** Daily shapes in kW by hour of day (make-batch.ts's kinds). */
-const KINDS = [
-  { base: 0.3, shape: (h: number) => (h >= 18 && h < 23 ? 1.5 : h >= 7 && h < 9 ? 0.8 : 0.2) },
-  { base: 2, shape: (h: number) => (h >= 9 && h < 21 ? 4 : 0.5) },
-  { base: 3, shape: (h: number) => (h >= 6 && h < 22 ? 12 : 1) },
-];
+const prng = new Prng(integer('seed', values.seed, 0, 2 ** 32 - 1));
+const random = (): number => prng.next();
+/** Daily shapes in kW by hour of day. */
+const KINDS = CURVE_KINDS;
 
 // Every timestamp of the window, as bytes, once: "YYYY-MM-DD HH:MM:SS".
 const STAMP = 19;

@@ -4,13 +4,13 @@
 // cell leaves that field unknown for that account and is counted per column;
 // a second row of an id is counted and dropped (the first is kept). Nothing
 // in a row is fatal: only a file that cannot be read or has no id column is.
-import { createReadStream, openSync, readSync } from 'node:fs';
+import { createReadStream, readSync } from 'node:fs';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { parse, type Info } from 'csv-parse';
 import { calendarDay } from '../../engine/src/header.js';
 import { describeFsError, InputError } from '../errors.js';
-import type { InputFile } from '../input/source.js';
+import { openInputFile, type InputFile } from '../input/source.js';
 import { CATEGORY, enumCode, WATCH, ZONE, type EnumWords } from './account-words.js';
 import { AccountStore, BAD_WORD, EMPTY_CELL, type AccountRow } from './account-store.js';
 import { cellNumber, CellKind, csvParseOptions, firstLineEnd, sniffSeparator } from './cells.js';
@@ -63,13 +63,7 @@ const HEAD_BYTES = 1 << 20;
 /** Reads the accounts file `file` (opened here; a regular file). Throws InputError. */
 export async function readAccounts(file: InputFile): Promise<AccountsTable> {
   const name = file.name;
-  let fd: number;
-  try {
-    fd = openSync(file.path, 'r');
-  } catch (error) {
-    throw new InputError(name, describeFsError(error));
-  }
-  file.opened();
+  const fd = openInputFile(file);
   const head = Buffer.alloc(HEAD_BYTES);
   let headText: string;
   try {

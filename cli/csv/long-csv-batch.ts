@@ -10,11 +10,11 @@
 // Cells, timestamps, units and the report are the wide CSV's (cells.ts,
 // row-clock.ts, wide-csv-batch.ts, report.ts); the report is complete once
 // the blocks have all been read.
-import { closeSync, fstatSync, openSync } from 'node:fs';
+import { closeSync, fstatSync } from 'node:fs';
 import { parseBatchHeader } from '../../engine/src/index.js';
 import type { ConsumerBlock } from '../batch-file.js';
-import type { InputFile } from '../input/source.js';
-import { describeFsError, InputError, UsageError } from '../errors.js';
+import { openInputFile, type InputFile } from '../input/source.js';
+import { InputError, UsageError } from '../errors.js';
 import { sameForAll, type AttributesOf } from './attributes.js';
 import { chooseGrid } from './choose-grid.js';
 import { GridError, intervalOfSteps, noRowInWindow, type GridOptions } from './grid.js';
@@ -43,13 +43,7 @@ export function openLongCsv(file: InputFile, options: WideCsvOptions, attributes
   const unit = options.unit;
   if (unit === undefined) throw new UsageError(UNIT_REQUIRED, options.command);
   const name = file.name;
-  let fd: number;
-  try {
-    fd = openSync(file.path, 'r');
-  } catch (error) {
-    throw new InputError(name, describeFsError(error));
-  }
-  file.opened();
+  const fd = openInputFile(file);
   try {
     if (!fstatSync(fd).isFile()) throw new InputError(name, 'is not a regular file; a long CSV is read twice and must be a file (give a stream on standard input as --input -)');
     return open(fd, name, options, unit, attributesOf ?? sameForAll({ category: options.category, zone: options.zone }), progress);

@@ -26,8 +26,15 @@ import { cliWorkspace } from '../../tests/support/cli.js';
 
 const workspace = cliWorkspace('gridcode-memory-');
 const MAKE_LONG_CSV = join(packageRoot, 'dist', 'bench', 'tools', 'make-long-csv.js');
-/** MB more at the larger file's peak than at the smaller's: far below what holding its rows would take (above). */
-const GROWTH_MARGIN_MB = 20;
+/**
+ * MB more at the larger file's peak than at the smaller's: below what holding
+ * its rows would take (above). The growth measured is not live data (the live
+ * heap is 16-17 MB after the last collection in both runs, --trace-gc) but
+ * buffers outside the heap (each 1 MiB chunk read is copied) that wait for a
+ * collection: 7, 15, 17, 18 and 21 MB in five runs on 2 cores, so 20 was too
+ * tight; 30 still fails a reader that holds the rows.
+ */
+const GROWTH_MARGIN_MB = 30;
 const PEAK_CAP_MB = 200;
 const HEAP_MB = 48;
 

@@ -15,8 +15,8 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { gridcode } from '#gen/scoring.js';
 import { cellPlan, quote, renderCell, sameBits, type CellPlan } from '../../tests/support/csv-cells.js';
+import { consumersOf, DAY, MINUTE_MS, msText, pad, shuffled, stampText, type Stamp } from '../../tests/support/csv-rows.js';
 import type { BatchFile } from '../batch-file.js';
 import { InputError } from '../errors.js';
 import { openInput } from '../open-batch.js';
@@ -36,8 +36,6 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 // ---- Plans ----
-
-type Stamp = { kind: 'grid'; minute: number } | { kind: 'bad'; text: string };
 
 /** Logical columns: 0 id, 1 timestamp, 2 value. */
 const ID = 0;
@@ -117,17 +115,6 @@ type Case = typeof scenario extends fc.Arbitrary<infer T> ? T : never;
 
 const ids = (c: Case) => c.consumers.map((_, j) => `meter-${j + 1}`);
 
-function shuffled<T>(items: T[], seed: number | null): T[] {
-  if (seed === null) return items;
-  let state = seed >>> 0;
-  for (let i = items.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
-
 /** The rows of the export in file order, as planned: each consumer's rows together, in any order within it. */
 function planRows(c: Case): RowPlan[] {
   const { s } = c;
@@ -149,17 +136,6 @@ function planRows(c: Case): RowPlan[] {
   });
   for (const [at, slot, cell, spaces] of c.noId) rows.splice(at % (rows.length + 1), 0, { consumer: -1, stamp: { kind: 'grid', minute: slot * s.minutes }, cell, length: 3, padId: spaces });
   return rows;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-function stampText(stamp: Stamp, s: Case['s']): string {
-  if (stamp.kind === 'bad') return stamp.text;
-  const day = Math.floor(stamp.minute / 1440);
-  const minute = stamp.minute % 1440;
-  const time = `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
-  const date = dayDate(s.startDay + day);
-  return s.timeStyle === 'seconds' ? `${date} ${time}:00` : s.timeStyle === 'T' ? `${date}T${time}` : `${date} ${time}`;
 }
 
 /** The fields of a row by logical column (id, timestamp, value). */
@@ -436,15 +412,6 @@ async function openLong(c: Case, text: string, extra: Record<string, string> = {
   return openInput(path, csvOptions(c, extra));
 }
 
-/** The consumers a batch hands the engine, decoded. */
-function consumersOf(batch: BatchFile): gridcode.v1.Consumer[] {
-  const out: gridcode.v1.Consumer[] = [];
-  for (const block of batch.blocks()) {
-    for (let k = 0; k < block.spans.length / 2; k++) out.push(gridcode.v1.Consumer.decode(block.bytes.subarray(block.spans[2 * k], block.spans[2 * k + 1])));
-  }
-  return out;
-}
-
 function expectCurve(got: ArrayLike<number>, want: ArrayLike<number>, what: string): void {
   expect(got.length, what).toBe(want.length);
   let wrong = -1;
@@ -642,10 +609,6 @@ describe('a long CSV the reader must say something about', () => {
 
 // ---- Stray timestamps, --label, --source-tz: each against the model of the plain file ----
 
-const MINUTE_MS = 60_000;
-const DAY = 86_400_000;
-/** A clock time (local ms) as a timestamp cell, with seconds. */
-const msText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const reportOf = (batch: BatchFile) => (batch as BatchFile & { report: DataQualityReport }).report;
 
 /** The batch gives the model's grid, consumers and curves, and its counts of rows placed (read after the blocks). */

@@ -7,8 +7,8 @@
 import { Readable } from 'node:stream';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { gridcode } from '#gen/scoring.js';
 import { cellPlan, quote, renderCell, sameBits, type CellPlan } from '../../tests/support/csv-cells.js';
+import { consumersOf, DAY, MINUTE_MS, msText, pad, shuffled, stampText, type Stamp } from '../../tests/support/csv-rows.js';
 import { InputError } from '../errors.js';
 import { wideCsvOptions, type Unit } from './options.js';
 import { reportText, type DataQualityReport } from './report.js';
@@ -19,7 +19,6 @@ import { STRAY_GAP_DAYS } from './window.js';
 
 const RUNS = 400 * (Number(process.env.CSV_FUZZ_SCALE ?? 1) || 1);
 
-type Stamp = { kind: 'grid'; minute: number } | { kind: 'bad'; text: string };
 interface RowPlan {
   readonly stamp: Stamp;
   readonly cells: CellPlan[];
@@ -80,26 +79,7 @@ function planRows({ s, grid, extras, reshape, shuffle }: Case): RowPlan[] {
     const cells = change < 0 ? row.cells.slice(0, Math.max(0, row.cells.length + change)) : [...row.cells, ...Array.from({ length: change }, () => ({ t: 'num' as const, k: 1, style: 'dot' as const }))];
     rows[at % rows.length] = { ...row, cells };
   }
-  if (shuffle !== null) {
-    let state = shuffle >>> 0;
-    for (let i = rows.length - 1; i > 0; i--) {
-      state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-      const j = state % (i + 1);
-      [rows[i], rows[j]] = [rows[j]!, rows[i]!];
-    }
-  }
-  return rows;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
-
-function stampText(stamp: Stamp, s: Case['s']): string {
-  if (stamp.kind === 'bad') return stamp.text;
-  const day = Math.floor(stamp.minute / 1440);
-  const minute = stamp.minute % 1440;
-  const time = `${pad(Math.floor(minute / 60))}:${pad(minute % 60)}`;
-  const date = dayDate(s.startDay + day);
-  return s.timeStyle === 'seconds' ? `${date} ${time}:00` : s.timeStyle === 'T' ? `${date}T${time}` : `${date} ${time}`;
+  return shuffled(rows, shuffle);
 }
 
 /** The export as text; `stamp` writes a timestamp cell (the plan's clock times by default). */
@@ -230,15 +210,6 @@ async function open(c: Case, text: string, extra: Record<string, string> = {}): 
     'score',
   );
   return openWideCsv({ path: 'export.csv', name: 'export.csv', opened: () => undefined }, options, Readable.from([Buffer.from(text)]));
-}
-
-/** The consumers the batch hands the engine, decoded. */
-function consumersOf(batch: WideCsvBatch): gridcode.v1.Consumer[] {
-  const out: gridcode.v1.Consumer[] = [];
-  for (const block of batch.blocks()) {
-    for (let k = 0; k < block.spans.length / 2; k++) out.push(gridcode.v1.Consumer.decode(block.bytes.subarray(block.spans[2 * k], block.spans[2 * k + 1])));
-  }
-  return out;
 }
 
 describe('a random wide CSV', () => {
@@ -398,10 +369,6 @@ describe('files the grid must cope with', () => {
 
 // ---- Stray timestamps, --label, --source-tz, repeated ids: each against the model of the plain file ----
 
-const MINUTE_MS = 60_000;
-const DAY = 86_400_000;
-/** A clock time (local ms) as a timestamp cell, with seconds. */
-const msText = (ms: number) => new Date(ms).toISOString().slice(0, 19).replace('T', ' ');
 const plainIds = (c: Case) => Array.from({ length: c.s.consumers }, (_, j) => `meter-${j + 1}`);
 
 /** The batch gives the model's grid and curves, and its counts of rows placed. */

@@ -25,6 +25,22 @@ export interface InputFile {
   opened(): void;
 }
 
+/**
+ * Opens `file` for reading and calls its opened() (a temporary copy may then
+ * go: the descriptor keeps it readable). Throws InputError naming the file as
+ * the user gave it.
+ */
+export function openInputFile(file: InputFile): number {
+  let fd: number;
+  try {
+    fd = openSync(file.path, 'r');
+  } catch (error) {
+    throw new InputError(file.name, describeFsError(error));
+  }
+  file.opened();
+  return fd;
+}
+
 /** A plain file read where it is, named by its path. */
 export function plainFile(path: string): InputFile {
   return { path, name: path, opened: () => undefined };

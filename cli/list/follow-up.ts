@@ -6,9 +6,9 @@
 // - From a former response: results do not carry the watch, only what a rule
 //   read: a result whose evidence has a defined watch_days was watched
 //   ("watched, 12 days since"); otherwise the column is empty, watched or not.
-import { BatchError, scanConsumers } from '../../engine/src/index.js';
+import type { ConsumerIndex } from '../../engine/src/index.js';
 import { WATCH_WORDS } from '../../engine/src/rules/program.js';
-import { observeBlocks, type BatchFile, type ConsumerBlock } from '../batch-file.js';
+import { observeConsumers, type BatchFile } from '../batch-file.js';
 import { formatValue } from './comparisons.js';
 
 const WATCH_NAMES = new Map<number, string>(Object.entries(WATCH_WORDS).map(([word, code]) => [code, word]));
@@ -19,7 +19,7 @@ export class WatchNotes {
 
   /** `batch` with each block's watched consumers noted once its reader (the scorer) took the block. */
   observe(batch: BatchFile): BatchFile {
-    return observeBlocks(batch, (block) => this.note(block, batch));
+    return observeConsumers(batch, (index) => this.note(index));
   }
 
   /** "rectified since 2026-10-01", "closed", … ; '' for a consumer not watched. */
@@ -27,14 +27,7 @@ export class WatchNotes {
     return this.watched.get(id) ?? '';
   }
 
-  private note(block: ConsumerBlock, batch: BatchFile): void {
-    let index;
-    try {
-      index = scanConsumers(block.bytes, block.spans, block.first);
-    } catch (error) {
-      if (error instanceof BatchError) throw batch.blockError(block, error);
-      throw error;
-    }
+  private note(index: ConsumerIndex): void {
     for (let c = 0; c < index.count; c++) {
       const status = index.watchStatus[c]!;
       const id = index.ids[c]!;

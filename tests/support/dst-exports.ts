@@ -7,9 +7,8 @@
 // cells (csv-cells.ts) and rows in any order.
 import fc from 'fast-check';
 import { cellPlan, quote, renderCell, type CellPlan } from './csv-cells.js';
+import { MINUTE_MS, pad, shuffled } from './csv-rows.js';
 import { changeDay, midnight, offsetAt, offsetText, ZONES, type Transition } from './daylight-saving.js';
-
-const MINUTE_MS = 60_000;
 
 export const scenario = fc
   .record({
@@ -58,19 +57,6 @@ export function instants(s: Scenario): number[] {
 }
 
 const hash = (...xs: number[]) => xs.reduce((h, x) => Math.imul(h ^ x, 0x9e3779b1) >>> 0, 0x811c9dc5);
-
-function shuffled<T>(items: T[], seed: number | null): T[] {
-  if (seed === null) return items;
-  let state = seed >>> 0;
-  for (let i = items.length - 1; i > 0; i--) {
-    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
-    const j = state % (i + 1);
-    [items[i], items[j]] = [items[j]!, items[i]!];
-  }
-  return items;
-}
-
-const pad = (n: number) => String(n).padStart(2, '0');
 
 /** A timestamp as written: the instant in UTC with Z, or its clock time in the zone with the offset. */
 function stampText(s: Scenario, instant: number, row: number): string {

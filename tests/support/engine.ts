@@ -1,5 +1,10 @@
 // Running the engine under test and copying its results out of engine memory.
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { FeatureEngine, TemplateSet, parseBatchHeader, type ConsumerInput } from '../../engine/src/index.js';
+import { packageRoot } from '../../engine/src/package-root.js';
+import { compileRuleSet } from '../../engine/src/rules/compile-rule-set.js';
+import type { CompiledRuleSet } from '../../engine/src/rules/program.js';
 
 let loading: Promise<FeatureEngine> | undefined;
 
@@ -7,6 +12,19 @@ let loading: Promise<FeatureEngine> | undefined;
 export function engine(): Promise<FeatureEngine> {
   loading ??= FeatureEngine.load();
   return loading;
+}
+
+/** The default rule set (rules/default.yaml), compiled; throws if it does not compile. */
+export function defaultRuleSet(): CompiledRuleSet {
+  const file = join(packageRoot, 'rules', 'default.yaml');
+  const compiled = compileRuleSet(readFileSync(file, 'utf8'), { file });
+  if (!compiled.ruleSet) throw new Error(`${file} does not compile`);
+  return compiled.ruleSet;
+}
+
+/** This file's engine and the default rule set, for scoring tests. */
+export async function defaultScoring(): Promise<{ engine: FeatureEngine; ruleSet: CompiledRuleSet }> {
+  return { engine: await engine(), ruleSet: defaultRuleSet() };
 }
 
 export interface BatchResult {

@@ -1,5 +1,5 @@
 // What the small hand-worked rule sets of the CLI tests share (the --previous
-// runs, cli/score-previous.batches.ts; the rule change of `gridcode diff` and
+// runs, tests/support/score-previous-runs.ts; the rule change of `gridcode diff` and
 // `eval --input`, rule-change-batch.ts): two rules whose firing is easy to
 // work out from a curve's night share and mean, and the day/night curve.
 

@@ -5,17 +5,14 @@
 // several blocks, parts, cohorts, the JS path). Responses are read back with
 // the generated classes (gen/) and @bufbuild/protobuf (built from proto/ by
 // buf), independently of the codec that wrote them.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { fromBinary, fromJson, toJson, type JsonValue } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
+import { defaultScoring } from '../../../tests/support/engine.js';
 import { messageSchema } from '../../../lib/proto-registry.js';
 import { FeatureEngine } from '../engine.js';
 import { parseBatchHeader } from '../header.js';
-import { packageRoot } from '../package-root.js';
-import { compileRuleSet } from '../rules/compile-rule-set.js';
 import type { CompiledRuleSet } from '../rules/program.js';
 import { BLOCK_LIMITS } from '../scoring/score-blocks.js';
 import { scoreBatchRequest, scoreComputedBlocks, type ScoreRequestOptions } from '../scoring/score-request.js';
@@ -27,13 +24,7 @@ const DAYS = 7;
 let engine: FeatureEngine;
 let ruleSet: CompiledRuleSet;
 
-beforeAll(async () => {
-  engine = await FeatureEngine.load();
-  const file = join(packageRoot, 'rules', 'default.yaml');
-  const compiled = compileRuleSet(readFileSync(file, 'utf8'), { file });
-  if (!compiled.ruleSet) throw new Error(`${file} does not compile`);
-  ruleSet = compiled.ruleSet;
-});
+beforeAll(async () => ({ engine, ruleSet } = await defaultScoring()));
 
 /** Consumer i with the given district: night-heavy every third one (so that codes vary), every 11th unusable (GRAY). */
 function consumer(i: number, district: string | undefined, group = ''): Consumer {

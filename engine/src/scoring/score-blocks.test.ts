@@ -2,16 +2,13 @@
 // response parts it makes (codec/response-parts.ts), on the real engine and
 // the default rule set: blocks, the reading limit, errors placed in the
 // batch, parts that put together are the whole, a ScoreStream's header.
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
+import { defaultScoring } from '../../../tests/support/engine.js';
 import { assembleMessage, assembleResponse, ResponseBuilder, responseJson, RESULT_SEPARATOR, type Serialization } from '../codec/index.js';
 import { FeatureEngine } from '../engine.js';
 import { BatchError, MalformedProtobuf } from '../errors.js';
 import { parseBatchHeader } from '../header.js';
-import { packageRoot } from '../package-root.js';
-import { compileRuleSet } from '../rules/compile-rule-set.js';
 import type { CompiledRuleSet } from '../rules/program.js';
 import { scanRequest, type RequestHeader } from '../wire/request.js';
 import { BLOCK_LIMITS, BlockScorer, blocksOf, spanRanges } from './score-blocks.js';
@@ -22,13 +19,7 @@ const DAYS = 7;
 let engine: FeatureEngine;
 let ruleSet: CompiledRuleSet;
 
-beforeAll(async () => {
-  engine = await FeatureEngine.load();
-  const file = join(packageRoot, 'rules', 'default.yaml');
-  const compiled = compileRuleSet(readFileSync(file, 'utf8'), { file });
-  if (!compiled.ruleSet) throw new Error(`${file} does not compile`);
-  ruleSet = compiled.ruleSet;
-});
+beforeAll(async () => ({ engine, ruleSet } = await defaultScoring()));
 
 /** Consumer i: a curve of its own (some night-heavy, so that rules fire), a few of them unusable. */
 function consumer(i: number, days = DAYS): gridcode.v1.Consumer.$Properties {

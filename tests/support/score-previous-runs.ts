@@ -2,7 +2,7 @@
 // the second time with some consumers' readings changed, one consumer gone
 // and one new, under a small rule set whose codes are easy to follow.
 import { gridcode } from '#gen/scoring.js';
-import { dayNightCurve, NIGHT_LOAD_RULES } from '../tests/support/night-load-rules.js';
+import { dayNightCurve, NIGHT_LOAD_RULES } from './night-load-rules.js';
 
 /** night-load alone is YELLOW; with big-mean, or on a closed site drawing power, RED. */
 export const RULES = `id: default
