@@ -2,6 +2,7 @@
 // suspects first, then YELLOW with --yellow, ranked by priority (ranking.ts),
 // per district and cut to what its inspectors can visit, as CSV or XLSX.
 // Only results are written, never readings.
+import { extname } from 'node:path';
 import { commandOptions } from '../command-args.js';
 import { UsageError } from '../errors.js';
 import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from '../csv/options.js';
@@ -10,14 +11,16 @@ import { terminalProgress } from '../progress/terminal-progress.js';
 import { DEFAULT_RULE_SET_ID } from '../rule-set-source.js';
 import { readInspectors, DEFAULT_SITES_PER_INSPECTOR, type InspectorsTable } from './inspectors.js';
 import { listFormat, writeList } from './list-output.js';
-import { formerResponse, scoredBatch, type ListSource } from './list-sources.js';
+import { formerResponse, scoredBatch, type ListedOf, type ListSource } from './list-sources.js';
+import { listedIds, reportData } from '../report/report-data.js';
+import { writeReport } from '../report/report-page.js';
 import { summaryLines } from './list-summary.js';
 import { NO_DISTRICT, planLists, type Capacity } from './ranking.js';
 
 export const LIST_USAGE = `Usage: gridcode list --input BATCH [--rule-set ID|FILE] [--rules-dir DIR] [list options]
        gridcode list --input EXPORT.csv --unit kw|kwh|wh --accounts FILE [CSV options] [list options]
        gridcode list --response RESPONSE [--rule-set ID|FILE] [--rules-dir DIR] [list options]
-List options: [--yellow] [--capacity N | --inspectors FILE] [--output list.csv|list.xlsx]
+List options: [--yellow] [--capacity N | --inspectors FILE] [--output list.csv|list.xlsx] [--report report.html]
 
 The inspection list of a scoring run: the RED sites of each district, most
 urgent first, as many as its inspectors can visit. Each row: district, rank,
@@ -69,6 +72,16 @@ Options:
                            --output: CSV on standard output. In both, a
                            control character other than tab, LF and CR
                            shows as U+FFFD (an XLSX cell cannot hold one)
+      --report FILE.html   also a report for district heads: one HTML file
+                           that opens offline and prints (no script, font or
+                           link to fetch): suspects per district, rule hits,
+                           the score distribution, and per listed site its
+                           evidence; with --input also its average day (the
+                           mean of each slot over the window's days, kW)
+                           against the template its corr_ rule matched
+                           (scaled to the site's mean) and its daily means.
+                           Aggregates only: never a reading. From --response
+                           the curves are missing (they need the readings)
       --no-progress        no progress line while scoring
   -h, --help               show this help
 
@@ -92,6 +105,7 @@ export async function listCommand(args: readonly string[]): Promise<number> {
   if (options.capacity !== undefined && options.inspectors !== undefined) fail('give --capacity N or --inspectors FILE, not both');
   const capacity = options.capacity === undefined ? undefined : /^\d{1,9}$/.test(options.capacity) && Number(options.capacity) >= 1 ? Number(options.capacity) : fail(`--capacity ${JSON.stringify(options.capacity)}: give a whole number of sites ≥ 1`);
   const format = listFormat(options.output);
+  if (options.report !== undefined && extname(options.report).toLowerCase() !== '.html') fail(`--report ${JSON.stringify(options.report)}: name the file .html`);
   const csvFlags = Object.keys(WIDE_CSV_ARGS).filter((name) => (options as Record<string, unknown>)[name] !== undefined);
   if (options.response !== undefined && csvFlags.length > 0) fail(`${csvFlags.map((f) => `--${f}`).join(', ')}: for a meter export given as --input, not for --response`);
   const csv = wideCsvOptions(options, 'list');
@@ -99,12 +113,14 @@ export async function listCommand(args: readonly string[]): Promise<number> {
   // The inspectors file is read before scoring, so that a bad one fails at once.
   const inspectors = options.inspectors === undefined ? undefined : readInspectors(options.inspectors);
   const withYellow = options.yellow === true;
+  const capacities = capacityOf(capacity, inspectors);
+  const listedOf: ListedOf | undefined = options.report === undefined ? undefined : (suspects) => listedIds(planLists(suspects, capacities));
   const choice = { flag: options['rule-set'], rulesDir: options['rules-dir'] };
   let source: ListSource;
   if (options.input !== undefined) {
     const progress = terminalProgress(options['no-progress'] === true);
     try {
-      source = await scoredBatch(options.input, csv, choice, withYellow, progress);
+      source = await scoredBatch(options.input, csv, choice, withYellow, progress, listedOf);
     } finally {
       progress?.stop();
     }
@@ -112,8 +128,12 @@ export async function listCommand(args: readonly string[]): Promise<number> {
     source = await formerResponse(options.response!, choice, withYellow);
   }
   for (const warning of source.warnings) process.stderr.write(`${warning}\n`);
-  const lists = planLists(source.collector.suspects, capacityOf(capacity, inspectors));
+  const lists = planLists(source.collector.suspects, capacities);
   await writeList(lists, format, options.output);
+  if (options.report !== undefined) {
+    const reasons = new Map(source.rules.map((rule) => [rule.id, rule.reason]));
+    await writeReport(reportData(source.ruleSet, lists, source.collector, reasons, source.curves), options.report);
+  }
   if (inspectors && inspectors.skipped > 0) {
     process.stderr.write(`gridcode: ${inspectors.file}: ${inspectors.skipped} row${inspectors.skipped === 1 ? '' : 's'} skipped: ${inspectors.firstSkips.join('; ')}\n`);
   }
@@ -142,6 +162,7 @@ function parseListArgs(args: readonly string[]) {
     capacity: { type: 'string' },
     inspectors: { type: 'string' },
     output: { type: 'string', short: 'o' },
+    report: { type: 'string' },
     'no-progress': { type: 'boolean' },
     help: { type: 'boolean', short: 'h' },
     ...WIDE_CSV_ARGS,

@@ -18,7 +18,9 @@ import { resolveRuleSet } from '../rule-set-source.js';
 import { scoreFile } from '../score-file.js';
 import { followUpFromEvidence, WatchNotes } from './follow-up.js';
 import { RED, YELLOW } from './ranking.js';
-import { SuspectCollector } from './suspects.js';
+import { SuspectCollector, type RuleText, type Suspect } from './suspects.js';
+import type { CurveSource } from '../report/report-data.js';
+import { siteCurves } from '../report/site-curves.js';
 
 export interface ListSource {
   /** `id@version` of the rule set that scored the results. */
@@ -26,7 +28,14 @@ export interface ListSource {
   readonly collector: SuspectCollector;
   /** Things to say on stderr about the source (missing evidence, …). */
   readonly warnings: string[];
+  /** The rules' texts (their reasons, for the report). */
+  readonly rules: readonly RuleText[];
+  /** The listed sites' curves, when a report asked for them and the batch was scored here. */
+  readonly curves?: CurveSource;
 }
+
+/** The ids of the sites a list will show, from all the suspects: those whose curves a report draws. */
+export type ListedOf = (suspects: readonly Suspect[]) => ReadonlySet<string>;
 
 export interface RuleSetChoice {
   /** --rule-set */
@@ -36,7 +45,7 @@ export interface RuleSetChoice {
 }
 
 /** The batch `input`, scored here with evidence; the CSV data-quality report is written when it is done. */
-export async function scoredBatch(input: string, csv: WideCsvOptions, choice: RuleSetChoice, withYellow: boolean, progress: TerminalProgress | undefined): Promise<ListSource> {
+export async function scoredBatch(input: string, csv: WideCsvOptions, choice: RuleSetChoice, withYellow: boolean, progress: TerminalProgress | undefined, listedOf?: ListedOf): Promise<ListSource> {
   const batch = await withInputFile(input, (file) => openInput(file, csv, progress));
   try {
     const ruleSet = await resolveRuleSet(choice.flag, batch.options.ruleSet, choice.rulesDir);
@@ -51,7 +60,9 @@ export async function scoredBatch(input: string, csv: WideCsvOptions, choice: Ru
     collector.suspects.forEach((suspect, k) => (collector.suspects[k] = { ...suspect, followUp: watch.of(suspect.id) }));
     collector.others.green += part.counts[1] ?? 0; // flagged-only: GREEN results are only counted
     finishInput(batch, csv);
-    return { ruleSet: part.ruleSet, collector, warnings: [] };
+    // A second pass over the blocks for the report, decoding only the listed sites (site-curves.ts).
+    const curves = listedOf && { curves: siteCurves(batch, listedOf(collector.suspects)), ruleSet, startDate: batch.header.startDate, pointsPerDay: batch.header.pointsPerDay };
+    return { ruleSet: part.ruleSet, collector, warnings: [], rules: ruleSet.rules, curves };
   } finally {
     batch.close();
   }
@@ -99,7 +110,7 @@ export async function formerResponse(input: string, choice: RuleSetChoice, withY
   if (response.total !== undefined && response.total > response.counted) {
     collector.others.green += response.total - response.counted; // a --flagged-only response counts its GREEN only in the summary
   }
-  return { ruleSet: response.header.ruleSet || `${ruleSet.id}@${ruleSet.version}`, collector, warnings };
+  return { ruleSet: response.header.ruleSet || `${ruleSet.id}@${ruleSet.version}`, collector, warnings, rules };
 }
 
 /** The rule set a response names (or --rule-set), which must be the one that scored it: its red threshold ranks REDs. */

@@ -18,6 +18,8 @@ export interface Suspect extends Ranked {
   /** follow-up.ts; '' when none is known. */
   readonly followUp: string;
   readonly note: string;
+  /** The templates its evidence compared it with: each `corr_<name>` value's name, in evidence order (for the report's curves). */
+  readonly templates: readonly string[];
 }
 
 /** What a list needs of a rule: RuleInfo, from the response or the compiled rule set. */
@@ -37,6 +39,8 @@ export interface OtherCodes {
 export class SuspectCollector {
   readonly suspects: Suspect[] = [];
   readonly others: OtherCodes = { green: 0, yellowLeftOut: 0, gray: 0 };
+  /** The score of every RED and YELLOW result, listed or not (the report's distribution). */
+  readonly scores: number[] = [];
   private readonly rules = new Map<string, { readonly text: RuleText; comparisons?: RuleComparisons }>();
 
   constructor(
@@ -56,6 +60,7 @@ export class SuspectCollector {
       else this.others.green++;
       return;
     }
+    this.scores.push(result.score);
     if (code === YELLOW && !this.withYellow) {
       this.others.yellowLeftOut++;
       return;
@@ -73,6 +78,7 @@ export class SuspectCollector {
       evidence: result.evidence.map((e) => `${e.rule ?? ''}: ${this.describe(e.rule ?? '', e.values ?? {})}`).join('; '),
       followUp: this.followUpOf(result),
       note: result.note,
+      templates: [...new Set(result.evidence.flatMap((e) => Object.keys(e.values ?? {}).filter((name) => name.startsWith('corr_')).map((name) => name.slice(5))))],
     });
   }
 

@@ -1,0 +1,155 @@
+// `gridcode list --report` (the built command line) on a small batch: the
+// report's charts are checked in the HTML (each chart's marks counted) and in
+// a real browser (Debian's chromium, headless): a screenshot that is not one
+// colour and shows the code colours, and the marks each chart drew as the
+// browser laid them out (getBBox, from a copy of the page with a script
+// added: the report itself has none). The daily means it shows are compared
+// with means computed here from the readings sent.
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { requestJson, type ConsumerData } from '../../lib/score-requests.js';
+import { cliWorkspace } from '../../tests/support/cli.js';
+import { countColour, readPng } from '../../tests/support/png.js';
+import { COLOURS } from './svg.js';
+
+const cli = cliWorkspace('gridcode-report-');
+const P = 96;
+const DAYS = 7;
+const START = '2026-03-02';
+const NIGHT = Array.from({ length: P }, (_, s) => (s < 24 ? 1 : 0.1));
+const RULE_SET = `id: r
+version: "1"
+thresholds: { yellow: 40, red: 70 }
+templates:
+  night: [${NIGHT.join(', ')}]
+rules:
+  - id: night-shape
+    when: corr_night > 0.8
+    score: 80
+    reason: 夜间生产（居民户）
+  - id: big
+    when: mean_kw > 5
+    score: 50
+    reason: Big load
+`;
+
+/** Night-shaped (RED), big flat (YELLOW) and small office-shaped (GREEN) consumers; n2 loses a day and some readings. */
+function consumers(): ConsumerData[] {
+  const make = (id: string, district: string | undefined, kw: (s: number, i: number) => number): ConsumerData => ({
+    id,
+    category: 1,
+    zone: 1,
+    capacityKw: 20,
+    waterM3: [],
+    loadKw: Array.from({ length: DAYS * P }, (_, i) => kw(i % P, i)),
+    ...(district ? { district } : {}),
+  });
+  const night = (level: number) => (s: number, i: number) => (s < 24 ? 3 * level : 0.3 * level) + 0.1 * Math.sin(i);
+  return [
+    make('n1', '海淀区', night(1)),
+    make('n2', '海淀区', (s, i) => (Math.floor(i / P) === 3 || i % 17 === 0 ? NaN : night(1.5)(s, i))),
+    make('n3', '海淀区', night(0.5)),
+    make('d1', 'D2', (_, i) => 8 + 0.5 * Math.sin(i * 0.7)),
+    make('d2', 'D2', (_, i) => 9 + 0.5 * Math.cos(i * 0.3)),
+    make('g1', undefined, (s, i) => (s >= 32 && s < 72 ? 1 : 0.2) + 0.05 * Math.sin(i)),
+  ];
+}
+
+/** Each day's mean of the float32 readings, NaN for a day without one: computed apart from the CLI. */
+function dailyMeans(readings: readonly number[]): number[] {
+  return Array.from({ length: DAYS }, (_, d) => {
+    const day = readings.slice(d * P, (d + 1) * P).filter(Number.isFinite).map(Math.fround);
+    return day.length ? day.reduce((a, b) => a + b, 0) / day.length : NaN;
+  });
+}
+
+/** Per chart id, the marks in the report's SVG that have a size (rects) or at least two points (lines). */
+function marksPerChart(html: string): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [, chart, body] of html.matchAll(/<svg data-chart="([^"]+)"[^>]*>(.*?)<\/svg>/gs)) {
+    const rects = [...body!.matchAll(/<rect class="mark" x="[^"]*" y="[^"]*" width="([^"]*)" height="([^"]*)"/g)].filter(([, w, h]) => Number(w) > 0 && Number(h) > 0);
+    const lines = [...body!.matchAll(/<polyline class="mark" points="([^"]*)"/g)].filter(([, points]) => points!.trim().split(' ').length >= 2);
+    out.set(chart!, rects.length + lines.length);
+  }
+  return out;
+}
+
+const chromium = spawnSync('chromium', ['--version'], { encoding: 'utf8' });
+const noChromium = chromium.status !== 0;
+if (noChromium) console.warn('\n*** report.e2e: chromium is not installed (apt-get install chromium): the browser checks are SKIPPED ***\n');
+
+describe('gridcode list --report', () => {
+  it('draws every chart, from the batch: per listed site its average day with the template and its daily means', () => {
+    const batch = consumers();
+    cli.file('rules.yaml', RULE_SET);
+    cli.file('batch.json', requestJson({ startDate: START }, batch));
+    const run = cli.run('list', '--input', 'batch.json', '--rule-set', 'rules.yaml', '--yellow', '--report', 'report.html', '--output', 'list.csv', '--no-progress');
+    expect(run.stderr).toContain('listed');
+    expect(run.status).toBe(0);
+    const html = readFileSync(join(cli.dir(), 'report.html'), 'utf8');
+    expect(html).not.toMatch(/<script|<link|<img|src=|https?:\/\//); // self-contained: nothing to fetch
+    expect(html).toContain('夜间生产（居民户）');
+    const marks = marksPerChart(html);
+    const listed = ['n1', 'n2', 'n3', 'd1', 'd2'];
+    expect([...marks.keys()].sort()).toEqual(['districts', 'rule-hits', 'scores', ...listed.flatMap((_, k) => [`day-${k}`, `days-${k}`])].sort());
+    for (const [chart, n] of marks) expect(n, chart).toBeGreaterThan(0);
+    expect(marks.get('districts')).toBe(2); // 海淀区 RED only, D2 YELLOW only: a bar each, no empty one
+    // The night sites matched the template: their day charts have two lines, the big flat ones one.
+    expect(html.match(/template night \(scaled/g)?.length).toBe(3);
+    // Daily means as the report shows them (3 significant digits) against the readings sent; n2's lost day is a gap.
+    const sections = html.split('<section class="site">').slice(1);
+    for (const section of sections) {
+      const id = /· ([a-z0-9]+) · <span/.exec(section)![1]!;
+      const want = dailyMeans(batch.find((c) => c.id === id)!.loadKw);
+      const shown = [...section.matchAll(/<title>(\d{4}-\d{2}-\d{2}): ([-\d.e]+) kW<\/title>/g)].map(([, date, kw]) => [date, Number(kw)] as const);
+      const expected = want.flatMap((kw, d) => (Number.isFinite(kw) ? [[`2026-03-0${2 + d}`, kw] as const] : []));
+      expect(shown.map(([date]) => date)).toEqual(expected.map(([date]) => date));
+      shown.forEach(([, kw], k) => expect(Math.abs(kw - expected[k]![1]) / expected[k]![1]).toBeLessThan(5e-3));
+    }
+    expect(sections.length).toBe(listed.length);
+    // The list itself is unchanged by --report: never a reading in it.
+    expect(readFileSync(join(cli.dir(), 'list.csv'), 'utf8')).not.toContain('loadKw');
+  });
+
+  it.skipIf(noChromium)('renders in headless Chromium: a screenshot with the charts in it, and every chart drew marks', () => {
+    const page = join(cli.dir(), 'report.html');
+    const png = join(cli.dir(), 'report.png');
+    const shot = spawnSync('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--hide-scrollbars', `--screenshot=${png}`, '--window-size=1200,2000', `file://${page}`], { encoding: 'utf8', timeout: 120_000 });
+    expect(shot.status, shot.stderr).toBe(0);
+    const image = readPng(readFileSync(png));
+    expect([image.width, image.height]).toEqual([1200, 2000]);
+    const pixels = image.width * image.height;
+    expect(countColour(image, '#ffffff', 0)).toBeLessThan(pixels * 0.97); // not blank
+    expect(countColour(image, COLOURS.red)).toBeGreaterThan(500); // the RED bar of 海淀区
+    expect(countColour(image, COLOURS.yellow)).toBeGreaterThan(500); // D2's YELLOW bar
+    expect(countColour(image, COLOURS.site)).toBeGreaterThan(500); // rule hits, daily means
+    // The marks each chart has as the browser laid it out.
+    const probe = join(cli.dir(), 'probe.html');
+    const script = `<script>for (const svg of document.querySelectorAll('svg[data-chart]')) { let n = 0; for (const m of svg.querySelectorAll('.mark')) { const b = m.getBBox(); if (b.width > 0 && (b.height > 0 || m.tagName === 'polyline')) n++; } svg.setAttribute('data-drawn', String(n)); }</script>`;
+    writeFileSync(probe, readFileSync(page, 'utf8').replace('</body>', `${script}</body>`));
+    const dom = spawnSync('chromium', ['--headless=new', '--no-sandbox', '--disable-gpu', '--dump-dom', `file://${probe}`], { encoding: 'utf8', timeout: 120_000, maxBuffer: 64 << 20 });
+    expect(dom.status, dom.stderr).toBe(0);
+    const drawn = new Map([...dom.stdout.matchAll(/<svg ([^>]*)>/g)].map(([, attributes]) => [/data-chart="([^"]+)"/.exec(attributes!)?.[1], Number(/data-drawn="(\d+)"/.exec(attributes!)?.[1])]));
+    expect(drawn).toEqual(marksPerChart(readFileSync(page, 'utf8')));
+  });
+
+  it('from a former response: codes, hits and scores drawn, and it says the curves need the batch', () => {
+    const response = cli.run('score', '--input', 'batch.json', '--rule-set', 'rules.yaml', '--include-evidence', '--output', 'response.json');
+    expect(response.status, response.stderr).toBe(0);
+    const run = cli.run('list', '--response', 'response.json', '--rule-set', 'rules.yaml', '--report', 'from-response.html');
+    expect(run.status, run.stderr).toBe(0);
+    const html = readFileSync(join(cli.dir(), 'from-response.html'), 'utf8');
+    const marks = marksPerChart(html);
+    expect([...marks.keys()].sort()).toEqual(['districts', 'rule-hits', 'scores']);
+    for (const [chart, n] of marks) expect(n, chart).toBeGreaterThan(0);
+    expect(html).toContain('the curves need the readings');
+  });
+
+  it('refuses a report not named .html', () => {
+    const run = cli.run('list', '--input', 'batch.json', '--report', 'report.pdf');
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--report "report.pdf": name the file .html');
+  });
+});

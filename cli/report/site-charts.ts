@@ -1,0 +1,56 @@
+// The two small charts of a listed site: its average day (kW per slot of the
+// day) against the template its corr_ rule matched, scaled to the site's
+// mean; and a strip of its daily means over the window. Days are dated from
+// the batch's start_date (UTC calendar arithmetic: dates, not instants).
+import type { ReportSite } from './report-data.js';
+import { COLOURS, label, line, niceMax, rect, svgFrame, text, yGrid } from './svg.js';
+
+const WIDTH = 520;
+const HEIGHT = 190;
+const [LEFT, TOP, BOTTOM] = [56, 12, 150];
+
+/** The average day (solid) and the scaled template (dashed), with a legend. */
+export function averageDayChart(site: ReportSite, chartId: string): string {
+  const day = site.curves!.averageDay;
+  const P = day.length;
+  const template = site.template?.kw;
+  const finite = [...day, ...(template ?? [])].filter(Number.isFinite);
+  const max = niceMax(Math.max(0, ...finite));
+  const right = WIDTH - 12;
+  const x = (s: number) => LEFT + ((right - LEFT) * (s + 0.5)) / P;
+  const y = (v: number) => BOTTOM - ((BOTTOM - TOP) * v) / max;
+  let body = yGrid(LEFT, right, TOP, BOTTOM, max, 'kW');
+  for (const hour of [0, 6, 12, 18, 24]) body += text(LEFT + ((right - LEFT) * hour) / 24, BOTTOM + 14, `${String(hour).padStart(2, '0')}:00`, 'text-anchor="middle" class="tick"');
+  if (template) body += line([...template].map((v, s) => [x(s), y(v)] as const), COLOURS.template, '6 4');
+  body += line([...day].map((v, s) => [x(s), y(v)] as const), COLOURS.site);
+  const legendY = HEIGHT - 10;
+  body += `<line x1="${LEFT}" x2="${LEFT + 24}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${COLOURS.site}" stroke-width="2"/>`;
+  body += text(LEFT + 30, legendY, 'average day', 'class="tick"');
+  if (site.template) {
+    body += `<line x1="${LEFT + 130}" x2="${LEFT + 154}" y1="${legendY - 4}" y2="${legendY - 4}" stroke="${COLOURS.template}" stroke-width="2" stroke-dasharray="6 4"/>`;
+    body += text(LEFT + 160, legendY, `template ${site.template.name} (scaled to the site's mean)`, 'class="tick"');
+  } else body += text(LEFT + 130, legendY, 'no template rule fired', 'class="tick"');
+  return svgFrame(chartId, WIDTH, HEIGHT, `Average day of ${site.suspect.id}`, body);
+}
+
+/** One bar per day: the day's mean kW; a day without readings is a gap marked ×. */
+export function dailyMeansChart(site: ReportSite, chartId: string, startDate: string): string {
+  const days = site.curves!.dailyMeans;
+  const max = niceMax(Math.max(0, ...[...days].filter(Number.isFinite)));
+  const right = WIDTH - 12;
+  const step = (right - LEFT) / Math.max(days.length, 1);
+  const start = Date.parse(`${startDate}T00:00:00Z`);
+  let body = yGrid(LEFT, right, TOP, BOTTOM, max, 'kW');
+  days.forEach((v, d) => {
+    const date = new Date(start + d * 86_400_000).toISOString().slice(0, 10);
+    if (!Number.isFinite(v)) body += text(LEFT + d * step + step / 2, BOTTOM - 4, '×', 'text-anchor="middle" class="tick"');
+    else {
+      const height = ((BOTTOM - TOP) * v) / max;
+      body += rect(LEFT + d * step + 1, BOTTOM - height, Math.max(step - 2, 1), height, COLOURS.site, `${date}: ${label(v)} kW`);
+    }
+    const every = Math.ceil(days.length / 8);
+    if (d % every === 0) body += text(LEFT + d * step + step / 2, BOTTOM + 14, date.slice(5), 'text-anchor="middle" class="tick"');
+  });
+  body += text(LEFT, HEIGHT - 10, `daily mean, ${days.length} days from ${startDate}`, 'class="tick"');
+  return svgFrame(chartId, WIDTH, HEIGHT, `Daily means of ${site.suspect.id}`, body);
+}
