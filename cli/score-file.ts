@@ -3,7 +3,7 @@
 // to look at its results (list, diff). The engine computes each block; the
 // cohort space is the file's (open-batch.ts cohortModeOf).
 import type { ResponseOptions, ResponsePart, Serialization } from '../engine/src/codec/index.js';
-import { BatchError, BlockScorer, FeatureEngine, type CompiledRuleSet } from '../engine/src/index.js';
+import { BatchError, BlockScorer, FeatureEngine, type CompiledRuleSet, type FeatureBlock } from '../engine/src/index.js';
 import type { BatchFile } from './batch-file.js';
 import { CommandError } from './errors.js';
 import { cohortModeOf } from './open-batch.js';
@@ -21,11 +21,12 @@ export async function scoreFile(
   serialization: Serialization,
   progress?: TerminalProgress,
   onBlockResults?: (encoded: Uint8Array) => void,
+  onPeerBlock?: (block: FeatureBlock) => void,
 ): Promise<ResponsePart> {
   const engine = await FeatureEngine.load().catch((error: Error) => {
     throw new CommandError(`cannot load the feature engine: ${error.message}`);
   });
-  const scorer = new BlockScorer(engine, batch.header, ruleSet, { ...flags, cohorts: cohortModeOf(batch), onBlockResults }, serialization);
+  const scorer = new BlockScorer(engine, batch.header, ruleSet, { ...flags, cohorts: cohortModeOf(batch), onBlockResults, onPeerBlock }, serialization);
   for (const block of batch.blocks()) {
     try {
       scorer.add(block);

@@ -21,6 +21,7 @@ import { RED, YELLOW } from './ranking.js';
 import { SuspectCollector, type RuleText, type Suspect } from './suspects.js';
 import type { CurveSource } from '../report/report-data.js';
 import { siteCurves } from '../report/site-curves.js';
+import { CohortProfiles } from '../report/cohort-profiles.js';
 
 export interface ListSource {
   /** `id@version` of the rule set that scored the results. */
@@ -52,16 +53,17 @@ export async function scoredBatch(input: string, csv: WideCsvOptions, choice: Ru
     const watch = new WatchNotes();
     // A block's watch is noted once the scorer took it, maybe after its results came: the follow-up column is filled in at the end.
     const collector = new SuspectCollector(ruleSet.rules, ruleSet.thresholds.red, withYellow, () => '');
+    const cohorts = listedOf && new CohortProfiles();
     // Each block's results become suspects as they are scored: only the listed ones are kept, never the encoded response.
     const part = await scoreFile(watch.observe(batch), ruleSet, { includeEvidence: true, flaggedOnly: true, includeFeatures: false }, 'proto', progress, (encoded) => {
       for (const result of encodedResults(encoded, 'proto')) collector.add(result);
-    });
+    }, cohorts && ((block) => cohorts.add(block)));
     progress?.stop(); // the report and the summary follow on clean lines
     collector.suspects.forEach((suspect, k) => (collector.suspects[k] = { ...suspect, followUp: watch.of(suspect.id) }));
     collector.others.green += part.counts[1] ?? 0; // flagged-only: GREEN results are only counted
     finishInput(batch, csv);
     // A second pass over the blocks for the report, decoding only the listed sites (site-curves.ts).
-    const curves = listedOf && { curves: siteCurves(batch, listedOf(collector.suspects)), ruleSet, startDate: batch.header.startDate, pointsPerDay: batch.header.pointsPerDay };
+    const curves = listedOf && { curves: siteCurves(batch, listedOf(collector.suspects)), cohorts: cohorts!, ruleSet, startDate: batch.header.startDate, pointsPerDay: batch.header.pointsPerDay };
     return { ruleSet: part.ruleSet, collector, warnings: [], rules: ruleSet.rules, curves };
   } finally {
     batch.close();

@@ -8,6 +8,7 @@ import type { DistrictList } from '../list/ranking.js';
 import { districtName } from '../list/list-table.js';
 import type { OtherCodes, Suspect, SuspectCollector } from '../list/suspects.js';
 import type { SiteCurves } from './site-curves.js';
+import type { CohortProfiles } from './cohort-profiles.js';
 
 export interface ReportSite {
   readonly district: string;
@@ -16,6 +17,8 @@ export interface ReportSite {
   readonly curves?: SiteCurves;
   /** The first template the site was compared with, scaled so that its mean is the site's mean kW. */
   readonly template?: { readonly name: string; readonly kw: Float64Array };
+  /** Its peers' mean normalised profile, brought to the site's mean kW (cohort-profiles.ts); absent without a cohort. */
+  readonly cohort?: Float64Array;
 }
 
 export interface ReportData {
@@ -35,6 +38,7 @@ export interface ReportData {
 
 export interface CurveSource {
   readonly curves: ReadonlyMap<string, SiteCurves>;
+  readonly cohorts: CohortProfiles;
   readonly ruleSet: CompiledRuleSet;
   readonly startDate: string;
   readonly pointsPerDay: number;
@@ -52,7 +56,8 @@ export function reportData(ruleSet: string, lists: readonly DistrictList<Suspect
   const sites: ReportSite[] = lists.flatMap((list) =>
     list.ranked.slice(0, list.listed).map((suspect, k) => {
       const curves = source?.curves.get(suspect.id);
-      return { district: districtName(list.district), rank: k + 1, suspect, curves, template: source && curves ? scaledTemplate(source, suspect.templates, curves.meanKw) : undefined };
+      const template = source && curves ? scaledTemplate(source, suspect.templates, curves.meanKw) : undefined;
+      return { district: districtName(list.district), rank: k + 1, suspect, curves, template, cohort: source && curves ? source.cohorts.peerProfile(suspect.id, curves) : undefined };
     }),
   );
   return {

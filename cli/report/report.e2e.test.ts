@@ -33,11 +33,15 @@ rules:
     when: mean_kw > 5
     score: 50
     reason: Big load
+  - id: peer-far
+    when: peer_ratio > 100
+    score: 1
+    reason: Reads a peer feature, so that the cohorts' profiles are kept
 `;
 
 /** Night-shaped (RED), big flat (YELLOW) and small office-shaped (GREEN) consumers; n2 loses a day and some readings. */
 function consumers(): ConsumerData[] {
-  const make = (id: string, district: string | undefined, kw: (s: number, i: number) => number): ConsumerData => ({
+  const make = (id: string, district: string | undefined, kw: (s: number, i: number) => number, group?: string): ConsumerData => ({
     id,
     category: 1,
     zone: 1,
@@ -45,15 +49,16 @@ function consumers(): ConsumerData[] {
     waterM3: [],
     loadKw: Array.from({ length: DAYS * P }, (_, i) => kw(i % P, i)),
     ...(district ? { district } : {}),
+    ...(group ? { group } : {}),
   });
   const night = (level: number) => (s: number, i: number) => (s < 24 ? 3 * level : 0.3 * level) + 0.1 * Math.sin(i);
   return [
-    make('n1', '海淀区', night(1)),
-    make('n2', '海淀区', (s, i) => (Math.floor(i / P) === 3 || i % 17 === 0 ? NaN : night(1.5)(s, i))),
-    make('n3', '海淀区', night(0.5)),
+    make('n1', '海淀区', night(1), '台区 A-01'),
+    make('n2', '海淀区', (s, i) => (Math.floor(i / P) === 3 || i % 29 === 0 ? NaN : night(1.5)(s, i)), '台区 A-01'),
+    make('n3', '海淀区', night(0.5), '台区 A-01'),
     make('d1', 'D2', (_, i) => 8 + 0.5 * Math.sin(i * 0.7)),
     make('d2', 'D2', (_, i) => 9 + 0.5 * Math.cos(i * 0.3)),
-    make('g1', undefined, (s, i) => (s >= 32 && s < 72 ? 1 : 0.2) + 0.05 * Math.sin(i)),
+    make('g1', undefined, (s, i) => (s >= 32 && s < 72 ? 1 : 0.2) + 0.05 * Math.sin(i), '台区 A-01'),
   ];
 }
 
@@ -63,6 +68,31 @@ function dailyMeans(readings: readonly number[]): number[] {
     const day = readings.slice(d * P, (d + 1) * P).filter(Number.isFinite).map(Math.fround);
     return day.length ? day.reduce((a, b) => a + b, 0) / day.length : NaN;
   });
+}
+
+/** Each slot's mean of the float32 readings over the days (NaN for none): the average day. */
+function averageDay(readings: readonly number[]): number[] {
+  return Array.from({ length: P }, (_, s) => {
+    const slot = Array.from({ length: DAYS }, (_, d) => readings[d * P + s]!).filter(Number.isFinite).map(Math.fround);
+    return slot.length ? slot.reduce((a, b) => a + b, 0) / slot.length : NaN;
+  });
+}
+
+function meanOf(values: readonly number[]): number {
+  const finite = values.filter(Number.isFinite).map(Math.fround);
+  return finite.reduce((a, b) => a + b, 0) / finite.length;
+}
+
+/** A curve's values as a site's chart carries them (data-kw), NaN where it has none; undefined when the chart has no such curve. */
+function seriesIn(section: string, name: string): number[] | undefined {
+  const kw = new RegExp(`data-series="${name}" data-kw="([^"]*)"`).exec(section)?.[1];
+  return kw?.split(' ').map((v) => (v === '' ? NaN : Number(v)));
+}
+
+function expectClose(shown: readonly number[] | undefined, want: readonly number[], what: string): void {
+  expect(shown, what).toBeDefined();
+  expect(shown!.length, what).toBe(want.length);
+  shown!.forEach((v, s) => (Number.isFinite(want[s]!) ? expect(Math.abs(v - want[s]!), `${what} slot ${s}`).toBeLessThanOrEqual(1e-3 * Math.abs(want[s]!) + 1e-9) : expect(v, `${what} slot ${s}`).toBeNaN()));
 }
 
 /** Per chart id, the marks in the report's SVG that have a size (rects) or at least two points (lines). */
@@ -109,6 +139,26 @@ describe('gridcode list --report', () => {
       shown.forEach(([, kw], k) => expect(Math.abs(kw - expected[k]![1]) / expected[k]![1]).toBeLessThan(5e-3));
     }
     expect(sections.length).toBe(listed.length);
+    // Per site: its average day; the template scaled to its mean; its cohort's profile: its peers' (the other
+    // members of 台区 A-01, category 1) mean of average day ÷ mean, times its own mean. The big flat sites have no group.
+    const members = ['n1', 'n2', 'n3', 'g1'];
+    const nightMean = NIGHT.reduce((a, b) => a + b, 0) / P;
+    for (const section of sections) {
+      const id = /· ([a-z0-9]+) · <span/.exec(section)![1]!;
+      const readings = batch.find((c) => c.id === id)!.loadKw;
+      const mean = meanOf(readings);
+      expectClose(seriesIn(section, 'average-day'), averageDay(readings), `${id} average day`);
+      if (!members.includes(id)) {
+        expect(seriesIn(section, 'cohort'), id).toBeUndefined();
+        expect(seriesIn(section, 'template'), id).toBeUndefined();
+        continue;
+      }
+      expectClose(seriesIn(section, 'template'), NIGHT.map((v) => (v * mean) / nightMean), `${id} template`);
+      const peers = members.filter((m) => m !== id).map((m) => batch.find((c) => c.id === m)!.loadKw);
+      const shapes = peers.map((r) => averageDay(r).map((v) => v / meanOf(r)));
+      const cohort = Array.from({ length: P }, (_, s) => meanOf(shapes.map((shape) => shape[s]!)) * mean);
+      expectClose(seriesIn(section, 'cohort'), cohort, `${id} cohort profile`);
+    }
     // The list itself is unchanged by --report: never a reading in it.
     expect(readFileSync(join(cli.dir(), 'list.csv'), 'utf8')).not.toContain('loadKw');
   });

@@ -5,7 +5,7 @@
 // <svg> has data-chart naming it.
 
 /** Code colours, as the CLI names them; chosen to stay apart in greyscale print too. */
-export const COLOURS = { red: '#c62828', yellow: '#f9a825', green: '#2e7d32', gray: '#9e9e9e', site: '#1565c0', template: '#ef6c00', axis: '#555', grid: '#e0e0e0' } as const;
+export const COLOURS = { red: '#c62828', yellow: '#f9a825', green: '#2e7d32', gray: '#9e9e9e', site: '#1565c0', template: '#ef6c00', cohort: '#6a1b9a', axis: '#555', grid: '#e0e0e0' } as const;
 
 /** Text escaped for HTML and SVG content and attribute values. */
 export function esc(text: string): string {

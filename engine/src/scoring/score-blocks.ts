@@ -67,6 +67,13 @@ export interface BlockScoringOptions extends ResponseOptions {
    * notes) are never all held. part() then has no results, only their count.
    */
   readonly onBlockResults?: (encoded: Uint8Array) => void;
+  /**
+   * Each block whose peer features are complete, before it is scored: for a
+   * caller that wants the cohorts' profiles (`list --report`). Called only
+   * when the rule set reads a peer feature (else no profile is kept). The
+   * block is valid during the call only.
+   */
+  readonly onPeerBlock?: (block: FeatureBlock) => void;
 }
 
 /** Where the time of a batch went, seconds per stage. */
@@ -133,6 +140,7 @@ export class BlockScorer {
 
   /** Scores a block whose features (and peer features) are complete: one taken from an engine, maybe another's. */
   addComputed(block: FeatureBlock): void {
+    this.options.onPeerBlock?.(block);
     const t = performance.now();
     this.engine.restoreBlock(block);
     this.lap('peers', t);
