@@ -197,6 +197,17 @@ describe('gridcode list --report', () => {
     expect(html).toContain('the curves need the readings');
   });
 
+  it('says so when nothing is flagged: no district or rule chart, an empty score histogram', () => {
+    cli.file('green.json', requestJson({ startDate: START }, consumers().filter((c) => c.id === 'g1')));
+    const run = cli.run('list', '--input', 'green.json', '--rule-set', 'rules.yaml', '--report', 'green.html', '--output', 'green.csv', '--no-progress');
+    expect(run.status, run.stderr).toBe(0);
+    const html = readFileSync(join(cli.dir(), 'green.html'), 'utf8');
+    expect(html).toContain('No RED or YELLOW result: nothing to list.');
+    expect(html).toContain('No rule fired.');
+    expect([...marksPerChart(html).keys()]).toEqual(['scores']);
+    expect(marksPerChart(html).get('scores')).toBe(0);
+  });
+
   it('refuses a report not named .html', () => {
     const run = cli.run('list', '--input', 'batch.json', '--report', 'report.pdf');
     expect(run.status).toBe(2);
