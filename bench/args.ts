@@ -1,5 +1,6 @@
 // Command-line flags of `npm run bench:engine -- …`.
 import { parseArgs } from 'node:util';
+import { intOption as int } from './gateway/target-args.js';
 
 export interface BenchArgs {
   readonly consumers: number;
@@ -29,13 +30,6 @@ export const USAGE = `usage: npm run bench:engine -- [options]
   --start-date D    YYYY-MM-DD of reading 0 (default 2024-03-04, a Monday)
   --json            print one JSON object on stdout, progress on stderr
   --allow-mismatch  time even when engine and JS values disagree`;
-
-function int(name: string, raw: string | undefined, fallback: number, min: number, max: number): number {
-  if (raw === undefined) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < min || value > max) throw new Error(`--${name} ${raw}: give an integer from ${min} to ${max}`);
-  return value;
-}
 
 export function parseBenchArgs(argv: readonly string[]): BenchArgs | 'help' {
   const { values } = parseArgs({

@@ -5,7 +5,10 @@ import { diffCommand } from './diff/diff-command.js';
 import { CommandError, InputError, UsageError } from './errors.js';
 import { featuresCommand } from './features-command.js';
 import { listCommand } from './list/list-command.js';
+import { evaluateCommand } from './outcomes/evaluate-command.js';
 import { scoreCommand } from './score-command.js';
+import { serveCommand } from './serve-command.js';
+import { tuneCommand } from './tune/tune-command.js';
 
 export const USAGE = `Usage: gridcode <command> [options]
 
@@ -17,6 +20,9 @@ Commands:
   check      compile rule-set files and show every error and warning in them
   diff       what changing one rule set for another would do to a batch
   list       the inspection list: RED sites per district, ranked, CSV or XLSX
+  evaluate   what the inspections found: precision per rule, code and district, recall from audits
+  tune       a proposed next version of a rule set, learned from inspection outcomes
+  serve      the scoring service (as npm start; 'gridcode serve --help' for its options)
 
 Run 'gridcode <command> --help' for a command's options.`;
 
@@ -26,6 +32,9 @@ const COMMANDS: Record<string, (args: readonly string[]) => Promise<number>> = {
   check: checkCommand,
   diff: diffCommand,
   list: listCommand,
+  evaluate: evaluateCommand,
+  tune: tuneCommand,
+  serve: serveCommand,
 };
 
 /** Runs the command line `args` (without node and the script) and returns the exit status. */

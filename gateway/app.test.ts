@@ -1,6 +1,8 @@
 import { gzipSync } from 'node:zlib';
 import { beforeAll, describe, expect, it, vi } from 'vitest';
-import { createApp, type AppOptions, type RpcObservation } from './app.js';
+import { createApp, METRICS_UNAUTHORIZED, type AppOptions, type RpcObservation } from './app.js';
+import { MetricsTokens } from './ops/metrics-token.js';
+import { hashToken } from './ops/tenants.js';
 import { decodeGrpcMessageText } from './protocols/grpc-common.js';
 import { encodeFrame, FLAG_COMPRESSED, FLAG_TRAILER } from './protocols/framing.js';
 import {
@@ -367,6 +369,34 @@ describe('operations routes', () => {
     const metrics = await app.request('/metrics');
     expect(metrics.headers.get('content-type')).toBe('text/plain; version=0.0.4');
     expect(await metrics.text()).toBe('gridcode_up 1\n');
+  });
+
+  it('asks /metrics for a metrics token when one is configured, and has no /metrics without the option', async () => {
+    const hashes = { tokens: [hashToken('scrape-1'), hashToken('scrape-2')] };
+    const tokens = MetricsTokens.parse(hashes);
+    const { app } = setup({
+      metrics: async () => ({ contentType: 'text/plain; version=0.0.4', body: 'gridcode_up 1\n' }),
+      metricsAccess: (authorization) => tokens.accepts(authorization),
+    });
+    const scrape = (authorization?: string) => app.request('/metrics', authorization === undefined ? {} : { headers: { authorization } });
+    for (const refused of [undefined, 'Bearer nope', 'Bearer', `Basic scrape-1`, 'scrape-1', `Bearer ${hashes.tokens[0]}`, 'Bearer scrape-1 scrape-2']) {
+      const res = await scrape(refused);
+      expect([refused, res.status, res.headers.get('www-authenticate'), await res.text()]).toEqual([refused, 401, 'Bearer realm="metrics"', METRICS_UNAUTHORIZED]);
+    }
+    for (const accepted of ['Bearer scrape-1', 'bearer scrape-2']) {
+      const res = await scrape(accepted);
+      expect([accepted, res.status, await res.text()]).toEqual([accepted, 200, 'gridcode_up 1\n']);
+    }
+    // /healthz and /readyz need no token: load balancers poll them.
+    expect((await app.request('/readyz')).status).toBe(200);
+    expect((await setup({}).app.request('/metrics')).status).toBe(404);
+  });
+
+  it('refuses a metrics token file that is not a list of stored hashes, naming the entry', () => {
+    expect(() => MetricsTokens.parse({ tokens: ['plain-token'] }, 'm.yaml')).toThrow(/^m\.yaml: tokens\[0\]: not a sha256:<64 hex digits> hash/);
+    expect(() => MetricsTokens.parse({ tokens: [] }, 'm.yaml')).toThrow(/m\.yaml: tokens: expected a non-empty list/);
+    expect(() => MetricsTokens.parse({ token: [hashToken('x')] }, 'm.yaml')).toThrow(/unknown key "token" \(expected "tokens"\)/);
+    expect(() => MetricsTokens.parse(null, 'm.yaml')).toThrow(/expected a mapping with a list "tokens"/);
   });
 
   it('mounts extra routes', async () => {

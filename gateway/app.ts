@@ -55,8 +55,10 @@ export interface AppOptions {
   readonly logger?: GatewayLogger;
   /** GET /readyz: 200 when true, 503 otherwise (default: always ready). */
   readonly ready?: () => boolean;
-  /** GET /metrics; without it the route is not mounted. */
+  /** GET /metrics; without it the route is not mounted (404), as when it is served on a listener of its own. */
   readonly metrics?: () => Promise<MetricsExposition>;
+  /** Whether a GET /metrics with this Authorization header may read it (default: any); 401 otherwise. */
+  readonly metricsAccess?: (authorization: string | undefined) => boolean;
   /** Allocates request message buffers (default `new ArrayBuffer(length)`). */
   readonly allocate?: Allocate;
   /** Request bytes accepted requests may hold; without it only the body limit and the pool's queue bound them. */
@@ -80,7 +82,20 @@ export const consoleLogger: GatewayLogger = {
   },
 };
 
+/** The answer to a scrape without a valid metrics token (the same for a missing, malformed or wrong one). */
+export const METRICS_UNAUTHORIZED = 'a valid metrics bearer token is required (Authorization: Bearer <token>)\n';
+
 const passThrough: MiddlewareHandler<GatewayEnv> = (_c, next) => next();
+
+/** GET /metrics on `app`: the main app's, or the metrics listener's (gateway/metrics-listener.ts). */
+export function mountMetrics(app: Hono<GatewayEnv>, options: { readonly metrics: () => Promise<MetricsExposition>; readonly access?: (authorization: string | undefined) => boolean }): void {
+  const access = options.access ?? (() => true);
+  app.get('/metrics', async (c) => {
+    if (!access(c.req.header('authorization'))) return c.text(METRICS_UNAUTHORIZED, 401, { 'www-authenticate': 'Bearer realm="metrics"' });
+    const { contentType, body } = await options.metrics();
+    return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), 200, { 'content-type': contentType });
+  });
+}
 
 export function createApp(options: AppOptions): Hono<GatewayEnv> {
   const logger = options.logger ?? consoleLogger;
@@ -91,13 +106,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
 
   app.get('/healthz', (c) => c.text('ok'));
   app.get('/readyz', (c) => (ready() ? c.text('ready') : c.text('not ready', 503)));
-  if (options.metrics) {
-    const metrics = options.metrics;
-    app.get('/metrics', async (c) => {
-      const { contentType, body } = await metrics();
-      return c.body(typeof body === 'string' ? body : (body as Uint8Array<ArrayBuffer>), 200, { 'content-type': contentType });
-    });
-  }
+  if (options.metrics) mountMetrics(app, { metrics: options.metrics, ...(options.metricsAccess ? { access: options.metricsAccess } : {}) });
   if (options.grpcServices) mountGrpcServices(app, { ...options.grpcServices, logger });
   options.extraRoutes?.(app);
 

@@ -120,7 +120,8 @@ describe('@grpc/grpc-js against the gRPC port', () => {
       ['too many consumers', call(client, 'ScoreBatch', encode({ startDate: '2026-11-02', pointsPerDay: 24, consumers: Array.from({ length: MAX_CONSUMERS + 1 }, (_, i) => ({ id: `c${i}` })) })), 'INVALID_ARGUMENT', new RegExp(`the limit is ${MAX_CONSUMERS}`)],
       ['a body over the limit', call(client, 'ValidateRuleSet', gridcode.v1.ValidateRuleSetRequest.encode({ source: `# ${randomBytes(MAX_BODY).toString('base64')}` }).finish()), 'INVALID_ARGUMENT', new RegExp(`limit of ${MAX_BODY} bytes`)],
       ['an unknown rule set', call(client, 'ScoreBatch', small({ ruleSet: 'nope' })), 'NOT_FOUND', /nope/],
-      ['another tenant\'s rule set', call(client, 'ScoreBatch', small({ ruleSet: 'district-b' })), 'PERMISSION_DENIED', /district-b/],
+      // Answered as if it did not exist: a tenant cannot learn another's rule sets.
+      ['another tenant\'s rule set', call(client, 'ScoreBatch', small({ ruleSet: 'district-b' })), 'NOT_FOUND', /^no rule set "district-b"; available: default@/],
       ['an unknown method', call(client, 'ScoreEverything', new Uint8Array(0)), 'UNIMPLEMENTED', /ScoreEverything/],
       ['no token', call(client, 'ListRuleSets', new Uint8Array(0), { token: null }), 'UNAUTHENTICATED', /token/i],
       ['a wrong token', call(client, 'ListRuleSets', new Uint8Array(0), { token: 'not-a-token' }), 'UNAUTHENTICATED', /token/i],

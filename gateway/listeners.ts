@@ -162,7 +162,7 @@ function refuseWhileDraining(req: IncomingMessage, res: ServerResponse): void {
   req.resume();
 }
 
-function listen(server: Server | Http2Server, port: number, host: string, what: string): Promise<number> {
+export function listen(server: Server | Http2Server, port: number, host: string, what: string): Promise<number> {
   return new Promise((resolve, reject) => {
     const onError = (error: NodeJS.ErrnoException) => {
       server.off('listening', onListening);

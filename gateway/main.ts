@@ -26,16 +26,22 @@ import { OpenStreams } from './stream/open-streams.js';
 import { ConfigError, USAGE, loadConfig, type GatewayConfig } from './ops/config.js';
 import { createLogger, logRequest, registryLogger, type Logger } from './ops/logger.js';
 import { GatewayMetrics } from './ops/metrics.js';
+import { MetricsTokens } from './ops/metrics-token.js';
+import { metricsExposureWarning } from './ops/exposure.js';
+import { openMetricsListener, type MetricsListener } from './metrics-listener.js';
 import { TenantDirectory, createAuthenticator, mayUse, type Authenticator } from './ops/tenants.js';
 import { createScoringPool, type ScoringPool } from './pool/pool.js';
 import { ByteBudget } from './middleware/admission/byte-budget.js';
 import { createScoringService, type ScoringServiceOptions } from './service/scoring-service.js';
+import { handleStopSignals } from './stop-signals.js';
 
 export interface GatewayAddresses {
   readonly host: string;
   /** The HTTP/1.1 port actually bound (differs from the config when it was 0). */
   readonly port: number;
   readonly grpcPort: number;
+  /** The metrics listener's port, when /metrics has one of its own (metricsPort). */
+  readonly metricsPort?: number;
 }
 
 export interface Gateway {
@@ -76,6 +82,12 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const metrics = new GatewayMetrics();
     const directory = config.tokensFile === undefined ? undefined : await TenantDirectory.load(config.tokensFile, { defaultRuleSet: config.defaultRuleSet });
     const authenticator = createAuthenticator(directory, config.defaultRuleSet);
+    metrics.setTenants(directory?.tenants.map((tenant) => tenant.id));
+    let metricsTokens = config.metricsTokenFile === undefined ? undefined : await MetricsTokens.load(config.metricsTokenFile);
+    const metricsAccess = (authorization: string | undefined) => metricsTokens === undefined || metricsTokens.accepts(authorization);
+    const exposition = async () => ({ contentType: metrics.contentType, body: await metrics.metrics() });
+    const openMetrics = metricsExposureWarning(config);
+    if (openMetrics !== undefined) logger.warn(openMetrics);
 
     const module = await compileEngine();
     engineCompiled = true;
@@ -116,6 +128,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     metrics.bind({
       poolStats: () => pool.stats(),
       ruleSets: () => registry.list(),
+      ruleFiles: () => registry.status(),
       ready: isReady,
       admission: () => ({ inFlight: budget.inFlight, limit: budget.limit, peak: budget.peak }),
     });
@@ -141,7 +154,8 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       limits: { maxBodyBytes: config.maxBodyBytes, bodyIdleTimeoutMs: config.bodyIdleTimeoutMs },
       logger: { error: (fields, message) => appLogger.error(message, fields) },
       ready: isReady,
-      metrics: async () => ({ contentType: metrics.contentType, body: await metrics.metrics() }),
+      // With a metrics listener of its own, the main port has no /metrics (404).
+      ...(config.metricsPort === undefined ? { metrics: exposition, metricsAccess } : {}),
       allocate: (length) => service.allocateBody(length),
       admission: { budget, onRefuse: (reason) => metrics.observeRefusal(reason) },
       grpcServices: { health },
@@ -153,15 +167,22 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     const listeners = await openListeners(app, { host: config.host, port: config.port, grpcPort: config.grpcPort, phase: () => phase });
     closers.push(() => listeners.drain());
     const { port, grpcPort } = listeners;
+    let metricsListener: MetricsListener | undefined;
+    if (config.metricsPort !== undefined) {
+      metricsListener = await openMetricsListener({ host: config.metricsHost ?? config.host, port: config.metricsPort, metrics: exposition, access: metricsAccess });
+      closers.push(() => metricsListener!.close());
+    }
     listening = true;
     refreshHealth();
 
-    const addresses: GatewayAddresses = { host: config.host, port, grpcPort };
-    const hostPart = config.host.includes(':') ? `[${config.host}]` : config.host;
+    const addresses: GatewayAddresses = { host: config.host, port, grpcPort, ...(metricsListener ? { metricsPort: metricsListener.port } : {}) };
+    const bracket = (host: string) => (host.includes(':') ? `[${host}]` : host);
+    const hostPart = bracket(config.host);
     const readyLine =
       `gridcode ready: connect+grpc-web http://${hostPart}:${port}, grpc h2c ${hostPart}:${grpcPort}, ` +
       `rule sets ${registry.list().map(ruleSetRef).join(' ')}, ${pool.threads} worker${pool.threads === 1 ? '' : 's'}` +
-      (authenticator.required ? `, ${authenticator.tenants().length} tenant${authenticator.tenants().length === 1 ? '' : 's'}` : ', no authentication (loopback only)');
+      (authenticator.required ? `, ${authenticator.tenants().length} tenant${authenticator.tenants().length === 1 ? '' : 's'}` : ', no authentication (loopback only)') +
+      (metricsListener ? `, metrics http://${bracket(config.metricsHost ?? config.host)}:${metricsListener.port}/metrics` : '');
 
     let shutdownPromise: Promise<number> | undefined;
     const gateway: Gateway = {
@@ -177,10 +198,21 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
         if (config.tokensFile !== undefined) {
           try {
             authenticator.replace(await TenantDirectory.load(config.tokensFile, { defaultRuleSet: config.defaultRuleSet }));
+            metrics.setTenants(authenticator.tenants().map((tenant) => tenant.id));
             logger.info('tokens file reread', { tenants: authenticator.tenants().length });
             warnAboutTenants(authenticator, registry, logger);
           } catch (error) {
+            metrics.observeTokensReloadFailure();
             logger.error('tokens file not reread; the previous tenants stay', { error: (error as Error).message });
+          }
+        }
+        if (config.metricsTokenFile !== undefined) {
+          try {
+            metricsTokens = await MetricsTokens.load(config.metricsTokenFile);
+            logger.info('metrics token file reread');
+          } catch (error) {
+            metrics.observeTokensReloadFailure();
+            logger.error('metrics token file not reread; the previous metrics tokens stay', { error: (error as Error).message });
           }
         }
       },
@@ -215,6 +247,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
           if (!timedOut) logger.info('requests drained', { ms: Math.round(performance.now() - started) });
           await Promise.race([pool.close().catch((error: unknown) => logger.error('closing the pool failed', { err: error })), hardStop]);
           await Promise.race([registry.close().catch((error: unknown) => logger.error('closing the registry failed', { err: error })), hardStop]);
+          await Promise.race([metricsListener?.close(), hardStop]);
           clearTimeout(timer);
           logger.info('stopped', { ms: Math.round(performance.now() - started) });
           return timedOut ? 1 : 0;
@@ -266,30 +299,11 @@ export async function main(argv: readonly string[] = process.argv.slice(2)): Pro
     process.exitCode = 1;
     return;
   }
+  // Handlers first: whoever reads the ready line may send SIGTERM at once, and before process.on() the default action kills.
+  handleStopSignals(gateway, logger);
   process.stdout.write(`${gateway.readyLine}\n`);
-  logger.info('ready', { ...gateway.addresses, workers: config.workers });
-
-  let signals = 0;
-  const stop = (signal: NodeJS.Signals) => {
-    signals++;
-    if (signals > 1) {
-      logger.warn('second signal: exiting now', { signal });
-      process.exit(1);
-    }
-    void gateway.shutdown(signal).then(
-      (status) => process.exit(status),
-      (error: unknown) => {
-        logger.error('shutdown failed', { err: error });
-        process.exit(1);
-      },
-    );
-  };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  process.on('SIGHUP', () => {
-    logger.info('SIGHUP: rereading rule sets and tokens');
-    gateway.reload().catch((error: unknown) => logger.error('reload failed', { err: error }));
-  });
+  // pid: the node process to send SIGHUP to (under npm or npx the launcher's pid is not it).
+  logger.info('ready', { ...gateway.addresses, workers: config.workers, pid: process.pid });
 }
 
 function isEntryPoint(): boolean {

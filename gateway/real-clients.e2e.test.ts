@@ -522,14 +522,11 @@ describe('the built gateway with real clients', () => {
       expect(outcome.message).toMatch(/points_?per_?day|50/i);
     });
 
-    it.each(CLIENT_NAMES)('%s: not_found for an unknown rule set, permission_denied for another tenant’s', async (name) => {
-      for (const ruleSet of ['no-such-rules', 'default@1999.1.1']) {
+    it.each(CLIENT_NAMES)('%s: not_found for an unknown rule set and for another tenant’s, alike', async (name) => {
+      // Another tenant's rule set is answered as a missing one (issue 16), so the caller cannot tell which exist.
+      for (const ruleSet of ['no-such-rules', 'default@1999.1.1', 'district-b', `district-b@${DISTRICT_VERSION()}`]) {
         const outcome = await call(name, 'ScoreBatch', small({ ruleSet }), { headers: AUTH_A });
         expect([ruleSet, outcome.code]).toEqual([ruleSet, 'not_found']);
-      }
-      for (const ruleSet of ['district-b', `district-b@${DISTRICT_VERSION()}`]) {
-        const outcome = await call(name, 'ScoreBatch', small({ ruleSet }), { headers: AUTH_A });
-        expect([ruleSet, outcome.code]).toEqual([ruleSet, 'permission_denied']);
       }
       const allowed = await call(name, 'ScoreBatch', small({ ruleSet: 'district-b' }), { headers: AUTH_B });
       expect(allowed.code).toBe('ok');
@@ -610,7 +607,7 @@ describe('the built gateway with real clients', () => {
           { name: 'bad start_date', code: 'invalid_argument', message: toBinary(RequestSchema, small({ startDate: '2026-13-01' })) },
           { name: 'points_per_day 50', code: 'invalid_argument', message: toBinary(RequestSchema, small({ pointsPerDay: 50 })) },
           { name: 'unknown rule set', code: 'not_found', message: toBinary(RequestSchema, small({ ruleSet: 'nope' })) },
-          { name: 'another tenant’s rule set', code: 'permission_denied', message: toBinary(RequestSchema, small({ ruleSet: 'district-b' })) },
+          { name: 'another tenant’s rule set', code: 'not_found', message: toBinary(RequestSchema, small({ ruleSet: 'district-b' })) },
           { name: 'no token', code: 'unauthenticated', message: toBinary(RequestSchema, small({})), headers: {} },
           { name: 'wrong token', code: 'unauthenticated', message: toBinary(RequestSchema, small({})), headers: { authorization: 'Bearer x' } },
         ];

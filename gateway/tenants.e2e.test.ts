@@ -70,11 +70,16 @@ type AnyClient = Record<string, (input: Record<string, unknown>, options?: { hea
 /** The outcome of one call: 'ok' with the response, or the error code and the message the client sees. */
 async function call(client: AnyClient, method: string, input: Record<string, unknown>, headers: Record<string, string>) {
   try {
-    return { code: 'ok', message: '', response: await client[method]!(input, { headers }) };
+    return { code: 'ok', message: '', details: 0, response: await client[method]!(input, { headers }) };
   } catch (error) {
     const err = ConnectError.from(error);
-    return { code: GRPC_CODE_NAMES[err.code] ?? String(err.code), message: err.rawMessage, response: undefined };
+    return { code: GRPC_CODE_NAMES[err.code] ?? String(err.code), message: err.rawMessage, details: err.details.length, response: undefined };
   }
+}
+
+/** An error's fields with the rule set asked for taken out of the message: what must not differ between a missing and another tenant's rule set. */
+function asMissing(outcome: { code: string; message: string; details?: number }, ruleSet: string) {
+  return { ...outcome, message: outcome.message.replace(JSON.stringify(ruleSet), '"<asked>"'), response: undefined };
 }
 
 /** Every request id sent with x-request-id, and who sent it. */
@@ -115,16 +120,15 @@ describe('tenants and logs, end to end', () => {
     const ids = (list: typeof listA) => (list.response!['ruleSets'] as { id: string }[]).map((r) => r.id).sort();
     expect([ids(listA), ids(listB)]).toEqual([['default'], ['default', 'district-b']]);
 
-    // A version B does not have is refused the same way: not_found would tell A which versions B has.
-    for (const ruleSet of ['district-b', `district-b@${districtVersion}`, 'district-b@1999.1.1']) {
-      const denied = await call(client, 'scoreBatch', batch(ruleSet), A());
-      expect([ruleSet, denied.code]).toEqual([ruleSet, 'permission_denied']);
-      // It names what the caller asked for, nothing more of B's (no version it did not give, no other set).
-      expect(denied.message.replace(ruleSet, '')).not.toMatch(/district-b|default@|\d{4}\.\d+\.\d+/);
-    }
+    // B's rule set, any version of it, is answered exactly as one that does not exist (issue 16), field by field:
+    // the code, and the message but for the name asked for. So A cannot tell which rule sets or versions B has.
     const unknown = await call(client, 'scoreBatch', batch('no-such-set'), A());
     expect(unknown.code).toBe('not_found');
     expect(unknown.message).not.toContain('district-b');
+    for (const ruleSet of ['district-b', `district-b@${districtVersion}`, 'district-b@1999.1.1']) {
+      const denied = await call(client, 'scoreBatch', batch(ruleSet), A());
+      expect([ruleSet, asMissing(denied, ruleSet)]).toEqual([ruleSet, asMissing(unknown, 'no-such-set')]);
+    }
 
     const scored = await call(client, 'scoreBatch', batch(''), A(`${name}-score-a`));
     sentIds.push({ id: `${name}-score-a`, tenant: 'district-a', method: 'ScoreBatch' });
@@ -135,6 +139,38 @@ describe('tenants and logs, end to end', () => {
     const invalid = await call(client, 'scoreBatch', { ...batch(''), startDate: '2026-02-30' }, A());
     expect(invalid.code).toBe('invalid_argument');
     calls += 8;
+  });
+
+  it.each(['grpc', 'connect-h2'])('%s ScoreStream: another tenant’s rule set is answered as a missing one', async (name) => {
+    const transport =
+      name === 'grpc'
+        ? PROTOCOLS['grpc']!()
+        : (() => {
+            const sessionManager = new Http2SessionManager(gw.h2);
+            closers.push(() => sessionManager.abort());
+            return createConnectTransport({ baseUrl: gw.h2, httpVersion: '2', useBinaryFormat: true, sessionManager });
+          })();
+    const client = createClient(service, transport) as unknown as { scoreStream(input: AsyncIterable<Record<string, unknown>>, options?: { headers?: Record<string, string> }): AsyncIterable<unknown> };
+    const stream = async (ruleSet: string) => {
+      async function* one() {
+        yield batch(ruleSet);
+      }
+      try {
+        for await (const _ of client.scoreStream(one(), { headers: { authorization: `Bearer ${TOKEN_A}` } })) void _;
+        return { code: 'ok', message: '', details: 0 };
+      } catch (error) {
+        const err = ConnectError.from(error);
+        return { code: GRPC_CODE_NAMES[err.code] ?? String(err.code), message: err.rawMessage, details: err.details.length };
+      }
+    };
+    const unknown = await stream('no-such-set');
+    expect(unknown.code).toBe('not_found');
+    for (const ruleSet of ['district-b', `district-b@${districtVersion}`, 'district-b@1999.1.1']) {
+      const denied = await stream(ruleSet);
+      expect([ruleSet, asMissing(denied, ruleSet)]).toEqual([ruleSet, asMissing(unknown, 'no-such-set')]);
+    }
+    expect((await stream('')).code).toBe('ok');
+    calls += 5;
   });
 
   it.each(Object.keys(PROTOCOLS))('%s: no token, a wrong or malformed one, or a stored hash: unauthenticated, all alike', async (name) => {

@@ -8,7 +8,13 @@
 // columns are ignored. A row without an id or with another label, or an id
 // labelled twice, is a bad row: counted, the first few reported, the rest of
 // the file used. A file with no usable row fails.
+// An outcomes file of `gridcode evaluate` (cli/outcomes/outcomes-file.ts: a
+// header naming an outcome column, JSON lines, or gzip) is read by that
+// reader instead: confirmed is a workshop, not_found and licensed a normal
+// site, unreachable no label (no verdict; counted apart).
 import { readFileSync } from 'node:fs';
+import { OUTCOME_COLUMNS, readOutcomes, SKIP_REASONS, SKIP_WORDS, type OutcomesTable } from '../../cli/outcomes/outcomes-file.js';
+import { sniffSeparator } from '../../cli/csv/cells.js';
 
 export const POSITIVE_LABELS = ['workshop', '1'] as const;
 export const NEGATIVE_LABELS = ['normal', '0'] as const;
@@ -27,6 +33,8 @@ export interface Labels {
   readonly examples: readonly BadLabelRow[];
   /** Whether line 1 was read as a header (its label field is `label`). */
   readonly header: boolean;
+  /** From an outcomes file: rows of unreachable sites, which give no label. */
+  readonly unreachable?: number;
 }
 
 /** The label column's name in a header line, any case. */
@@ -109,4 +117,43 @@ export function readLabelsFile(path: string): Labels {
     throw new LabelsError(`${path}: ${error instanceof TypeError ? 'not UTF-8 text' : (error as Error).message}`);
   }
   return parseLabels(text, path);
+}
+
+/** Whether `path` is an outcomes file (gridcode evaluate's) rather than id,label: JSON lines, gzip, or a header line with an `outcome` column. */
+export function isOutcomesFile(path: string): boolean {
+  if (/\.(jsonl|ndjson|gz)$/i.test(path)) return true;
+  let head: string;
+  try {
+    head = readFileSync(path).subarray(0, 1 << 16).toString('utf8').replace(/^\uFEFF/, '');
+  } catch {
+    return false; // readLabelsFile reports it
+  }
+  const line = head.split(/\r?\n/, 1)[0] ?? '';
+  const cells = splitFields(line, sniffSeparator(line) ?? ',').map((cell) => cell.trim().toLowerCase());
+  return cells.includes(OUTCOME_COLUMNS.outcome[0]); // `outcome` only: an id,label file headed `result` keeps its old reading
+}
+
+/** An outcomes file's rows as labels: confirmed true, not_found and licensed false, unreachable left out; its skipped rows as bad rows. */
+export function labelsFromOutcomes(table: OutcomesTable): Labels {
+  const byId = new Map<string, boolean>();
+  let unreachable = 0;
+  for (const [id, row] of table.byId) {
+    if (row.outcome === 'unreachable') unreachable++;
+    else byId.set(id, row.outcome === 'confirmed');
+  }
+  const examples = SKIP_REASONS.flatMap((reason) =>
+    table.skipped[reason].first.map((text) => {
+      const [, line = '0', detail] = /^line (\d+)(?:: (.*))?$/s.exec(text) ?? [];
+      return { line: Number(line), reason: `a row ${SKIP_WORDS[reason]}${detail ? `: ${detail}` : ''}` };
+    }),
+  );
+  examples.sort((a, b) => a.line - b.line);
+  const badRows = SKIP_REASONS.reduce((sum, reason) => sum + table.skipped[reason].count, 0);
+  if (byId.size === 0) throw new LabelsError(`${table.file}: no confirmed, not_found or licensed row (${unreachable} unreachable, ${badRows} bad)`);
+  return { byId, badRows, examples: examples.slice(0, MAX_EXAMPLES), header: true, unreachable };
+}
+
+/** The labels of `path`: an id,label file, or an outcomes file (isOutcomesFile). */
+export async function readLabels(path: string): Promise<Labels> {
+  return isOutcomesFile(path) ? labelsFromOutcomes(await readOutcomes(path)) : readLabelsFile(path);
 }

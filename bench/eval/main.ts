@@ -31,6 +31,8 @@
 //   npm run eval -- [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points P] [--start YYYY-MM-DD]
 //                   [--batch-size B] [--parametric] [--no-real] [--baselines] [--cohorts] [--follow-up N] [--json]
 //   npm run eval -- --input FILE --labels LABELS [--rule-set ID|FILE] [--rules-dir DIR] [CSV options of gridcode score] [--json]
+// --loop runs the learning loop of issue 17 instead (loop/loop-command.ts, its own options):
+//   npm run eval -- --loop [--rounds 3] [--seed S] [--held-out-seed S'] [--consumers N] [--capacity K] [--districts D] [--audit-rate a] [--json]
 import path from 'node:path';
 import { parseArgs } from 'node:util';
 import { FeatureEngine, type CompiledRuleSet } from '../../engine/src/index.js';
@@ -42,13 +44,16 @@ import { evaluateFollowUp, type FollowUpEval } from './follow-up.js';
 import { CODES, type Confusion, type Metrics } from './metrics.js';
 import { WIDE_CSV_ARGS } from '../../cli/csv/options.js';
 import { ownDataCommand } from './own-data.js';
+import { loopCommand } from './loop/loop-command.js';
 
 const USAGE = `usage: eval [--consumers N] [--rule-set FILE] [--seed S] [--days D] [--points 24|48|96] [--start YYYY-MM-DD] [--batch-size B] [--parametric] [--no-real] [--baselines] [--cohorts] [--follow-up N] [--json]
        eval --input FILE --labels LABELS [--rule-set ID|FILE] [--rules-dir DIR] [CSV options of gridcode score] [--json]
+       eval --loop [options of the learning loop: eval --loop --help]
   --input FILE     the analyst's own batch, any input gridcode score reads (.pb, .json, gzip, .csv/.tsv with --unit …)
   --labels LABELS  CSV of id,label: workshop or 1 for a workshop, normal or 0 for a normal site (any case; a
                    line 1 is a header when its label column is named "label"; bad rows are counted and
-                   reported). Population options (--consumers, --seed, --no-real, …) are refused with --input. Precision, recall and F1 of
+                   reported); or an outcomes file of gridcode evaluate (a column named outcome, .jsonl, or
+                   gzip): confirmed = workshop, not_found and licensed = normal, unreachable not counted. Population options (--consumers, --seed, --no-real, …) are refused with --input. Precision, recall and F1 of
                    flagging RED, and RED + YELLOW; a GRAY consumer counts as not flagged.`;
 
 const pct = (v: number, digits = 1) => (Number.isNaN(v) ? '  n/a' : `${(100 * v).toFixed(digits)}%`);
@@ -113,6 +118,7 @@ function printFollowUp(f: FollowUpEval, log: (s: string) => void): void {
 }
 
 async function main(): Promise<number> {
+  if (process.argv.slice(2).includes('--loop')) return loopCommand(process.argv.slice(2));
   const { values, tokens } = parseArgs({
     tokens: true,
     options: {

@@ -13,7 +13,7 @@ import { checkInputOptions, finishInput, openInput } from '../../cli/open-batch.
 import { resolveRuleSet } from '../../cli/rule-set-source.js';
 import { scoreFile } from '../../cli/score-file.js';
 import { CommandError, InputError, UsageError } from '../../cli/errors.js';
-import { LabelsError, readLabelsFile, type Labels } from './labels-file.js';
+import { LabelsError, readLabels, type Labels } from './labels-file.js';
 import { CODES } from './metrics.js';
 
 export interface ThresholdMetrics {
@@ -109,7 +109,8 @@ const pct = (v: number) => (Number.isNaN(v) ? '  n/a' : `${(100 * v).toFixed(1)}
 export function printOwnData(e: OwnDataEval, labels: Labels, log: (line: string) => void): void {
   log(`\n# Own data: ${e.input}, ${e.consumers} consumers, ${e.labelled} labelled; rule set ${e.ruleSet}`);
   const unlabelled = e.consumers - e.labelled;
-  if (labels.header) log('  label line 1 read as a header (its label column is named "label")');
+  if (labels.unreachable !== undefined) log(`  labels from an outcomes file: confirmed = workshop, not_found and licensed = normal; ${labels.unreachable} unreachable (no verdict) not counted`);
+  else if (labels.header) log('  label line 1 read as a header (its label column is named "label")');
   log(`  not counted: ${unlabelled} consumers without a label, ${e.labelsNotInBatch} labels whose id is not in the batch, ${e.badLabelRows} bad label rows`);
   for (const row of labels.examples) log(`    label line ${row.line}: ${row.reason}`);
   log(`  ${'label'.padEnd(12)}${'n'.padStart(9)}${CODES.map((c) => c.padStart(9)).join('')}`);
@@ -148,7 +149,7 @@ export async function ownDataCommand(values: OwnDataArgs, given: ReadonlySet<str
     if (values.input === undefined || values.labels === undefined) throw new UsageError('--input FILE and --labels LABELS go together', 'eval');
     const population = POPULATION_OPTIONS.filter((name) => given.has(name));
     if (population.length > 0) throw new UsageError(`${population.map((name) => `--${name}`).join(', ')}: for the generated population, not with --input (own data is scored as it is)`, 'eval');
-    const labels = readLabelsFile(values.labels);
+    const labels = await readLabels(values.labels);
     const result = await evaluateOwnData({ input: values.input, labels, ruleSet: values['rule-set'], rulesDir: values['rules-dir'], csv: wideCsvOptions(values, 'eval') });
     printOwnData(result, labels, log);
     if (values.json) process.stdout.write(JSON.stringify({ ...result, labelHeader: labels.header, labelExamples: labels.examples }, (_, v: unknown) => (typeof v === 'number' && !Number.isFinite(v) ? null : v)) + '\n');

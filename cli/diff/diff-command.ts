@@ -4,20 +4,22 @@
 // scored (never a whole encoded response): the first run noted compactly
 // (code-diff.ts, 9 + 4·⌈rules/32⌉ bytes a consumer), the second compared with it. A CSV export is read once a run, as its reader
 // reads it anyway.
+import type { gridcode } from '#gen/scoring.js';
+import type { CompiledRuleSet } from '../../engine/src/index.js';
 import type { BatchFile } from '../batch-file.js';
 import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from '../csv/options.js';
 import { commandOptions } from '../command-args.js';
 import { InputError, UsageError } from '../errors.js';
 import { withInputFile } from '../input/source.js';
 import { checkInputOptions, finishInput, openInput } from '../open-batch.js';
-import { terminalProgress } from '../progress/terminal-progress.js';
+import { terminalProgress, type TerminalProgress } from '../progress/terminal-progress.js';
+import { encodedResults } from '../result-codes.js';
 import { resolveRuleSet } from '../rule-set-source.js';
 import { scoreFile } from '../score-file.js';
 import { ChangeFile, changeFormat } from './change-file.js';
 import { changeCause, settingChanges, type CausedChange } from './change-cause.js';
 import { CodeDiff, RunsDifferError } from './code-diff.js';
-import { diffJson, diffText, ruleHitRows } from './diff-report.js';
-import { scoredConsumers } from './scored-results.js';
+import { diffJson, diffText, ruleHitRows, type DiffReport } from './diff-report.js';
 
 /** Consumers that change colour listed on stdout unless --show says otherwise. */
 export const DEFAULT_SHOW = 50;
@@ -92,40 +94,11 @@ export async function diffCommand(args: readonly string[]): Promise<number> {
   }
   let changes: ChangeFile | undefined;
   try {
-    // Each run's results are read block by block as they are scored (scoreFile's onBlockResults), never held whole.
-    const diff = new CodeDiff(before.rules.map((rule) => rule.id), after.rules.map((rule) => rule.id));
-    const first = await scoreFile(batch, before, {}, 'proto', progress, (encoded) => {
-      for (const result of scoredConsumers(encoded)) diff.noteBefore(result);
-    });
-    const settings = settingChanges(before, after);
     changes = options.output === undefined ? undefined : new ChangeFile(options.output);
-    const shown: CausedChange[] = [];
-    let changed = 0;
-    const second = await scoreFile(batch, after, {}, 'proto', progress, (encoded) => {
-      for (const result of scoredConsumers(encoded)) {
-        const found = diff.compare(result);
-        if (!found) continue;
-        const change = { ...found, cause: changeCause(found, settings) };
-        changed++;
-        if (shown.length < show) shown.push(change);
-        changes?.add(change);
-      }
-    });
-    diff.finish();
+    const report = await diffBatch(batch, { ruleSet: before, source: refs[0]! }, { ruleSet: after, source: refs[1]! }, { show, progress, ...(changes ? { changes } : {}) });
     changes?.close();
     changes = undefined;
     progress?.stop();
-    const report = {
-      input: batch.path,
-      before: { ruleSet: first.ruleSet, digest: first.digest, source: refs[0]! },
-      after: { ruleSet: second.ruleSet, digest: second.digest, source: refs[1]! },
-      diff,
-      hits: ruleHitRows(first, second),
-      settings,
-      shown,
-      changed,
-      ...(options.output === undefined ? {} : { output: options.output }),
-    };
     process.stdout.write(options.json ? diffJson(report) : diffText(report));
     finishInput(batch, csv);
     return 0;
@@ -137,6 +110,58 @@ export async function diffCommand(args: readonly string[]): Promise<number> {
     progress?.stop();
     batch.close();
   }
+}
+
+/** What diffBatch is told besides the two rule sets. */
+export interface DiffOptions {
+  /** Consumers that change colour kept in the report. */
+  readonly show: number;
+  readonly progress?: TerminalProgress | undefined;
+  /** Every consumer that changes colour goes there (the caller closes it). */
+  readonly changes?: ChangeFile;
+  /** Each result of the run with the first rule set, and of the second (gridcode tune meets them with outcomes). */
+  readonly observe?: { readonly before?: (result: gridcode.v1.ConsumerResult) => void; readonly after?: (result: gridcode.v1.ConsumerResult) => void };
+}
+
+/**
+ * The batch scored with each rule set and compared, a block of results at a
+ * time (scoreFile's onBlockResults), never held whole: the report of `gridcode
+ * diff`, also what `gridcode tune` prints between the old and the new version.
+ */
+export async function diffBatch(batch: BatchFile, before: { ruleSet: CompiledRuleSet; source: string }, after: { ruleSet: CompiledRuleSet; source: string }, options: DiffOptions): Promise<DiffReport> {
+  const diff = new CodeDiff(before.ruleSet.rules.map((rule) => rule.id), after.ruleSet.rules.map((rule) => rule.id));
+  const first = await scoreFile(batch, before.ruleSet, {}, 'proto', options.progress, (encoded) => {
+    for (const result of encodedResults(encoded, 'proto')) {
+      options.observe?.before?.(result);
+      diff.noteBefore(result);
+    }
+  });
+  const settings = settingChanges(before.ruleSet, after.ruleSet);
+  const shown: CausedChange[] = [];
+  let changed = 0;
+  const second = await scoreFile(batch, after.ruleSet, {}, 'proto', options.progress, (encoded) => {
+    for (const result of encodedResults(encoded, 'proto')) {
+      options.observe?.after?.(result);
+      const found = diff.compare(result);
+      if (!found) continue;
+      const change = { ...found, cause: changeCause(found, settings) };
+      changed++;
+      if (shown.length < options.show) shown.push(change);
+      options.changes?.add(change);
+    }
+  });
+  diff.finish();
+  return {
+    input: batch.path,
+    before: { ruleSet: first.ruleSet, digest: first.digest, source: before.source },
+    after: { ruleSet: second.ruleSet, digest: second.digest, source: after.source },
+    diff,
+    hits: ruleHitRows(first, second),
+    settings,
+    shown,
+    changed,
+    ...(options.changes === undefined ? {} : { output: options.changes.path }),
+  };
 }
 
 function showCount(value: string | undefined): number {

@@ -9,13 +9,14 @@ import { WIDE_CSV_ARGS, WIDE_CSV_HELP, wideCsvOptions } from '../csv/options.js'
 import { checkInputOptions } from '../open-batch.js';
 import { terminalProgress } from '../progress/terminal-progress.js';
 import { DEFAULT_RULE_SET_ID } from '../rule-set-source.js';
-import { readInspectors, DEFAULT_SITES_PER_INSPECTOR, type InspectorsTable } from './inspectors.js';
+import { readInspectors, DEFAULT_SITES_PER_INSPECTOR } from './inspectors.js';
 import { listFormat, writeList } from './list-output.js';
 import { formerResponse, scoredBatch, type ListedOf, type ListSource } from './list-sources.js';
 import { listedIds, reportData } from '../report/report-data.js';
 import { writeReport } from '../report/report-page.js';
 import { summaryLines } from './list-summary.js';
-import { NO_DISTRICT, planLists, type Capacity } from './ranking.js';
+import { capacityOf } from './capacity.js';
+import { NO_DISTRICT, planLists } from './ranking.js';
 
 export const LIST_USAGE = `Usage: gridcode list --input BATCH [--rule-set ID|FILE] [--rules-dir DIR] [list options]
        gridcode list --input EXPORT.csv --unit kw|kwh|wh --accounts FILE [CSV options] [list options]
@@ -139,17 +140,6 @@ export async function listCommand(args: readonly string[]): Promise<number> {
   }
   for (const line of summaryLines(source.ruleSet, lists, source.collector.others, withYellow)) process.stderr.write(`${line}\n`);
   return 0;
-}
-
-/** Each district's capacity: N for all, from the inspectors file (0 for a district it lacks), or unlimited. */
-function capacityOf(capacity: number | undefined, inspectors: InspectorsTable | undefined): (district: string) => Capacity {
-  if (capacity !== undefined) return () => ({ kind: 'given', sites: capacity, from: '--capacity' });
-  if (!inspectors) return () => ({ kind: 'unlimited' });
-  return (district) => {
-    const crew = inspectors.districts.get(district === '' ? NO_DISTRICT : district);
-    if (!crew) return { kind: 'absent', from: inspectors.file };
-    return { kind: 'given', sites: crew.inspectors * crew.sitesPerInspector, from: `${crew.inspectors} inspector${crew.inspectors === 1 ? '' : 's'} × ${crew.sitesPerInspector}` };
-  };
 }
 
 function parseListArgs(args: readonly string[]) {

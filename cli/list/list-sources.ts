@@ -53,7 +53,7 @@ export async function scoredBatch(input: string, csv: WideCsvOptions, choice: Ru
     const watch = new WatchNotes();
     // A block's watch is noted once the scorer took it, maybe after its results came: the follow-up column is filled in at the end.
     const collector = new SuspectCollector(ruleSet.rules, ruleSet.thresholds.red, withYellow, () => '');
-    const cohorts = listedOf && new CohortProfiles();
+    const cohorts = listedOf && new CohortProfiles(ruleSet.minValidShare);
     // Each block's results become suspects as they are scored: only the listed ones are kept, never the encoded response.
     const part = await scoreFile(watch.observe(batch), ruleSet, { includeEvidence: true, flaggedOnly: true, includeFeatures: false }, 'proto', progress, (encoded) => {
       for (const result of encodedResults(encoded, 'proto')) collector.add(result);

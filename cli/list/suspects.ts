@@ -18,7 +18,7 @@ export interface Suspect extends Ranked {
   /** follow-up.ts; '' when none is known. */
   readonly followUp: string;
   readonly note: string;
-  /** The templates its evidence compared it with: each `corr_<name>` value's name, in evidence order (for the report's curves). */
+  /** The templates its evidence compared it with: each `corr_<name>` value's name, the highest correlation first (the one it matched, for the report's curves). */
   readonly templates: readonly string[];
 }
 
@@ -78,7 +78,7 @@ export class SuspectCollector {
       evidence: result.evidence.map((e) => `${e.rule ?? ''}: ${this.describe(e.rule ?? '', e.values ?? {})}`).join('; '),
       followUp: this.followUpOf(result),
       note: result.note,
-      templates: [...new Set(result.evidence.flatMap((e) => Object.keys(e.values ?? {}).filter((name) => name.startsWith('corr_')).map((name) => name.slice(5))))],
+      templates: bestMatchesFirst(result.evidence),
     });
   }
 
@@ -94,4 +94,11 @@ export class SuspectCollector {
       .map(([name, value]) => `${name} ${formatValue(value)}`)
       .join(', ');
   }
+}
+
+/** The names of the `corr_<name>` values in the evidence, the highest first (a rule may compare with several, e.g. corr_residential < 0.6 beside max(corr_industrial_…) > 0.6). */
+function bestMatchesFirst(evidence: readonly gridcode.v1.IEvidence[]): string[] {
+  const best = new Map<string, number>();
+  for (const e of evidence) for (const [name, value] of Object.entries(e.values ?? {})) if (name.startsWith('corr_')) best.set(name.slice(5), Math.max(best.get(name.slice(5)) ?? -Infinity, Number.isNaN(value) ? -Infinity : value));
+  return [...best].sort((a, b) => b[1] - a[1]).map(([name]) => name);
 }

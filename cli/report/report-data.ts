@@ -57,7 +57,7 @@ export function reportData(ruleSet: string, lists: readonly DistrictList<Suspect
     list.ranked.slice(0, list.listed).map((suspect, k) => {
       const curves = source?.curves.get(suspect.id);
       const template = source && curves ? scaledTemplate(source, suspect.templates, curves.meanKw) : undefined;
-      return { district: districtName(list.district), rank: k + 1, suspect, curves, template, cohort: source && curves ? source.cohorts.peerProfile(suspect.id, curves) : undefined };
+      return { district: districtName(list.district), rank: k + 1, suspect, curves, template, cohort: source && curves ? source.cohorts.peerProfile(curves) : undefined };
     }),
   );
   return {
@@ -72,7 +72,7 @@ export function reportData(ruleSet: string, lists: readonly DistrictList<Suspect
   };
 }
 
-/** The first of `names` the rule set has, at P points, scaled to `meanKw` (a template is a shape: rules.md). */
+/** The first of `names` (best match first) the rule set has, at P points, scaled to `meanKw` (a template is a shape: rules.md). */
 function scaledTemplate(source: CurveSource, names: readonly string[], meanKw: number): ReportSite['template'] {
   const templates = source.ruleSet.templates;
   const t = names.map((name) => templates.names.indexOf(name)).find((index) => index >= 0);

@@ -26,11 +26,11 @@ export function reportHtml(data: ReportData): string {
   const o = data.others;
   const parts = [
     `<!DOCTYPE html><html lang="zh-Hans"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width"><title>gridcode inspection report — ${esc(data.ruleSet)}</title><style>${STYLE}</style></head><body>`,
-    `<h1>Inspection report</h1><p class="muted">Rule set ${esc(data.ruleSet)}. ${data.sites.length} sites listed in ${data.districts.length} district${data.districts.length === 1 ? '' : 's'}. Not listed: ${o.green} GREEN, ${o.gray} GRAY${o.yellowLeftOut ? `, ${o.yellowLeftOut} YELLOW (list with --yellow to see them)` : ''}. The curves are aggregates (average day, daily means); no reading is shown.</p>`,
+    `<h1>Inspection report</h1><p class="muted">Rule set ${esc(data.ruleSet)}. ${data.sites.length} site${data.sites.length === 1 ? "" : "s"} listed in ${data.districts.length} district${data.districts.length === 1 ? '' : 's'}. Not listed: ${o.green} GREEN, ${o.gray} GRAY${o.yellowLeftOut ? `, ${o.yellowLeftOut} YELLOW (list with --yellow to see them)` : ''}. The curves are aggregates (average day, daily means); no reading is shown.</p>`,
     `<h2>Suspects per district</h2><p class="muted">RED (red) and YELLOW (amber) suspects; "listed" is what the district's inspectors can visit.</p>${data.districts.length ? districtChart(data) : '<p>No RED or YELLOW result: nothing to list.</p>'}`,
     `<h2>Rule hits</h2><p class="muted">How many suspects each rule fired for.</p>${data.ruleHits.length ? ruleHitsChart(data) : '<p>No rule fired.</p>'}`,
     `<h2>Score distribution</h2><p class="muted">Scores of the RED and YELLOW results (listed or not); GREEN results are only counted.</p>${scoreHistogram(data)}`,
-    `<h2>Listed sites</h2>${data.curvesMissing ? `<p class="muted">No curves: ${esc(data.curvesMissing)}.</p>` : ''}`,
+    `<h2>Listed sites</h2>${data.sites.length === 0 ? '<p>No site listed (no suspect, or no capacity for them: see the district chart).</p>' : data.curvesMissing ? `<p class="muted">No curves: ${esc(data.curvesMissing)}.</p>` : ''}`,
     ...data.sites.map((site, k) => siteSection(site, k, data)),
     '</body></html>',
   ];

@@ -8,6 +8,7 @@
 import { gridcode } from '#gen/scoring.js';
 import { consumerIds } from '../../engine/src/index.js';
 import type { BatchFile } from '../batch-file.js';
+import { cohortKey } from './cohort-profiles.js';
 
 export interface SiteCurves {
   /** P values, kW; NaN for a slot with no reading on any day. */
@@ -16,6 +17,8 @@ export interface SiteCurves {
   readonly dailyMeans: Float64Array;
   /** The mean of the readings, kW (NaN when none). */
   readonly meanKw: number;
+  /** Its cohort (cohort-profiles.ts cohortKey); undefined without a group. */
+  readonly cohort?: string;
 }
 
 /** The curves of the consumers in `listed`, from a second read of the batch's blocks. */
@@ -28,7 +31,7 @@ export function siteCurves(batch: BatchFile, listed: ReadonlySet<string>): Map<s
     ids.forEach((id, i) => {
       if (!listed.has(id) || out.has(id)) return;
       const consumer = gridcode.v1.Consumer.decode(block.bytes.subarray(block.spans[2 * i]!, block.spans[2 * i + 1]!));
-      out.set(id, curvesOf(consumer.loadKw, P));
+      out.set(id, { ...curvesOf(consumer.loadKw, P), cohort: cohortKey(consumer.group, consumer.category) });
     });
   }
   return out;

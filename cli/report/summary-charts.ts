@@ -11,7 +11,7 @@ const ROW = 26;
 /** Horizontal stacked bars: per district RED then YELLOW suspects. */
 export function districtChart(data: ReportData): string {
   const max = niceMax(Math.max(0, ...data.districts.map((d) => d.red + d.yellow)));
-  const plot = WIDTH - LABEL_WIDTH - 120;
+  const plot = WIDTH - LABEL_WIDTH - 190; // room for "10 red + 12 yellow, 22 listed" beside the longest bar
   let body = '';
   data.districts.forEach((d, k) => {
     const y = 10 + k * ROW;
@@ -54,10 +54,10 @@ export function scoreBins(scores: readonly number[]): number[] {
 /** A histogram of the RED and YELLOW results' scores. */
 export function scoreHistogram(data: ReportData): string {
   const bins = scoreBins(data.scores);
-  const max = niceMax(Math.max(0, ...bins));
+  const max = niceMax(Math.max(0, ...bins), true);
   const [left, right, top, bottom] = [60, WIDTH - 20, 14, 200];
   const step = (right - left) / bins.length;
-  let body = yGrid(left, right, top, bottom, max, 'results');
+  let body = yGrid(left, right, top, bottom, max, 'results', true);
   bins.forEach((n, k) => {
     const height = ((bottom - top) * n) / max;
     body += rect(left + k * step + 2, bottom - height, step - 4, height, COLOURS.axis, `score ${k * 10}–${k * 10 + 10}: ${n}`);

@@ -17,12 +17,20 @@ export function px(value: number): string {
   return String(Math.round(value * 10) / 10);
 }
 
-/** The smallest of 1, 2, 2.5, 5 × 10^k that is ≥ max (max > 0), for an axis that ends on a round number. */
-export function niceMax(max: number): number {
+/** The grid step of an axis from 0 to `max`: 1, 2 or 5 × 10^k, the smallest that needs at most 5 steps (at least 1 for `whole` counts). */
+export function niceStep(max: number, whole = false): number {
   if (!(max > 0) || !Number.isFinite(max)) return 1;
-  const step = 10 ** Math.floor(Math.log10(max));
-  for (const m of [1, 2, 2.5, 5, 10]) if (m * step >= max * (1 - 1e-12)) return m * step;
-  return 10 * step;
+  const rough = max / 5;
+  const power = 10 ** Math.floor(Math.log10(rough));
+  const step = [1, 2, 5, 10].map((m) => m * power).find((m) => m >= rough * (1 - 1e-12))!;
+  return whole ? Math.max(1, step) : step;
+}
+
+/** Where an axis from 0 that holds `max` ends: a whole number of grid steps, so that every label is round (1 for nothing to show). */
+export function niceMax(max: number, whole = false): number {
+  if (!(max > 0) || !Number.isFinite(max)) return 1;
+  const step = niceStep(max, whole);
+  return Math.ceil(max / step - 1e-9) * step;
 }
 
 /** A value as an axis label: at most 3 significant digits. */
@@ -56,13 +64,14 @@ export function line(points: readonly (readonly [number, number])[], colour: str
   return runs.map((r) => `<polyline class="mark" points="${r}" fill="none" stroke="${colour}" stroke-width="2"${d}/>`).join('');
 }
 
-/** Horizontal grid lines with labels at 0, ¼ … of `max`, for a plot from y = top (max) to y = bottom (0). */
-export function yGrid(left: number, right: number, top: number, bottom: number, max: number, unit: string): string {
+/** Horizontal grid lines with labels every niceStep of `max` (an axis niceMax made), for a plot from y = top (max) to y = bottom (0). */
+export function yGrid(left: number, right: number, top: number, bottom: number, max: number, unit: string, whole = false): string {
+  const step = niceStep(max, whole);
   let out = '';
-  for (let k = 0; k <= 4; k++) {
-    const y = bottom - ((bottom - top) * k) / 4;
+  for (let k = 0; k * step <= max * (1 + 1e-9); k++) {
+    const y = bottom - ((bottom - top) * k * step) / max;
     out += `<line x1="${px(left)}" x2="${px(right)}" y1="${px(y)}" y2="${px(y)}" stroke="${COLOURS.grid}"/>`;
-    out += text(left - 4, y + 4, label((max * k) / 4), 'text-anchor="end" class="tick"');
+    out += text(left - 4, y + 4, label(k * step), 'text-anchor="end" class="tick"');
   }
   out += text(left + 4, top + 12, unit, 'class="tick"');
   return out;

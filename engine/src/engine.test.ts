@@ -7,7 +7,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
 import { BASE_FEATURES, FeatureGroup, featureNames } from './catalogue.js';
-import { FeatureEngine, type ComputeOptions, type ConsumerInput, type WireConsumers } from './engine.js';
+import { FeatureEngine, type ComputeOptions, type ConsumerInput } from './engine.js';
 import { BatchError } from './errors.js';
 import { parseBatchHeader, type BatchHeader } from './header.js';
 import type { FeatureMatrix } from './matrix.js';

@@ -3,7 +3,8 @@ import { availableParallelism, tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { packageRoot } from '../../engine/src/package-root.js';
-import { ConfigError, USAGE, checkExposure, defaultConfig, isLoopback, loadConfig, parseCommandLine, resolveConfig } from './config.js';
+import { ConfigError, USAGE, defaultConfig, loadConfig, parseCommandLine, resolveConfig } from './config.js';
+import { configErrorOf as errorOf } from '../../tests/support/gateway/config-error.js';
 
 let dir: string;
 beforeAll(async () => {
@@ -12,16 +13,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await rm(dir, { recursive: true, force: true });
 });
-
-function errorOf(run: () => unknown): string {
-  try {
-    run();
-  } catch (error) {
-    expect(error).toBeInstanceOf(ConfigError);
-    return (error as Error).message;
-  }
-  throw new Error('expected a ConfigError');
-}
 
 describe('defaults', () => {
   it('are the documented ones', () => {
@@ -175,32 +166,12 @@ describe('validation', () => {
   });
 });
 
-describe('exposure without tokens', () => {
-  it('knows loopback addresses', () => {
-    for (const host of ['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]', '::ffff:127.0.0.1']) expect(isLoopback(host), host).toBe(true);
-    for (const host of ['0.0.0.0', '::', '10.0.0.1', 'example.org', '128.0.0.1', '::ffff:10.0.0.1']) expect(isLoopback(host), host).toBe(false);
-  });
-
-  it('refuses a non-loopback host without tokens or the explicit flag', () => {
-    const message = errorOf(() => resolveConfig({ flags: { host: '0.0.0.0' }, env: {} }));
-    expect(message).toMatch(/refusing to listen on 0\.0\.0\.0 without authentication/);
-    expect(message).toMatch(/--insecure-no-auth/);
-    expect(message).toMatch(/--tokens-file/);
-  });
-
-  it('allows it with tokens, or with --insecure-no-auth', () => {
-    expect(resolveConfig({ flags: { host: '0.0.0.0', tokensFile: '/t.yaml' }, env: {} }).host).toBe('0.0.0.0');
-    expect(resolveConfig({ flags: parseCommandLine(['--host', '0.0.0.0', '--insecure-no-auth']).values, env: {} }).allowUnauthenticatedNonLoopback).toBe(true);
-    expect(() => checkExposure({ host: '::', tokensFile: undefined, allowUnauthenticatedNonLoopback: true })).not.toThrow();
-  });
-});
-
 describe('loadConfig', () => {
   it('reads a YAML file named by --config, then env, then flags', async () => {
     const file = join(dir, 'gateway.yaml');
-    await writeFile(file, 'port: 9300\ngrpc_port: 9301\ntokens_file: tokens.yaml\nhost: 0.0.0.0\n');
+    await writeFile(file, 'port: 9300\ngrpc_port: 9301\ntokens_file: tokens.yaml\nmetrics_token_file: metrics-token.yaml\nhost: 0.0.0.0\n');
     const config = await loadConfig({ argv: ['--config', file, '--grpc-port', '9401'], env: { PORT: '9400' }, cwd: '/' });
-    expect(config).toMatchObject({ port: 9400, grpcPort: 9401, tokensFile: join(dir, 'tokens.yaml'), host: '0.0.0.0', help: false });
+    expect(config).toMatchObject({ port: 9400, grpcPort: 9401, tokensFile: join(dir, 'tokens.yaml'), metricsTokenFile: join(dir, 'metrics-token.yaml'), host: '0.0.0.0', help: false });
   });
 
   it('reads a JSON file; a relative --config resolves against cwd', async () => {

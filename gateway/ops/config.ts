@@ -9,6 +9,8 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { parse as parseYaml } from 'yaml';
 import { packageRoot } from '../../engine/src/package-root.js';
+import { ConfigError } from './config-error.js';
+import { checkExposure, checkMetricsExposure } from './exposure.js';
 
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -49,12 +51,15 @@ export interface GatewayConfig {
   readonly bodyIdleTimeoutMs: number;
   /** Web-page origins (`https://host[:port]`) allowed to call from a browser (CORS), or `['*']`; empty = CORS off. */
   readonly corsOrigins: readonly string[];
+  /** Where the metrics listener listens (default: host); only with metricsPort. */
+  readonly metricsHost: string | undefined;
+  /** /metrics on a listener of its own (0 = any free port), and no longer on `port`; undefined = /metrics on `port`. */
+  readonly metricsPort: number | undefined;
+  /** sha256 hashes of the bearer tokens /metrics accepts (absolute); undefined = /metrics needs no token (loopback only). */
+  readonly metricsTokenFile: string | undefined;
 }
 
-/** A configuration that cannot be used; the message is for the operator, ready to print. */
-export class ConfigError extends Error {
-  override readonly name = 'ConfigError';
-}
+export { ConfigError } from './config-error.js';
 
 type Key = keyof GatewayConfig;
 type Kind = 'host' | 'port' | 'path' | 'id' | 'count' | 'bytes' | 'boolean' | 'logLevel' | 'ms' | 'origins';
@@ -82,11 +87,14 @@ export const OPTIONS: readonly Option[] = [
   { key: 'splitThresholdBytes', kind: 'bytes', flag: 'split-threshold-bytes', env: ['GRIDCODE_SPLIT_THRESHOLD_BYTES'], help: 'request bodies from this size on are split across the workers (e.g. 32MiB)' },
   { key: 'maxReadingsPerConsumer', kind: 'count', flag: 'max-readings-per-consumer', env: ['GRIDCODE_MAX_READINGS_PER_CONSUMER'], help: 'load_kw values of one consumer' },
   { key: 'tokensFile', kind: 'path', flag: 'tokens-file', env: ['GRIDCODE_TOKENS_FILE'], help: 'tenants and sha256 hashes of their bearer tokens (YAML or JSON)' },
-  { key: 'allowUnauthenticatedNonLoopback', kind: 'boolean', flag: 'insecure-no-auth', env: ['GRIDCODE_INSECURE_NO_AUTH'], help: 'allow a non-loopback host without tokensFile' },
+  { key: 'allowUnauthenticatedNonLoopback', kind: 'boolean', flag: 'insecure-no-auth', env: ['GRIDCODE_INSECURE_NO_AUTH'], help: 'allow a non-loopback host without tokensFile; also serves /metrics there without a metrics token (open to the network; a warning is logged)' },
   { key: 'logLevel', kind: 'logLevel', flag: 'log-level', env: ['GRIDCODE_LOG_LEVEL'], help: LOG_LEVELS.join(', ') },
   { key: 'shutdownTimeoutMs', kind: 'ms', flag: 'shutdown-timeout-ms', env: ['GRIDCODE_SHUTDOWN_TIMEOUT_MS'], help: 'SIGTERM waits this long for accepted requests' },
   { key: 'bodyIdleTimeoutMs', kind: 'ms', flag: 'body-idle-timeout-ms', env: ['GRIDCODE_BODY_IDLE_TIMEOUT_MS'], help: 'a request body that sends nothing for this long is deadline_exceeded (0 = never)' },
   { key: 'drainDelayMs', kind: 'ms', flag: 'drain-delay-ms', env: ['GRIDCODE_DRAIN_DELAY_MS'], help: 'on SIGTERM, /readyz says 503 this long while requests are still served (less than shutdownTimeoutMs)' },
+  { key: 'metricsHost', kind: 'host', flag: 'metrics-host', env: ['GRIDCODE_METRICS_HOST'], help: 'address the metrics listener listens on (default: host); needs metricsPort' },
+  { key: 'metricsPort', kind: 'port', flag: 'metrics-port', env: ['GRIDCODE_METRICS_PORT'], help: '/metrics on its own listener (and not on port); 0 = any free port' },
+  { key: 'metricsTokenFile', kind: 'path', flag: 'metrics-token-file', env: ['GRIDCODE_METRICS_TOKEN_FILE'], help: 'sha256 hashes of the bearer tokens /metrics accepts (YAML or JSON: tokens: [...])' },
   { key: 'corsOrigins', kind: 'origins', flag: 'cors-origins', env: ['GRIDCODE_CORS_ORIGINS'], help: 'web-page origins that may call from a browser (CORS), comma-separated (e.g. https://app.example.com), or * for any; none = CORS off' },
 ];
 
@@ -114,13 +122,17 @@ export function defaultConfig(): GatewayConfig {
     drainDelayMs: 0,
     bodyIdleTimeoutMs: 15_000,
     corsOrigins: [],
+    metricsHost: undefined,
+    metricsPort: undefined,
+    metricsTokenFile: undefined,
   };
 }
 
-export const USAGE = `Usage: node dist/gateway/main.js [options]   (npm start -- [options])
+export const USAGE = `Usage: node dist/gateway/main.js [options]   (npm start -- [options], gridcode serve [options])
 
 The gridcode scoring service: Connect, gRPC-Web, /metrics, /healthz and /readyz
-on --port; gRPC (h2c) on --grpc-port. Settings come from defaults, then the
+on --port (/metrics on --metrics-port instead, when given); gRPC (h2c) on
+--grpc-port. Settings come from defaults, then the
 --config file (JSON or YAML, keys as below), then environment variables, then
 flags; later wins.
 
@@ -237,29 +249,13 @@ export function resolveConfig(input: {
   if (result.drainDelayMs > 0 && result.drainDelayMs >= result.shutdownTimeoutMs) {
     throw new ConfigError(`drainDelayMs (${result.drainDelayMs}) is not less than shutdownTimeoutMs (${result.shutdownTimeoutMs}): SIGTERM would give up before it stopped accepting`);
   }
+  if (result.metricsHost !== undefined && result.metricsPort === undefined) throw new ConfigError(`metricsHost (${result.metricsHost}) is set without metricsPort: /metrics is on port unless metricsPort gives it a listener of its own`);
+  if (result.metricsPort !== undefined && result.metricsPort !== 0 && (result.metricsPort === result.port || result.metricsPort === result.grpcPort)) {
+    throw new ConfigError(`metricsPort ${result.metricsPort} is also ${result.metricsPort === result.port ? 'port' : 'grpcPort'}: the metrics listener needs a port of its own (or leave metricsPort out to serve /metrics on port)`);
+  }
   checkExposure(result);
+  checkMetricsExposure(result);
   return result;
-}
-
-/**
- * Without a token config the service listens only on loopback: anyone who can
- * reach it could score batches and read every rule set. Another address needs
- * tokens, or the explicit --insecure-no-auth (a trusted network, a sidecar).
- */
-export function checkExposure(config: Pick<GatewayConfig, 'host' | 'tokensFile' | 'allowUnauthenticatedNonLoopback'>): void {
-  if (config.tokensFile !== undefined || config.allowUnauthenticatedNonLoopback || isLoopback(config.host)) return;
-  throw new ConfigError(
-    `refusing to listen on ${config.host} without authentication: anyone who reaches it could use the service. ` +
-      `Give a tokens file (tokensFile, --tokens-file, GRIDCODE_TOKENS_FILE), listen on 127.0.0.1, or pass --insecure-no-auth if the network is trusted`,
-  );
-}
-
-/** Whether `host` names only this machine. */
-export function isLoopback(host: string): boolean {
-  const h = host.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  if (h === 'localhost' || h === '::1' || h === '0:0:0:0:0:0:0:1') return true;
-  const v4 = /^(?:::ffff:)?(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(h);
-  return v4 !== null && v4[1] === '127';
 }
 
 function convert(option: Option, raw: unknown, where: string, base: string): unknown {

@@ -1,6 +1,13 @@
 import { spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { packageRoot } from '../../engine/src/package-root.js';
 import { describe, expect, it } from 'vitest';
 import type { CompiledRuleSet, RegistryEvent } from '../../engine/src/index.js';
+import type { FileStatus } from '../../engine/src/index.js';
+import { ERROR_CODES } from '../rpc/codes.js';
+import { readBuildInfo } from './build-info.js';
 import { GatewayMetrics, REJECTED_DEFAULT_METRICS } from './metrics.js';
 
 interface Family {
@@ -47,11 +54,14 @@ const ruleSet = { id: 'default', version: '2026.11.0', digest: 'ab'.repeat(32) }
 
 function exercised(): GatewayMetrics {
   const metrics = new GatewayMetrics({
-    poolStats: () => ({ queueSize: 3, utilization: 0.25, threads: 2 }),
+    poolStats: () => ({ queueSize: 3, busySeconds: 12.5, threads: 2 }),
     ruleSets: () => [ruleSet],
+    ruleFiles: () => [{ file: 'broken.yaml', current: false, failures: 1 }],
     ready: () => true,
+    buildInfo: { version: '1.2.3', commit: 'ab12cd3', node: 'v20.20.0' },
   });
-  metrics.observeRequest({ method: 'ScoreBatch', protocol: 'connect', code: 'ok', seconds: 0.12 });
+  metrics.setTenants(['district-a']);
+  metrics.observeRequest({ method: 'ScoreBatch', protocol: 'connect', code: 'ok', seconds: 0.12, tenant: 'district-a' });
   metrics.observeRequest({ method: 'ScoreBatch', protocol: 'grpc', code: 'invalid_argument', seconds: 0.001 });
   metrics.observeRequest({ method: '/etc/passwd', protocol: 'carrier-pigeon', code: 'teapot', seconds: 0.5 });
   metrics.observeBatch({ ruleSet: 'default', consumers: 10, codes: { green: 7, yellow: 1, red: 1, gray: 1 }, ruleHits: { night_shift: 2, flat_load: 0 }, engineSeconds: 0.01 });
@@ -70,13 +80,17 @@ describe('GET /metrics exposition', () => {
       gridcode_batch_consumers: 'histogram',
       gridcode_engine_seconds: 'histogram',
       gridcode_pool_queue_depth: 'gauge',
-      gridcode_pool_utilization_ratio: 'gauge',
+      gridcode_pool_busy_seconds_total: 'counter',
       gridcode_pool_workers: 'gauge',
       gridcode_rule_hits_total: 'counter',
       gridcode_rule_set_info: 'gauge',
       gridcode_rule_set_load_failures_total: 'counter',
       gridcode_rule_set_loads_total: 'counter',
       gridcode_ready: 'gauge',
+      gridcode_build_info: 'gauge',
+      gridcode_tokens_reload_failures_total: 'counter',
+      gridcode_rule_files_broken: 'gauge',
+      gridcode_tenant_requests_total: 'counter',
       process_cpu_seconds_total: 'counter',
       process_resident_memory_bytes: 'gauge',
       nodejs_eventloop_lag_seconds: 'gauge',
@@ -92,7 +106,7 @@ describe('GET /metrics exposition', () => {
       expect(family.help, name).not.toBe('');
       if (family.type === 'counter') expect(name, name).toMatch(/_total$/);
       else expect(name, `${name} is a ${family.type}`).not.toMatch(/_total$/);
-      if (name.startsWith('gridcode_') && /duration|seconds|time/.test(name)) expect(name).toMatch(/_seconds$/);
+      if (name.startsWith('gridcode_') && /duration|seconds|time/.test(name)) expect(name).toMatch(family.type === 'counter' ? /_seconds_total$/ : /_seconds$/);
     }
   });
 
@@ -120,9 +134,96 @@ describe('GET /metrics exposition', () => {
     expect(value('gridcode_rule_set_load_failures_total', { file: 'broken.yaml' })).toBe(1);
     expect(value('gridcode_rule_set_load_failures_total', { file: 'default.yaml' })).toBe(0);
     expect(value('gridcode_pool_queue_depth', {})).toBe(3);
-    expect(value('gridcode_pool_utilization_ratio', {})).toBe(0.25);
+    expect(value('gridcode_pool_busy_seconds_total', {})).toBe(12.5);
     expect(value('gridcode_pool_workers', {})).toBe(2);
     expect(value('gridcode_ready', {})).toBe(1);
+    expect(value('gridcode_build_info', { version: '1.2.3', commit: 'ab12cd3', node: 'v20.20.0' })).toBe(1);
+    expect(value('gridcode_rule_files_broken', {})).toBe(1);
+    expect(value('gridcode_tokens_reload_failures_total', {})).toBe(0);
+    expect(value('gridcode_tenant_requests_total', { tenant: 'district-a', code: 'ok' })).toBe(1);
+  });
+
+  /** Every sample of a family, as `labels value` lines sorted, for whole-set comparisons. */
+  const samplesOf = async (metrics: GatewayMetrics, family: string) =>
+    (parseExposition(await metrics.metrics()).get(family)?.samples ?? []).map((s) => `${JSON.stringify(s.labels)} ${s.value}`).sort();
+
+  it('counts requests by tenant only for the tenants of the tokens file, and drops a removed tenant', async () => {
+    const metrics = new GatewayMetrics({ processMetrics: false });
+    metrics.setTenants(['district-a', 'district-b']);
+    const observe = (tenant: string | undefined, code: string) => metrics.observeRequest({ method: 'ScoreBatch', protocol: 'grpc', code, seconds: 0, ...(tenant === undefined ? {} : { tenant }) });
+    observe('district-a', 'ok');
+    observe('district-a', 'ok');
+    observe('district-b', 'not_found');
+    observe(undefined, 'unauthenticated'); // no tenant: not any tenant's traffic
+    observe('intruder', 'ok'); // never in the file: no series
+    observe('district-b', 'teapot'); // codes stay bounded like gridcode_requests_total's
+    expect(await samplesOf(metrics, 'gridcode_tenant_requests_total')).toEqual(
+      [
+        '{"tenant":"district-a","code":"ok"} 2',
+        '{"tenant":"district-b","code":"ok"} 0',
+        '{"tenant":"district-b","code":"not_found"} 1',
+        '{"tenant":"district-b","code":"unknown"} 1',
+      ].sort(),
+    );
+    // A reload without district-b: its series go, and a late answer for it is not counted.
+    metrics.setTenants(['district-a', 'district-c']);
+    observe('district-b', 'ok');
+    observe('district-a', 'ok');
+    expect(await samplesOf(metrics, 'gridcode_tenant_requests_total')).toEqual(['{"tenant":"district-a","code":"ok"} 3', '{"tenant":"district-c","code":"ok"} 0'].sort());
+    // However many requests, the series are bounded by tenants × (ok + error codes).
+    for (let i = 0; i < 500; i++) observe(`tenant-${i}`, 'ok');
+    expect((await samplesOf(metrics, 'gridcode_tenant_requests_total')).length).toBeLessThanOrEqual(2 * (1 + Object.keys(ERROR_CODES).length));
+  });
+
+  it('calls every authenticated call anonymous without a tokens file', async () => {
+    const metrics = new GatewayMetrics({ processMetrics: false });
+    metrics.setTenants(undefined);
+    metrics.observeRequest({ method: 'ListRuleSets', protocol: 'connect', code: 'ok', seconds: 0, tenant: 'local' });
+    metrics.observeRequest({ method: 'ScoreBatch', protocol: 'connect', code: 'invalid_argument', seconds: 0, tenant: 'local' });
+    metrics.observeRequest({ method: 'ScoreBatch', protocol: 'connect', code: 'invalid_argument', seconds: 0 });
+    expect(await samplesOf(metrics, 'gridcode_tenant_requests_total')).toEqual(['{"tenant":"anonymous","code":"ok"} 1', '{"tenant":"anonymous","code":"invalid_argument"} 1'].sort());
+  });
+
+  it('counts rule files whose last load failed, at scrape time, back to 0 once fixed', async () => {
+    let files: FileStatus[] = [
+      { file: 'default.yaml', current: true, failures: 0 },
+      { file: 'a.yaml', current: false, failures: 2, lastError: 'x' },
+      { file: 'b.yaml', current: false, failures: 1, lastError: 'y' },
+      { file: 'new.yaml', current: false, failures: 0 }, // being read for the first time: not failed
+      { file: 'fixed.yaml', current: true, failures: 3 }, // failed before, loads now
+    ];
+    const metrics = new GatewayMetrics({ processMetrics: false, ruleFiles: () => files });
+    const broken = files.filter((f) => f.file === 'a.yaml' || f.file === 'b.yaml').length;
+    expect(await samplesOf(metrics, 'gridcode_rule_files_broken')).toEqual([`{} ${broken}`]);
+    files = files.map((f) => ({ ...f, current: true }));
+    expect(await samplesOf(metrics, 'gridcode_rule_files_broken')).toEqual(['{} 0']);
+  });
+
+  it('counts failed token rereads', async () => {
+    const metrics = new GatewayMetrics({ processMetrics: false });
+    metrics.observeTokensReloadFailure();
+    metrics.observeTokensReloadFailure();
+    expect(await samplesOf(metrics, 'gridcode_tokens_reload_failures_total')).toEqual(['{} 2']);
+  });
+
+  it('says which build runs: package version, commit from GRIDCODE_COMMIT or the build, Node.js version', async () => {
+    const pkg = JSON.parse(readFileSync(join(packageRoot, 'package.json'), 'utf8')) as { version: string };
+    expect(readBuildInfo({ GRIDCODE_COMMIT: 'ABCDEF1234' })).toEqual({ version: pkg.version, commit: 'abcdef1234', node: process.version });
+    // Not a commit hash: never put as it is in a label.
+    expect(readBuildInfo({ GRIDCODE_COMMIT: 'v1"\n' }).commit).toBe('unknown');
+    const empty = mkdtempSync(join(tmpdir(), 'gridcode-build-info-'));
+    try {
+      writeFileSync(join(empty, 'package.json'), '{"version":"9.8.7"}');
+      expect(readBuildInfo({}, empty)).toEqual({ version: '9.8.7', commit: 'unknown', node: process.version });
+      mkdirSync(join(empty, 'gen'));
+      writeFileSync(join(empty, 'gen', 'build-commit.txt'), 'deadbeefcafe\n');
+      expect(readBuildInfo({}, empty).commit).toBe('deadbeefcafe');
+      expect(readBuildInfo({ GRIDCODE_COMMIT: '0123456' }, empty).commit).toBe('0123456');
+    } finally {
+      rmSync(empty, { recursive: true, force: true });
+    }
+    const metrics = new GatewayMetrics({ processMetrics: false, buildInfo: { version: '0.1.0', commit: 'unknown', node: 'v20.20.0' } });
+    expect(await samplesOf(metrics, 'gridcode_build_info')).toEqual(['{"version":"0.1.0","commit":"unknown","node":"v20.20.0"} 1']);
   });
 
   it('reads the rule sets, the pool and readiness at scrape time', async () => {
@@ -134,7 +235,7 @@ describe('GET /metrics exposition', () => {
     expect(text).toContain('version="2026.12.0"');
     expect(text).not.toContain('version="2026.11.0"');
     expect(text).toMatch(/^gridcode_pool_workers 0$/m);
-    metrics.bind({ poolStats: () => ({ queueSize: 0, utilization: 1, threads: 4 }), ready: () => false });
+    metrics.bind({ poolStats: () => ({ queueSize: 0, busySeconds: 1, threads: 4 }), ready: () => false });
     expect(await metrics.metrics()).toMatch(/^gridcode_pool_workers 4$/m);
     expect(await metrics.metrics()).toMatch(/^gridcode_ready 0$/m);
   });

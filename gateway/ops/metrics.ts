@@ -6,21 +6,14 @@
 // operator's own files (rule-set ids, rule ids, file names): a client can
 // never create a series.
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
-import type { CompiledRuleSet, RegistryEvent } from '../../engine/src/index.js';
+import type { RegistryEvent } from '../../engine/src/index.js';
 import { ERROR_CODES } from '../rpc/codes.js';
 import { METHODS, STREAM_METHODS } from '../rpc/types.js';
+import { readBuildInfo, type BuildInfo } from './build-info.js';
+import { pickSources, registerScrapeGauges, type ScrapeSources } from './scrape-gauges.js';
+import { TenantRequests } from './tenant-requests.js';
 
-/** What the pool reports (a subset of gateway/pool's PoolStats); read when /metrics is scraped. */
-export interface PoolStats {
-  /** Tasks waiting for a worker. */
-  readonly queueSize: number;
-  /** Share of worker time spent running tasks, 0..1. */
-  readonly utilization: number;
-  /** Worker threads. */
-  readonly threads: number;
-  /** Workers that died and were replaced since the pool started. */
-  readonly workerDeaths?: number;
-}
+export type { AdmissionStats, PoolStats, ScrapeSources } from './scrape-gauges.js';
 
 /** One finished RPC. */
 export interface RequestObservation {
@@ -29,6 +22,8 @@ export interface RequestObservation {
   /** `ok` or an error code of codes.ts. */
   readonly code: string;
   readonly seconds: number;
+  /** The authenticated tenant's id, if the call got that far (gridcode_tenant_requests_total). */
+  readonly tenant?: string;
 }
 
 /** The outcome of one scored batch. */
@@ -55,26 +50,13 @@ export const REJECTED_DEFAULT_METRICS = ['nodejs_active_handles_total', 'nodejs_
 const SECONDS_BUCKETS = [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
 const BATCH_BUCKETS = [1, 10, 100, 1_000, 5_000, 10_000, 50_000, 100_000, 500_000, 1_000_000];
 
-/** The admission byte budget (gateway/middleware/admission/byte-budget.ts); read when /metrics is scraped. */
-export interface AdmissionStats {
-  readonly inFlight: number;
-  readonly limit: number;
-  readonly peak: number;
-}
-
 /** Why a request was refused with resource_exhausted before any work: the byte budget or the pool's queue. */
 export const REFUSAL_REASONS = ['inflight_bytes', 'queue_full'] as const;
 export type RefusalReason = (typeof REFUSAL_REASONS)[number];
 
-export interface GatewayMetricsOptions {
-  /** Read at scrape time; undefined while there is no pool. */
-  readonly poolStats?: () => PoolStats | undefined;
-  /** Read at scrape time: the rule sets served now (registry.list()). */
-  readonly ruleSets?: () => readonly CompiledRuleSet[];
-  /** Read at scrape time: whether /readyz says ready. */
-  readonly ready?: () => boolean;
-  /** Read at scrape time: the request bytes held by accepted requests. */
-  readonly admission?: () => AdmissionStats | undefined;
+export interface GatewayMetricsOptions extends ScrapeSources {
+  /** gridcode_build_info's labels (default: readBuildInfo()). */
+  readonly buildInfo?: BuildInfo;
   /** Node.js process metrics (default true). */
   readonly processMetrics?: boolean;
 }
@@ -83,31 +65,25 @@ export class GatewayMetrics {
   readonly registry = new Registry();
   private readonly requests: Counter<'method' | 'protocol' | 'code'>;
   private readonly duration: Histogram<'method' | 'protocol'>;
-  private readonly scored: Counter<'code'>;
+  private readonly scored: Counter<'rule_set' | 'code'>;
   private readonly batchConsumers: Histogram<string>;
   private readonly engine: Histogram<string>;
   private readonly ruleHits: Counter<'rule_set' | 'rule'>;
   private readonly loadFailures: Counter<'file'>;
   private readonly loads: Counter<'file'>;
-  private poolStats: (() => PoolStats | undefined) | undefined;
-  private ruleSets: (() => readonly CompiledRuleSet[]) | undefined;
-  private ready: (() => boolean) | undefined;
-  private admission: (() => AdmissionStats | undefined) | undefined;
+  /** What the scrape-time gauges read; parts are bound late (bind). */
+  private sources: ScrapeSources;
   private readonly refusals: Counter<'reason'>;
+  private readonly tokensReloadFailures: Counter<string>;
+  private readonly tenantRequests: TenantRequests;
 
   constructor(options: GatewayMetricsOptions = {}) {
-    this.poolStats = options.poolStats;
-    this.ruleSets = options.ruleSets;
-    this.ready = options.ready;
-    this.admission = options.admission;
+    this.sources = pickSources(options);
     const registers = [this.registry];
-    // Arrow functions below read `self`: prom-client calls collect() with `this` bound to the metric.
-    const self = this;
 
     this.requests = new Counter({ name: 'gridcode_requests_total', help: 'RPCs answered, by method, protocol and result code (ok or the error code)', labelNames: ['method', 'protocol', 'code'], registers });
     this.duration = new Histogram({ name: 'gridcode_request_duration_seconds', help: 'Time from receiving an RPC to its last byte sent, by method and protocol', labelNames: ['method', 'protocol'], buckets: SECONDS_BUCKETS, registers });
-    this.scored = new Counter({ name: 'gridcode_consumers_scored_total', help: 'Consumers given a health code, by code', labelNames: ['code'], registers });
-    for (const code of SCORED_CODES) this.scored.inc({ code }, 0);
+    this.scored = new Counter({ name: 'gridcode_consumers_scored_total', help: 'Consumers given a health code, by rule set id and code', labelNames: ['rule_set', 'code'], registers });
     this.batchConsumers = new Histogram({ name: 'gridcode_batch_consumers', help: 'Consumers per scored batch', buckets: BATCH_BUCKETS, registers });
     this.engine = new Histogram({ name: 'gridcode_engine_seconds', help: 'Time the engine spent on a batch (features, rules and codes), in the worker', buckets: SECONDS_BUCKETS, registers });
     this.ruleHits = new Counter({ name: 'gridcode_rule_hits_total', help: 'Consumers a rule fired for, by rule set id and rule id', labelNames: ['rule_set', 'rule'], registers });
@@ -116,74 +92,15 @@ export class GatewayMetrics {
 
     this.refusals = new Counter({ name: 'gridcode_requests_refused_total', help: 'Requests refused at once with resource_exhausted because the server was full, by reason (inflight_bytes: the request byte budget; queue_full: the scoring queue)', labelNames: ['reason'], registers });
     for (const reason of REFUSAL_REASONS) this.refusals.inc({ reason }, 0);
-    const admissionGauge = (name: string, help: string, read: (stats: AdmissionStats) => number): void => {
-      new Gauge({
-        name,
-        help,
-        registers,
-        collect() {
-          const stats = self.admission?.();
-          this.set(stats ? read(stats) : 0);
-        },
-      });
-    };
-    admissionGauge('gridcode_inflight_request_bytes', 'Request bytes held by accepted requests (being read, waiting for a worker, being scored; JSON weighted for its decoded copy)', (s) => s.inFlight);
-    admissionGauge('gridcode_inflight_request_bytes_limit', 'The request byte budget (maxInflightBytes): beyond it requests are refused with resource_exhausted', (s) => s.limit);
-    admissionGauge('gridcode_inflight_request_bytes_peak', 'The most request bytes held at once since the start', (s) => s.peak);
+    registerScrapeGauges(this.registry, () => this.sources);
 
-    new Gauge({
-      name: 'gridcode_rule_set_info',
-      help: 'The rule sets served: one series per loaded version, value 1',
-      labelNames: ['id', 'version', 'digest'],
-      registers,
-      collect() {
-        this.reset();
-        for (const ruleSet of self.ruleSets?.() ?? []) this.set({ id: ruleSet.id, version: ruleSet.version, digest: ruleSet.digest }, 1);
-      },
-    });
-    new Gauge({
-      name: 'gridcode_pool_queue_depth',
-      help: 'Scoring tasks waiting for a worker',
-      registers,
-      collect() {
-        this.set(self.poolStats?.()?.queueSize ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'gridcode_pool_utilization_ratio',
-      help: 'Share of worker time spent scoring (0 to 1)',
-      registers,
-      collect() {
-        const utilization = self.poolStats?.()?.utilization ?? 0;
-        this.set(Number.isFinite(utilization) ? Math.min(1, Math.max(0, utilization)) : 0);
-      },
-    });
-    new Gauge({
-      name: 'gridcode_pool_workers',
-      help: 'Scoring worker threads up',
-      registers,
-      collect() {
-        this.set(self.poolStats?.()?.threads ?? 0);
-      },
-    });
-    new Counter({
-      name: 'gridcode_worker_restarts_total',
-      help: 'Scoring workers that died (exited or crashed mid-batch) and were replaced',
-      registers,
-      collect() {
-        // The pool counts; this mirrors its count at scrape time.
-        this.reset();
-        this.inc(self.poolStats?.()?.workerDeaths ?? 0);
-      },
-    });
-    new Gauge({
-      name: 'gridcode_ready',
-      help: '1 when /readyz says ready (engine compiled, workers up, rule sets loaded, not draining), else 0',
-      registers,
-      collect() {
-        this.set(self.ready?.() === true ? 1 : 0);
-      },
-    });
+    const build = options.buildInfo ?? readBuildInfo();
+    new Gauge({ name: 'gridcode_build_info', help: 'The build this process runs: package version, commit (unknown when not known) and Node.js version; value 1', labelNames: ['version', 'commit', 'node'], registers }).set(
+      { version: build.version, commit: build.commit, node: build.node },
+      1,
+    );
+    this.tokensReloadFailures = new Counter({ name: 'gridcode_tokens_reload_failures_total', help: 'Rereads (SIGHUP) of the tokens file or the metrics token file that failed; the previous tokens stay in use', registers });
+    this.tenantRequests = new TenantRequests(this.registry);
 
     if (options.processMetrics ?? true) {
       collectDefaultMetrics({ register: this.registry });
@@ -193,10 +110,17 @@ export class GatewayMetrics {
 
   /** Late binding for parts that start after the metrics (the pool, the registry, readiness). */
   bind(sources: GatewayMetricsOptions): void {
-    if (sources.poolStats) this.poolStats = sources.poolStats;
-    if (sources.ruleSets) this.ruleSets = sources.ruleSets;
-    if (sources.ready) this.ready = sources.ready;
-    if (sources.admission) this.admission = sources.admission;
+    this.sources = { ...this.sources, ...pickSources(sources) };
+  }
+
+  /** The tenant ids of the tokens file, at start and after each reload; undefined without a tokens file (every call is anonymous). */
+  setTenants(ids: readonly string[] | undefined): void {
+    this.tenantRequests.setTenants(ids);
+  }
+
+  /** A reread of a tokens file failed (the previous tokens stay). */
+  observeTokensReloadFailure(): void {
+    this.tokensReloadFailures.inc();
   }
 
   observeRequest(request: RequestObservation): void {
@@ -204,6 +128,7 @@ export class GatewayMetrics {
     const protocol = (PROTOCOLS as readonly string[]).includes(request.protocol) ? request.protocol : 'other';
     const code = request.code === 'ok' || Object.hasOwn(ERROR_CODES, request.code) ? request.code : 'unknown';
     this.requests.inc({ method, protocol, code });
+    this.tenantRequests.observe(request.tenant, code);
     if (Number.isFinite(request.seconds) && request.seconds >= 0) this.duration.observe({ method, protocol }, request.seconds);
   }
 
@@ -214,10 +139,9 @@ export class GatewayMetrics {
 
   observeBatch(batch: BatchObservation): void {
     this.batchConsumers.observe(batch.consumers);
-    for (const code of SCORED_CODES) {
-      const n = batch.codes[code] ?? 0;
-      if (n > 0) this.scored.inc({ code }, n);
-    }
+    // Every code of a rule set is created (at 0) with its first batch, so a
+    // rate by code reads 0, not "no data", for a code it has not given yet.
+    for (const code of SCORED_CODES) this.scored.inc({ rule_set: batch.ruleSet, code }, batch.codes[code] ?? 0);
     for (const [rule, hits] of Object.entries(batch.ruleHits ?? {})) if (hits > 0) this.ruleHits.inc({ rule_set: batch.ruleSet, rule }, hits);
     if (batch.engineSeconds !== undefined && Number.isFinite(batch.engineSeconds) && batch.engineSeconds >= 0) this.engine.observe(batch.engineSeconds);
   }

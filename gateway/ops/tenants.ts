@@ -7,30 +7,19 @@
 //       default_rule_set: district-a
 //
 // A presented token is hashed and compared with every stored hash in constant
-// time (crypto.timingSafeEqual on the 32-byte digests, no early exit), so the
-// time taken says nothing about which hash, or how much of one, matched.
-// Without a tokens file there is one built-in tenant that may use every rule set.
-import { createHash, timingSafeEqual } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
-import { parse as parseYaml } from 'yaml';
+// time (token-file.ts). Without a tokens file there is one built-in tenant
+// that may use every rule set.
 import { ServiceError } from '../rpc/codes.js';
 import type { Tenant } from '../rpc/types.js';
+import { NOT_A_HASH, TenantsError, matchDigest, readTokensDocument, storedDigest } from './token-file.js';
+
+export { TenantsError, hashToken } from './token-file.js';
 
 /** The id of the tenant used when there is no tokens file. */
 export const BUILT_IN_TENANT_ID = 'local';
 
 /** What a client is told for a missing, malformed or unknown token: the same for all. */
 export const UNAUTHENTICATED_MESSAGE = 'a valid bearer token is required (Authorization: Bearer <token>)';
-
-/** A tokens file that cannot be used; the message names the file and the entry. */
-export class TenantsError extends Error {
-  override readonly name = 'TenantsError';
-}
-
-/** `sha256:<64 hex digits>` of a token's UTF-8 bytes: what the tokens file stores. */
-export function hashToken(token: string): string {
-  return `sha256:${createHash('sha256').update(token, 'utf8').digest('hex')}`;
-}
 
 /** Whether tenant may use rule set `id` (an id, not `id@version`). */
 export function mayUse(tenant: Tenant, id: string): boolean {
@@ -98,13 +87,13 @@ export class TenantDirectory {
       if (!Array.isArray(tokens) || tokens.length === 0) return fail(`${at}.tokens`, 'expected a non-empty list of sha256:<hex> token hashes');
       tokens.forEach((token: unknown, t) => {
         const where = `${at}.tokens[${t}]`;
-        const match = typeof token === 'string' ? /^sha256:([0-9a-fA-F]{64})$/.exec(token.trim()) : null;
-        if (!match) fail(where, 'not a sha256:<64 hex digits> hash; store hashes, never the tokens (npm run -s token-hash -- <token>)');
-        const hex = match![1]!.toLowerCase();
+        const digest = storedDigest(token);
+        if (!digest) return fail(where, NOT_A_HASH);
+        const hex = digest.toString('hex');
         const other = hashes.get(hex);
         if (other !== undefined) fail(where, `the same token hash is also given for tenant ${JSON.stringify(other)}`);
         hashes.set(hex, id);
-        digests.push({ digest: Buffer.from(hex, 'hex'), tenant });
+        digests.push({ digest, tenant });
       });
       tenants.push(tenant);
     });
@@ -113,19 +102,7 @@ export class TenantDirectory {
 
   /** Reads and parses a tokens file (YAML, or JSON for `.json`). */
   static async load(file: string, options: { defaultRuleSet?: string } = {}): Promise<TenantDirectory> {
-    let text: string;
-    try {
-      text = await readFile(file, 'utf8');
-    } catch (error) {
-      throw new TenantsError(`tokens file ${file}: ${(error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : (error as Error).message}`);
-    }
-    let document: unknown;
-    try {
-      document = /\.json$/i.test(file) ? JSON.parse(text) : parseYaml(text);
-    } catch (error) {
-      throw new TenantsError(`tokens file ${file}: ${(error as Error).message.split('\n')[0]}`);
-    }
-    return TenantDirectory.parse(document, { ...options, source: `tokens file ${file}` });
+    return TenantDirectory.parse(await readTokensDocument(file, 'tokens file'), { ...options, source: `tokens file ${file}` });
   }
 
   /**
@@ -133,14 +110,8 @@ export class TenantDirectory {
    * Every stored digest is compared, whatever matched, in constant time each.
    */
   find(token: string): Tenant | undefined {
-    const digest = createHash('sha256').update(token, 'utf8').digest();
-    let found: Tenant | undefined;
-    for (const entry of this.digests) {
-      // timingSafeEqual needs equal lengths: both are sha256 digests (32 bytes).
-      const equal = timingSafeEqual(digest, entry.digest);
-      if (equal && found === undefined) found = entry.tenant;
-    }
-    return found;
+    const index = matchDigest(token, this.digests.map((entry) => entry.digest));
+    return index === undefined ? undefined : this.digests[index]!.tenant;
   }
 }
 

@@ -2,7 +2,7 @@
 //   npm run -s token-hash -- <token>
 //   printf %s "$TOKEN" | npm run -s token-hash     (keeps the token out of shell history)
 import { readFileSync } from 'node:fs';
-import { hashToken } from './tenants.js';
+import { hashToken } from './token-file.js';
 
 const argument = process.argv[2];
 const token = argument ?? (process.stdin.isTTY ? '' : readFileSync(0, 'utf8').replace(/\r?\n$/, ''));

@@ -35,8 +35,14 @@ export interface PoolStats {
   /** Tasks waiting for a worker. */
   readonly queueSize: number;
   readonly maxQueue: number;
-  /** Share of the pool's time spent running tasks since it started, 0..1. */
-  readonly utilization: number;
+  /**
+   * Seconds workers spent running tasks since the pool started, summed over
+   * workers (measured in each worker from a task's arrival to its answer; not
+   * queue time). Its rate over the thread count is the pool's utilisation.
+   * (piscina 5's own `utilization` is not used: it divides milliseconds by
+   * 1000 twice and averages over the pool's whole life.)
+   */
+  readonly busySeconds: number;
   /** Tasks finished (done, failed or aborted). */
   readonly completed: number;
   /** Tasks running now. */
@@ -94,7 +100,9 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
   const maxQueue = options.maxQueue ?? 4 * threads;
   if (!Number.isInteger(maxQueue) || maxQueue < 0) throw new RangeError(`maxQueue must be a whole number from 0, not ${maxQueue}`);
   const module = options.module ?? (await compileEngine());
-  const workerData: WorkerInit = { module, ...(options.engineMemoryBytes !== undefined ? { engineMemoryBytes: options.engineMemoryBytes } : {}) };
+  const busyNanoseconds = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT);
+  const busy = new BigInt64Array(busyNanoseconds);
+  const workerData: WorkerInit = { module, busyNanoseconds, ...(options.engineMemoryBytes !== undefined ? { engineMemoryBytes: options.engineMemoryBytes } : {}) };
   const piscina = new Piscina({
     filename: options.workerFile ?? defaultWorkerFile(),
     minThreads: threads,
@@ -132,7 +140,7 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
       threads,
       queueSize: piscina.queueSize,
       maxQueue,
-      utilization: piscina.utilization,
+      busySeconds: Number(Atomics.load(busy, 0)) / 1e9,
       completed: piscina.completed,
       running: Math.max(0, running - piscina.queueSize),
       workerDeaths: deaths.count,

@@ -127,3 +127,27 @@ describe('a WASM trap in the middle of a batch', () => {
     });
   });
 });
+
+describe('the busy-time counter (gridcode_pool_busy_seconds_total)', () => {
+  it('adds each task’s time in the worker: at least the engine time the worker reports, at most the round trips the test measures', async () => {
+    // The real worker; one task at a time, so none waits in the queue and each round trip holds its whole time in the worker.
+    const pool = await createScoringPool({ threads: 2, module, logger: { error: () => undefined } });
+    await closing(pool, async () => {
+      const before = pool.stats().busySeconds;
+      let roundTrips = 0;
+      let engineSeconds = 0;
+      for (let i = 0; i < 6; i++) {
+        const { task, transferList } = scoreTask(registry, faultBatch(Array.from({ length: 200 }, (_, c) => `c${i}-${c}`)));
+        const start = process.hrtime.bigint();
+        const answer = (await pool.run(task, { transferList })) as EncodedResponse;
+        roundTrips += Number(process.hrtime.bigint() - start) / 1e9;
+        expect(answer.kind).toBe('response');
+        engineSeconds += answer.stats!.engineSeconds;
+      }
+      const busy = pool.stats().busySeconds - before;
+      expect(engineSeconds).toBeGreaterThan(0);
+      expect(busy).toBeGreaterThanOrEqual(engineSeconds);
+      expect(busy).toBeLessThanOrEqual(roundTrips);
+    });
+  });
+});

@@ -193,12 +193,16 @@ describe('ScoreBatch', () => {
     expect(byDefault.ruleSet).toBe(registry.resolve('default').id + '@' + registry.resolve('default').version);
     const districtDefault = gridcode.v1.ScoreBatchResponse.decode((await service.ScoreBatch(unary('proto', bytes('')), context(district))).bytes);
     expect(districtDefault.ruleSet).toBe('secret@1.0');
-    const denied = await rejection(service.ScoreBatch(unary('proto', bytes('secret')), context(city)));
-    expect(denied.code).toBe('permission_denied');
     const missing = await rejection(service.ScoreBatch(unary('proto', bytes('nope')), context(city)));
     expect(missing.code).toBe('not_found');
     expect(missing.message).toContain('"nope"');
     expect(missing.message).not.toContain('secret');
+    // Another tenant's rule set, any version of it, is answered exactly as a missing one (issue 16): same code, same words.
+    const asMissing = (error: { code: string; message: string }, ref: string) => ({ code: error.code, message: error.message.replace(JSON.stringify(ref), '<ref>') });
+    for (const ref of ['secret', 'secret@1.0', 'secret@9']) {
+      const denied = await rejection(service.ScoreBatch(unary('proto', bytes(ref)), context(city)));
+      expect([ref, asMissing(denied, ref)]).toEqual([ref, asMissing(missing, 'nope')]);
+    }
     expect((await rejection(service.ScoreBatch(unary('proto', bytes('secret@9')), context(district)))).code).toBe('not_found');
     const exact = gridcode.v1.ScoreBatchResponse.decode((await service.ScoreBatch(unary('proto', bytes('secret@1.0')), context(district))).bytes);
     expect(exact.ruleSetDigest).toBe(registry.resolve('secret').digest);

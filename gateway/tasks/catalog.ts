@@ -14,26 +14,23 @@ export function mayUse(tenant: TaskTenant, id: string): boolean {
 
 /**
  * The entry `ref` names for `tenant`: '' its default, `id` the newest
- * version, `id@version` that one. permission_denied when the tenant may not
- * use a loaded rule set of that id (whatever the version), else not_found when
- * no such rule set is loaded.
+ * version, `id@version` that one; not_found otherwise. A rule set the tenant
+ * may not use is answered exactly like one that does not exist (issue 16):
+ * same code, same message (whose list of available sets is the tenant's own),
+ * so a tenant cannot learn which rule sets, or which versions of them, other
+ * tenants have.
  */
 export function resolveEntry(catalog: RuleSetCatalog, tenant: TaskTenant, ref: string): RuleSetEntry {
   const wanted = ref === '' ? tenant.defaultRuleSet : ref;
-  // Rights first, by id: answering not_found for a missing version of a set the
-  // caller may not use would tell it which versions another district has.
+  // Rights first, by id, before any lookup: a missing version of a set the caller may not use takes the same path.
   const id = wanted.includes('@') ? wanted.slice(0, wanted.indexOf('@')) : wanted;
-  if (!mayUse(tenant, id) && catalog.entries.some((e) => e.id === id)) {
-    throw new ServiceError('permission_denied', `rule set ${quote(ref === '' ? wanted : ref)} is not available to this caller`);
-  }
-  const entry = findEntry(catalog, wanted);
+  const entry = mayUse(tenant, id) ? findEntry(catalog, wanted) : undefined;
   if (!entry) {
     const what = ref === '' ? `default rule set ${quote(wanted)}` : `rule set ${quote(ref)}`;
     const visible = catalog.entries.filter((e) => mayUse(tenant, e.id)).map((e) => `${e.id}@${e.version}`);
     const listed = visible.slice(0, LISTED).join(', ') + (visible.length > LISTED ? ` and ${visible.length - LISTED} more` : '');
     throw new ServiceError('not_found', `no ${what}; available: ${listed || 'none'}`);
   }
-  if (!mayUse(tenant, entry.id)) throw new ServiceError('permission_denied', `rule set ${quote(ref === '' ? wanted : ref)} is not available to this caller`);
   return entry;
 }
 

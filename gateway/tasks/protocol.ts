@@ -172,4 +172,10 @@ export interface WorkerInit {
   readonly module: WebAssembly.Module;
   /** Cap on one engine's memory for one block of consumers, bytes. */
   readonly engineMemoryBytes?: number;
+  /**
+   * One BigInt64 slot the workers add each task's run time to, nanoseconds
+   * (from the task's arrival in the worker to its answer, not its wait in the
+   * queue): the pool's busy time, gridcode_pool_busy_seconds_total.
+   */
+  readonly busyNanoseconds?: SharedArrayBuffer;
 }

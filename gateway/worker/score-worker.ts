@@ -25,10 +25,21 @@ const loadEngine = () => FeatureEngine.load({ module: init.module, ...(init.engi
 /** Undefined once discarded after an unexpected error, until the next scoring task needs one. */
 let engine: FeatureEngine | undefined = await loadEngine();
 const ruleSets = new RuleSetCache();
+/** The pool's busy-time counter, nanoseconds, shared by every worker (Atomics.add: workers add at once). */
+const busy = init.busyNanoseconds ? new BigInt64Array(init.busyNanoseconds) : undefined;
 /** The tasks that need the engine (handle() makes one first). */
 const USES_ENGINE = new Set<WorkerTask['kind']>(['score', 'peers', 'score-blocks', 'stream-cohorts']);
 
 export default async function handle(task: WorkerTask): Promise<unknown> {
+  const start = process.hrtime.bigint();
+  try {
+    return await answer(task);
+  } finally {
+    if (busy) Atomics.add(busy, 0, process.hrtime.bigint() - start);
+  }
+}
+
+async function answer(task: WorkerTask): Promise<unknown> {
   try {
     if (USES_ENGINE.has(task.kind)) engine ??= await loadEngine();
     return transfer(run(task, engine));

@@ -91,7 +91,7 @@ describe('answers by Connect code', () => {
 
 describe("the server's /metrics", () => {
   it("reads the gateway's own exposition: budget, workers, refusals by reason, ScoreBatch answers by code", async () => {
-    const metrics = new GatewayMetrics({ processMetrics: false, admission: () => ({ inFlight: 0, limit: 256 * MiB, peak: 0 }), poolStats: () => ({ queueSize: 0, utilization: 0, threads: 2 }) });
+    const metrics = new GatewayMetrics({ processMetrics: false, admission: () => ({ inFlight: 0, limit: 256 * MiB, peak: 0 }), poolStats: () => ({ queueSize: 0, busySeconds: 0, threads: 2 }) });
     const before = parseServerState(await metrics.metrics());
     metrics.observeRefusal('inflight_bytes');
     metrics.observeRefusal('inflight_bytes');

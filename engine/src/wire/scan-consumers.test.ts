@@ -25,7 +25,6 @@ const LOAD = 5;
 const WATER = 6;
 
 const key = (field: number, type: number) => field * 8 + type;
-const writer = () => protobuf.Writer.create();
 
 /** A length-delimited field. */
 const ld = (field: number, body: ArrayLike<number>): number[] => [...tag(field, BYTES), ...varint(BigInt(body.length)), ...Array.from(body)];

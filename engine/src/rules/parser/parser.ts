@@ -17,7 +17,7 @@
 import type { Span } from '../diagnostics.js';
 import { MAX_NESTING, MAX_NODES_PER_EXPRESSION } from '../limits.js';
 import { cover, problem, type Problem } from '../problem.js';
-import { COMPARISONS, describe, type Token, type TokenKind } from '../lexer/token.js';
+import { COMPARISONS, describe, type Token } from '../lexer/token.js';
 import type { BinaryOp, ComparisonOp, Expr, NameNode, NumberNode } from './ast.js';
 
 export interface ParseResult {
