@@ -117,3 +117,22 @@ describe('npm run eval -- --loop', () => {
     expect(strip(again)).toBe(strip(report));
   });
 });
+
+// Selection bias over many rounds (issue 17, review 2): inspections see only flagged sites, so without the rise
+// guard a rule that never decides a code alone (residential-working-week) climbs round after round and flags
+// households nobody inspects. 8 rounds at this size are enough for that to show on the held-out seed.
+describe('npm run eval -- --loop, 8 rounds: the rise guard', () => {
+  const long = { ...options, rounds: 8 };
+  /** Held-out precision of ALL flagged sites after the last tuning, against round 1's (the default rule set's) 95 % interval. */
+  const heldOutOf = (r: LoopReport) => ({ first: r.rounds[0]!.heldOut, last: r.finalHeldOut });
+
+  it('keeps the held-out precision of all flagged sites within the default rule set’s interval; without the guard it falls below', async () => {
+    const guarded = heldOutOf(runLoop(await engine(), initial, long));
+    expect(guarded.first.allFlagged.low).not.toBeNull();
+    expect(guarded.last.allFlagged.precision!).toBeGreaterThanOrEqual(guarded.first.allFlagged.low!);
+    // Negative control: the same loop with the guard off (TuneStepOptions.riseGuard), on the same seeds, fails the same check.
+    const free = heldOutOf(runLoop(await engine(), initial, { ...long, tune: { ...TUNE_DEFAULTS, riseGuard: false } }));
+    expect(free.last.allFlagged.precision!).toBeLessThan(free.first.allFlagged.low!);
+    expect(free.last.flagged).toBeGreaterThan(guarded.last.flagged);
+  });
+});

@@ -4,6 +4,7 @@
 // still fails the run).
 import { WRONG_RESPONSE, type Protocol } from './expectations.js';
 import type { CallOutcome, Clients } from './clients.js';
+import { Code } from '../../engine/src/index.js';
 import { BAD_DRAFT_ERRORS, BROKEN_JSON, TRUNCATED_REQUEST, UNJUDGEABLE, type Traffic } from './traffic.js';
 
 export interface Outcome {
@@ -23,8 +24,6 @@ interface ValidateResponse {
   valid: boolean;
   errors: unknown[];
 }
-
-const GRAY = 4;
 
 /** The outcome of an ok answer that failed `problem` (undefined = fine); errors pass through. */
 function judged<T>(outcome: CallOutcome<T>, problem: (response: T) => string | undefined): Outcome {
@@ -56,7 +55,7 @@ export async function send(kind: string, protocol: Protocol, traffic: Traffic, c
       const count = (input['consumers'] as unknown[]).length;
       return judged(await clients.call<ScoreResponse>(protocol, 'ScoreBatch', input), (r) => {
         const bad = r.results.filter((c) => UNJUDGEABLE.includes(c.id));
-        const notGray = bad.filter((c) => c.code !== GRAY || c.note === '');
+        const notGray = bad.filter((c) => c.code !== Code.gray || c.note === '');
         if (bad.length !== UNJUDGEABLE.length || notGray.length > 0) return `unjudgeable consumers not GRAY with a note: ${notGray.map((c) => c.id).join(', ') || `${bad.length} of ${UNJUDGEABLE.length} in the results`}`;
         return countProblem(r, count, false);
       });

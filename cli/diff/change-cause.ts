@@ -4,7 +4,7 @@
 // share of valid readings below which a consumer is GRAY). The settings that
 // differ are listed before → after, so that a row like `MT_107 RED → YELLOW
 // 70 → 70 - | -` is explained by `red threshold 70 → 75`.
-import type { CompiledRuleSet } from '../../engine/src/index.js';
+import { Code, type CompiledRuleSet } from '../../engine/src/index.js';
 import type { ColourChange } from './code-diff.js';
 
 /** A rule-set setting that differs between the two rule sets. */
@@ -33,8 +33,6 @@ export function settingChanges(before: Settings, after: Settings): SettingChange
   return all.filter((s) => s.before !== s.after);
 }
 
-const GRAY = 4;
-
 /**
  * The cause of a colour change: to or from GRAY with min_valid_share changed;
  * else rules fired on one side only; else the same rules with another score
@@ -43,7 +41,7 @@ const GRAY = 4;
  */
 export function changeCause(change: ColourChange, settings: readonly SettingChange[]): ChangeCause {
   const changed = (name: SettingChange['setting']) => settings.some((s) => s.setting === name);
-  if ((change.before === GRAY || change.after === GRAY) && changed('min_valid_share')) return 'min_valid_share';
+  if ((change.before === Code.gray || change.after === Code.gray) && changed('min_valid_share')) return 'min_valid_share';
   if (change.firedBeforeOnly.length + change.firedAfterOnly.length > 0) return 'fired rules';
   if (change.scoreBefore !== change.scoreAfter) return 'rule scores';
   if (changed('yellow threshold') || changed('red threshold')) return 'thresholds';

@@ -6,7 +6,7 @@
 // names, looked up as `gridcode score` would look it up and checked against
 // the response's digest.
 import type { gridcode } from '#gen/scoring.js';
-import type { CompiledRuleSet } from '../../engine/src/index.js';
+import { Code, type CompiledRuleSet } from '../../engine/src/index.js';
 import { CommandError, InputError } from '../errors.js';
 import type { WideCsvOptions } from '../csv/options.js';
 import { withInputFile } from '../input/source.js';
@@ -70,9 +70,6 @@ export async function scoredBatch(input: string, csv: WideCsvOptions, choice: Ru
   }
 }
 
-/** gridcode.v1.Code.CODE_GRAY */
-const GRAY = 4;
-
 /** The RED and YELLOW results of a former response, and its rule set's ref, digest and rules. */
 class FlaggedResults implements ResponseSink {
   readonly option = '--response';
@@ -90,7 +87,7 @@ class FlaggedResults implements ResponseSink {
   add(result: gridcode.v1.ConsumerResult): void {
     const code = result.code as number;
     if (code === RED || code === YELLOW) this.kept.push(result);
-    else if (code === GRAY) this.gray++;
+    else if (code === Code.gray) this.gray++;
     else this.green++;
   }
 }

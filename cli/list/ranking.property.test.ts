@@ -7,7 +7,9 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { SheetNames } from './sheet-names.js';
+import { gridcode } from '#gen/scoring.js';
 import { planLists, priorityOf, RED, YELLOW, type Capacity, type Ranked } from './ranking.js';
+import { SuspectCollector } from './suspects.js';
 
 const RED_THRESHOLD = 70;
 const YELLOW_THRESHOLD = 40;
@@ -19,11 +21,13 @@ const suspect = fc
     district: fc.constantFrom('', 'A', 'B', '海淀区'),
     kind: fc.constantFrom('effect', 'sum-red', 'yellow'),
     score: fc.integer({ min: 0, max: 100 }),
+    // how far past the cap the fired rules' scores go, for a sum at 100
+    past: fc.constantFrom(0, 0, 5, 20, 45),
   })
-  .map(({ id, district, kind, score }): Ranked => {
+  .map(({ id, district, kind, score, past }): Ranked => {
     const code = kind === 'yellow' ? YELLOW : RED;
     const sum = kind === 'yellow' ? YELLOW_THRESHOLD + (score % (RED_THRESHOLD - YELLOW_THRESHOLD)) : kind === 'sum-red' ? Math.max(RED_THRESHOLD, score) : score;
-    return { id, district, code, score: sum, priority: priorityOf(code, sum, RED_THRESHOLD) };
+    return { id, district, code, score: sum, priority: priorityOf(code, sum, RED_THRESHOLD), uncapped: sum === 100 ? 100 + past : sum };
   });
 
 const capacities = fc.record({ A: fc.integer({ min: 0, max: 6 }), B: fc.integer({ min: 0, max: 6 }), '海淀区': fc.integer({ min: 0, max: 6 }), '': fc.integer({ min: 0, max: 6 }) });
@@ -48,7 +52,10 @@ describe('planLists', () => {
               expect(before.priority).toBeGreaterThanOrEqual(after.priority);
               if (before.priority === after.priority) {
                 expect(before.score).toBeGreaterThanOrEqual(after.score);
-                if (before.score === after.score) expect(before.id <= after.id).toBe(true);
+                if (before.score === after.score) {
+                  expect(before.uncapped!).toBeGreaterThanOrEqual(after.uncapped!);
+                  if (before.uncapped === after.uncapped) expect(before.id <= after.id).toBe(true);
+                }
               }
             }
           }
@@ -63,6 +70,28 @@ describe('planLists', () => {
       }),
       { numRuns: 300 },
     );
+  });
+
+  it('tells two REDs at the cap apart by the uncapped sum of their fired rules, before the id, and keeps a RED at 100 above every YELLOW', () => {
+    const rules = [
+      { id: 'night', reason: 'night', when: 'night_share > 0.4', score: 60 },
+      { id: 'curve', reason: 'curve', when: 'corr_workshop > 0.8', score: 45 },
+      { id: 'flat', reason: 'flat', when: 'load_factor > 0.9', score: 50 },
+      { id: 'weekday', reason: 'weekday', when: 'weekday_share > 0.8', score: 30 },
+    ];
+    const collector = new SuspectCollector(rules, RED_THRESHOLD, true, () => '');
+    const result = (id: string, code: number, reasons: string[]) => {
+      const sum = reasons.reduce((t, r) => t + rules.find((rule) => rule.id === r)!.score, 0);
+      return gridcode.v1.ConsumerResult.create({ id, district: 'A', code, score: Math.min(100, sum), reasons });
+    };
+    // 'a' sorts first by id, but its rules add to 105 (60 + 45); 'b' adds to 135 (60 + 45 + 30); 'c' to 110 (60 + 50).
+    collector.add(result('a', RED, ['night', 'curve']));
+    collector.add(result('b', RED, ['night', 'curve', 'weekday']));
+    collector.add(result('c', RED, ['night', 'flat']));
+    collector.add(result('d', YELLOW, ['flat']));
+    expect(collector.suspects.map((s) => [s.id, s.score, s.uncapped])).toEqual([['a', 100, 105], ['b', 100, 135], ['c', 100, 110], ['d', 50, 50]]);
+    const [list] = planLists(collector.suspects, () => ({ kind: 'unlimited' }));
+    expect(list!.ranked.map((s) => s.id)).toEqual(['b', 'c', 'a', 'd']);
   });
 
   it('orders districts by name with the consumers without one last, and lists everything without a capacity', () => {

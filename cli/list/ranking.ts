@@ -1,8 +1,10 @@
 // The order of an inspection list and its cut per district (docs/decisions.md,
 // 2026-12-05, "The inspection list"). Every RED comes before every YELLOW;
 // within a code, the higher priority first, then the higher score sum, then
-// the id (UTF-16 code-unit order), so that the same results always give the
-// same list. Each district keeps the first `capacity` of its suspects.
+// the higher uncapped sum (the fired rules' scores added without the cap at
+// 100: two REDs at 100 are told apart by how far past the cap their rules
+// go), then the id (UTF-16 code-unit order), so that the same results always
+// give the same list. Each district keeps the first `capacity` of its suspects.
 
 /** ConsumerResult codes (gridcode.v1.Code) that a list holds. */
 export const YELLOW = 2;
@@ -21,6 +23,18 @@ export interface Ranked {
   /** The spec's score: the sum of the fired rules' scores, capped at 100. */
   readonly score: number;
   readonly priority: number;
+  /** The fired rules' scores added without the cap (uncappedSum); absent where the rule scores are not known: the score stands in. */
+  readonly uncapped?: number;
+}
+
+/** The sum of the fired rules' scores without the cap at 100; a rule whose score is unknown (or NaN) counts 0. */
+export function uncappedSum(fired: Iterable<string>, scoreOf: (rule: string) => number | undefined): number {
+  let sum = 0;
+  for (const id of fired) {
+    const s = scoreOf(id);
+    if (s !== undefined && !Number.isNaN(s)) sum += s;
+  }
+  return sum;
 }
 
 /**
@@ -42,6 +56,9 @@ export function compareSuspects(a: Ranked, b: Ranked): number {
   const scoreA = Number.isNaN(a.score) ? 0 : a.score;
   const scoreB = Number.isNaN(b.score) ? 0 : b.score;
   if (scoreA !== scoreB) return scoreB - scoreA;
+  const uncappedA = a.uncapped ?? scoreA;
+  const uncappedB = b.uncapped ?? scoreB;
+  if (uncappedA !== uncappedB) return uncappedB - uncappedA;
   return a.id < b.id ? -1 : a.id > b.id ? 1 : 0;
 }
 

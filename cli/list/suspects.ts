@@ -4,8 +4,9 @@
 // texts of its fired rules, the values that fired each one next to what they
 // were compared with (comparisons.ts), its follow-up and its note.
 import type { gridcode } from '#gen/scoring.js';
+import { Code } from '../../engine/src/index.js';
 import { formatValue, RuleComparisons } from './comparisons.js';
-import { priorityOf, RED, YELLOW, type Ranked } from './ranking.js';
+import { priorityOf, RED, uncappedSum, YELLOW, type Ranked } from './ranking.js';
 
 /** One row of a list. */
 export interface Suspect extends Ranked {
@@ -27,6 +28,8 @@ export interface RuleText {
   readonly id: string;
   readonly reason: string;
   readonly when: string;
+  /** Its score (effect rules: 0), for the uncapped sum that breaks ties at the cap (ranking.ts). */
+  readonly score: number;
 }
 
 /** Counts of the results that are not on any list. */
@@ -56,7 +59,7 @@ export class SuspectCollector {
   add(result: gridcode.v1.ConsumerResult): void {
     const code = result.code as number;
     if (code !== RED && code !== YELLOW) {
-      if (code === 4) this.others.gray++;
+      if (code === Code.gray) this.others.gray++;
       else this.others.green++;
       return;
     }
@@ -73,6 +76,7 @@ export class SuspectCollector {
       code,
       score,
       priority: priorityOf(code, score, this.redThreshold),
+      uncapped: uncappedSum(result.reasons, (id) => this.rules.get(id)?.text.score),
       rules: [...result.reasons],
       reasons: reasons.join('; '),
       evidence: result.evidence.map((e) => `${e.rule ?? ''}: ${this.describe(e.rule ?? '', e.values ?? {})}`).join('; '),

@@ -6,7 +6,8 @@
 // and YELLOW with --yellow.
 import type { gridcode } from '#gen/scoring.js';
 import type { BatchCounts, SiteOutcome } from '../../engine/src/outcomes/index.js';
-import { planLists, priorityOf, RED, YELLOW, type Capacity, type DistrictList, type Ranked } from '../list/ranking.js';
+import type { CompiledRuleSet } from '../../engine/src/index.js';
+import { planLists, priorityOf, RED, uncappedSum, YELLOW, type Capacity, type DistrictList, type Ranked } from '../list/ranking.js';
 import { noteSkip, type OutcomeRow, type OutcomesTable, type Skips } from './outcomes-file.js';
 
 /** A consumer with an outcome, as scored. */
@@ -27,11 +28,18 @@ export class BatchOutcomes {
   /** Outcome rows whose district is not the batch's (the batch's is used). */
   readonly districtDiffers: Skips = { count: 0, first: [] };
 
+  private readonly redThreshold: number;
+  /** Each rule's score, for the uncapped sum that orders REDs at the cap as `gridcode list` does. */
+  private readonly ruleScores: ReadonlyMap<string, number>;
+
   constructor(
     private readonly outcomes: OutcomesTable,
-    private readonly redThreshold: number,
+    ruleSet: Pick<CompiledRuleSet, 'thresholds' | 'rules'>,
     private readonly withYellow: boolean,
-  ) {}
+  ) {
+    this.redThreshold = ruleSet.thresholds.red;
+    this.ruleScores = new Map(ruleSet.rules.map((rule) => [rule.id, rule.score]));
+  }
 
   add(result: gridcode.v1.ConsumerResult): void {
     this.consumers++;
@@ -42,7 +50,14 @@ export class BatchOutcomes {
     if (!counts) this.districts.set(district, (counts = { flagged: 0, unflagged: 0 }));
     if (flagged) {
       counts.flagged++;
-      this.suspects.push({ id: result.id, district, code, score: result.score, priority: priorityOf(code, result.score, this.redThreshold) });
+      this.suspects.push({
+        id: result.id,
+        district,
+        code,
+        score: result.score,
+        priority: priorityOf(code, result.score, this.redThreshold),
+        uncapped: uncappedSum(result.reasons, (rule) => this.ruleScores.get(rule)),
+      });
     } else counts.unflagged++;
     const row = this.outcomes.byId.get(result.id);
     if (row === undefined) return;

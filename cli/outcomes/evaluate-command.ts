@@ -101,7 +101,7 @@ export async function evaluateCommand(args: readonly string[]): Promise<number> 
   const { batch, progress } = await openCommandInput(input, csv, options['no-progress'] === true);
   try {
     const ruleSet = await resolveRuleSet(options['rule-set'], batch.options.ruleSet, options['rules-dir']);
-    const met = new BatchOutcomes(outcomes, ruleSet.thresholds.red, options.yellow === true);
+    const met = new BatchOutcomes(outcomes, ruleSet, options.yellow === true);
     const part = await scoreFile(batch, ruleSet, { includeEvidence: false, flaggedOnly: false, includeFeatures: false }, 'proto', progress, (encoded) => {
       for (const result of encodedResults(encoded, 'proto')) met.add(result);
     });

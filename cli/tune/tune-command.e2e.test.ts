@@ -65,8 +65,10 @@ function exportCsv(): string {
   return `${lines.join('\n')}\n`;
 }
 
-const OUTCOMES = `id,outcome\n${SITES.filter((s) => KINDS[s.kind].inspected(s.i))
-  .map((s) => `${s.id},${KINDS[s.kind].confirmed(s.i) ? 'confirmed' : 'not_found'}`)
+/** Sites the old rule set leaves GREEN (night alone scores 30 < 40, nothing fires for quiet ones): their visits are the random audit (audit column). */
+const AUDITED: readonly Kind[] = ['nightShop', 'quiet'];
+const OUTCOMES = `id,outcome,audit\n${SITES.filter((s) => KINDS[s.kind].inspected(s.i))
+  .map((s) => `${s.id},${KINDS[s.kind].confirmed(s.i) ? 'confirmed' : 'not_found'},${AUDITED.includes(s.kind)}`)
   .join('\n')}\n`;
 
 /** Precision of RED over the held-out inspected sites, for rule scores and the night rule's number: [confirmed, decided]. */
@@ -90,7 +92,7 @@ describe('gridcode tune', () => {
     const output = join(cli.dir(), 'tuned.yaml');
     const run = cli.run('tune', '-i', cli.file('export.csv', exportCsv()), '--unit', 'kw', '--outcomes', cli.file('outcomes.csv', OUTCOMES), '-r', rules, '--min-support', '10', '-o', output, '--no-progress');
     const rows = OUTCOMES.trim().split('\n').length - 1;
-    expect(run.stderr).toContain(`outcomes.csv: CSV (separator ",", columns id, outcome): ${rows} rows, ${rows} used\n  skipped: none\n`);
+    expect(run.stderr).toContain(`outcomes.csv: CSV (separator ",", columns id, outcome, audit): ${rows} rows, ${rows} used\n  skipped: none\n`);
     expect(run.stderr).not.toMatch(/error/i);
     expect(run.status).toBe(0);
     const text = readFileSync(output, 'utf8');

@@ -14,9 +14,9 @@ import { statSync, writeFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import type { gridcode } from '#gen/scoring.js';
 import { featureNames } from '../../engine/src/catalogue.js';
-import { isDecided, Tally, type PrecisionFigures } from '../../engine/src/outcomes/index.js';
+import { Tally, type PrecisionFigures } from '../../engine/src/outcomes/index.js';
 import { packageRoot } from '../../engine/src/package-root.js';
-import { isHeldOut, tune, type TuneSite } from '../../engine/src/tuning/index.js';
+import { tuneScored, type InspectedResult } from '../../engine/src/tuning/index.js';
 import { diffBatch } from '../diff/diff-command.js';
 import { diffText } from '../diff/diff-report.js';
 import { CommandError, describeFsError, InputError } from '../errors.js';
@@ -37,8 +37,6 @@ import { tuneArgs } from './tune-options.js';
 import { changeLines, heldOutText, tuneText, unverifiedText } from './tune-report.js';
 import { tunedRuleSet } from './tuned-file.js';
 
-const GRAY = 4;
-
 export async function tuneCommand(args: readonly string[]): Promise<number> {
   const a = tuneArgs(args);
   if (!a) return 0;
@@ -56,9 +54,8 @@ export async function tuneCommand(args: readonly string[]): Promise<number> {
   try {
     // Run 1: the old rule set with features, met with the decided outcomes.
     const names = featureNames(old.templates.names);
-    const sites: TuneSite[] = [];
+    const inspected: InspectedResult[] = [];
     const seen = new Set<string>();
-    let gray = 0;
     let consumers = 0;
     await scoreFile(batch, old, { includeFeatures: true }, 'proto', progress, (encoded) => {
       for (const result of encodedResults(encoded, 'proto')) {
@@ -66,12 +63,8 @@ export async function tuneCommand(args: readonly string[]): Promise<number> {
         const row = outcomes.byId.get(result.id);
         if (!row || seen.has(result.id)) continue;
         seen.add(result.id);
-        if (!isDecided(row.outcome)) continue;
-        if ((result.code as number) === GRAY) {
-          gray++;
-          continue;
-        }
-        sites.push({ id: result.id, fired: new Set(result.reasons), values: new Map(names.map((name, k) => [name, result.features[k] ?? NaN])), confirmed: row.outcome === 'confirmed' });
+        const values = new Map(names.map((name, k) => [name, result.features[k] ?? NaN]));
+        inspected.push({ id: result.id, code: result.code as number, fired: result.reasons, values, outcome: row.outcome, audit: row.audit });
       }
     });
     progress?.stop();
@@ -79,10 +72,9 @@ export async function tuneCommand(args: readonly string[]): Promise<number> {
     for (const [id, row] of outcomes.byId) if (!seen.has(id)) noteSkip(outcomes.skipped.notInBatch, `line ${row.line}: ${JSON.stringify(id)}`);
     for (const line of outcomesReportLines(outcomesReport(outcomes, seen.size, { count: 0, first: [] }))) process.stderr.write(`${line}\n`);
     if (seen.size === 0) throw new InputError(a.outcomes, `none of its ${outcomes.rows} rows names a consumer of the batch (${consumers} consumers, ${outcomes.skipped.notInBatch.count} rows with an id not in it): is it the batch the outcomes are about?`);
-    const heldOut = new Set(sites.filter((site) => isHeldOut(site.id, a.seed, a.holdout)).map((site) => site.id));
-    const tuning = sites.filter((site) => !heldOut.has(site.id));
-    if (tuning.length === 0) throw new InputError(a.outcomes, `no decided inspection of the batch to tune on (${sites.length} decided sites met, ${gray} GRAY left out, ${heldOut.size} held out)`);
-    const result = tune(tuning, old.rules, { thresholds: old.thresholds, pYellow: a.pYellow, pRed: a.pRed, minSupport: a.minSupport, seed: a.seed, suggest: a.thresholds, isFeature: (name) => names.includes(name) });
+    const options = { thresholds: old.thresholds, pYellow: a.pYellow, pRed: a.pRed, minSupport: a.minSupport, seed: a.seed, holdout: a.holdout, suggest: a.thresholds, isFeature: (name: string) => names.includes(name) };
+    const { result, decided, gray, tuning, heldOut } = tuneScored(inspected, old.rules, options);
+    if (!result) throw new InputError(a.outcomes, `no decided inspection of the batch to tune on (${decided - gray} decided sites met, ${gray} GRAY left out, ${heldOut.size} held out)`);
     const summary = { result, thresholds: old.thresholds, pYellow: a.pYellow, pRed: a.pRed, minSupport: a.minSupport, tuneSites: tuning.length, heldOutSites: heldOut.size, holdout: a.holdout };
     if (result.suggestions.length === 0 && result.scores.every((s) => s.after === s.before)) {
       process.stdout.write(tuneText(summary));
@@ -94,8 +86,8 @@ export async function tuneCommand(args: readonly string[]): Promise<number> {
     const draft = tunedRuleSet(old, { ...edits, header: [] });
 
     // Runs 2 and 3: the diff, whose results are also met with the held-out outcomes and counted for newly flagged, never inspected consumers.
-    const before = new BatchOutcomes(heldOutTable(outcomes, heldOut), old.thresholds.red, a.yellow);
-    const after = new BatchOutcomes(heldOutTable(outcomes, heldOut), draft.ruleSet.thresholds.red, a.yellow);
+    const before = new BatchOutcomes(heldOutTable(outcomes, heldOut), old, a.yellow);
+    const after = new BatchOutcomes(heldOutTable(outcomes, heldOut), draft.ruleSet, a.yellow);
     const unverified = new NewlyFlagged(outcomes);
     const observe = { before: (r: gridcode.v1.ConsumerResult) => (before.add(r), unverified.before(r)), after: (r: gridcode.v1.ConsumerResult) => (after.add(r), unverified.after(r)) };
     const report = await diffBatch(batch, { ruleSet: old, source: a.ruleSet }, { ruleSet: draft.ruleSet, source: output }, { show: a.show, progress, observe });
@@ -111,7 +103,7 @@ export async function tuneCommand(args: readonly string[]): Promise<number> {
       'Not loaded anywhere: review it (gridcode diff, gridcode check), then copy it into the rules directory.',
       'Comments below that quote a changed number were written for the old one.',
       `Tuned on: batch ${basename(batch.path)}${sizeOf(a.input)}, ${consumers} consumers; outcomes ${basename(outcomes.file)} (${outcomes.rows} rows);`,
-      `${sites.length} decided inspections (${gray} GRAY left out): ${tuning.length} tuned on, ${heldOut.size} held out (--holdout ${a.holdout}, --seed ${a.seed}).`,
+      `${decided - gray} decided inspections (${gray} GRAY left out): ${tuning.length} tuned on, ${heldOut.size} held out (--holdout ${a.holdout}, --seed ${a.seed}).`,
       `Scores: logistic model, yellow ${old.thresholds.yellow} = p ${a.pYellow}, red ${old.thresholds.red} = p ${a.pRed}; --min-support ${a.minSupport}.`,
       ...changeLines(result),
       heldOutText(full),

@@ -31,10 +31,13 @@ On the tuning part:
     \`exempt\` and \`red\` rules are untouched; scores are whole numbers 0 … 100.
     Inspections see only flagged sites: a score may rise to or past the
     yellow or red threshold (so that the rule alone lifts a site across it)
-    only with --min-support decided sites where it fired that stayed below
+    only with --min-support decided AUDIT sites (audit column true: the
+    random sample of unflagged consumers) where it fired that stayed below
     that threshold, of which at least the threshold's probability were
-    confirmed; else it stops one point below it. Consumers the new
-    version newly flags that were never inspected are counted ("unverified").
+    confirmed. With that many audits and fewer confirmed it does not rise;
+    with fewer audits it rises at most 10 points and stops below the
+    threshold. Consumers the new version newly flags that were never
+    inspected are counted ("unverified").
 
 The new version is the old file with those numbers changed where they are
 written (comments kept), a header saying what it was tuned on, and

@@ -3,7 +3,7 @@
 // header comment of the written file, which says the same in short.
 import type { PrecisionFigures } from '../../engine/src/outcomes/index.js';
 import type { TuneResult } from '../../engine/src/tuning/index.js';
-import { probabilityOfScore } from '../../engine/src/tuning/index.js';
+import { PRIOR_SD_POINTS, probabilityOfScore } from '../../engine/src/tuning/index.js';
 
 export interface TuneSummary {
   readonly result: TuneResult;
@@ -44,7 +44,7 @@ export function tuneText(summary: TuneSummary): string {
         : s.status === 'effect rule'
           ? 'effect rule: untouched'
           : s.status === 'capped' && s.cap
-            ? `capped: learned ${s.cap.learned} would reach ${s.cap.threshold} alone; of its decided sites below ${s.cap.threshold}, ${s.cap.confirmed} of ${s.cap.support} confirmed (needs ≥ ${summary.minSupport} and p ≥ ${s.cap.threshold === 'YELLOW' ? summary.pYellow : summary.pRed})`
+            ? `capped (${s.cap.kind === 'contradicted' ? 'audits contradict it: no rise' : `unknown: at most +${PRIOR_SD_POINTS}, below ${s.cap.threshold}`}): learned ${s.cap.learned} would reach ${s.cap.threshold} alone; of its decided audit sites below ${s.cap.threshold}, ${s.cap.confirmed} of ${s.cap.support} confirmed (needs ≥ ${summary.minSupport} and p ≥ ${s.cap.threshold === 'YELLOW' ? summary.pYellow : summary.pRed})`
             : 'learned';
     lines.push(`  ${s.rule.padEnd(width)}  ${String(s.before).padStart(6)}  ${String(s.after).padStart(5)}  ${String(s.support).padStart(7)}  ${String(s.confirmed).padStart(9)}  ${status}`);
   }

@@ -8,14 +8,13 @@
 // another seed that the loop never visits nor tunes on (held-out.ts), and so
 // is the rule set tuned after the last round: the honest measure of what the
 // tuning learnt.
-import type { CompiledRuleSet, FeatureEngine } from '../../../engine/src/index.js';
-import type { Outcome } from '../../../engine/src/outcomes/index.js';
+import { Code, type CompiledRuleSet, type FeatureEngine } from '../../../engine/src/index.js';
 import { heldOutPrecision, type HeldOutFigures } from './held-out.js';
 import { inspectionRound, type RoundResult } from './inspection-round.js';
 import { scoreMonth, type MonthPopulation } from './score-month.js';
 import { flags } from './site-lists.js';
 import { auditDrawn } from './site-truth.js';
-import { tuneStep, type TuneStep, type TuneStepOptions } from './tune-step.js';
+import { tuneStep, type DecidedVisit, type TuneStep, type TuneStepOptions } from './tune-step.js';
 
 export interface LoopOptions {
   /** The loop's population: seed S, visited and tuned on. */
@@ -48,6 +47,8 @@ export interface LoopRound {
   readonly heldOut: HeldOutFigures;
   /** The tuning after the round: the next round's rule set. */
   readonly tuned: TuneStep;
+  /** Consumers of this month RED or YELLOW with the tuned rule set, neither with the round's, and never visited: whose precision nobody knows (as gridcode tune counts them). */
+  readonly unverified: number;
 }
 
 export interface LoopReport {
@@ -61,7 +62,9 @@ export function runLoop(engine: FeatureEngine, initial: CompiledRuleSet, options
   const { population } = options;
   const heldOutPopulation = { ...population, seed: options.heldOutSeed };
   const listing = { districts: options.districts, capacity: options.capacity, withYellow: options.withYellow };
-  const decided = new Map<number, Outcome>();
+  const decided = new Map<number, DecidedVisit>();
+  /** Every consumer visited so far, unreachable ones too (an outcome row each). */
+  const visited = new Set<number>();
   const rounds: LoopRound[] = [];
   let ruleSet = initial;
   for (let round = 1; round <= options.rounds; round++) {
@@ -72,14 +75,24 @@ export function runLoop(engine: FeatureEngine, initial: CompiledRuleSet, options
     const keep = (index: number, code: number) => flags(code, options.withYellow) || decided.has(index) || auditDrawn(population.seed, round, index, options.auditRate);
     const month = scoreMonth(engine, ruleSet, population, round, keep);
     const result = inspectionRound(round, month, decided, { ...listing, consumers: population.consumers, redThreshold: ruleSet.thresholds.red, seed: population.seed, auditRate: options.auditRate, unreachableRate: options.unreachableRate });
-    for (const v of result.visits) if (v.outcome !== 'unreachable') decided.set(v.index, v.outcome);
+    for (const v of result.visits) if (v.outcome !== 'unreachable') decided.set(v.index, { outcome: v.outcome, audit: v.audit });
     options.progress?.(`  round ${round}: ${result.visits.length} visits; the held-out seed ${options.heldOutSeed} with ${ref}`);
     const heldOut = heldOutPrecision(engine, ruleSet, heldOutPopulation, listing);
     const tuned = tuneStep(ruleSet, month, decided, `${initial.version}-loop${round}`, options.tune);
-    rounds.push({ round, ruleSet: ref, monthStart: month.startDate, seconds: (performance.now() - started) / 1000, result, decidedSoFar: decided.size, heldOut, tuned });
+    for (const v of result.visits) visited.add(v.index);
+    const unverified = newlyFlagged(month.codes, scoreMonth(engine, tuned.ruleSet, population, round).codes, (index) => visited.has(index));
+    rounds.push({ round, ruleSet: ref, monthStart: month.startDate, seconds: (performance.now() - started) / 1000, result, decidedSoFar: decided.size, heldOut, tuned, unverified });
     ruleSet = tuned.ruleSet;
   }
   options.progress?.(`  the held-out seed ${options.heldOutSeed} with ${ruleSet.id}@${ruleSet.version}, tuned after round ${options.rounds}`);
   const finalHeldOut = heldOutPrecision(engine, ruleSet, heldOutPopulation, listing);
   return { rounds, finalHeldOut, finalRuleSet: ruleSet };
+}
+
+/** Consumers RED or YELLOW (gridcode.v1.Code 3, 2) in `after` and neither in `before`, that `inspected` does not name. */
+function newlyFlagged(before: Uint8Array, after: Uint8Array, inspected: (index: number) => boolean): number {
+  const flagged = (code: number) => code === Code.red || code === Code.yellow;
+  let count = 0;
+  for (let i = 0; i < after.length; i++) if (flagged(after[i]!) && !flagged(before[i]!) && !inspected(i)) count++;
+  return count;
 }

@@ -27,6 +27,16 @@ function auditRecall(r: LoopRound): string {
   return `${fixed(t.recall)} (95 % ${fixed(t.recallLow)}–${fixed(t.recallHigh)}): ${t.found} found, ~${t.missed.toFixed(0)} missed (${t.auditConfirmed} confirmed of ${t.auditDecided} decided audits)${left}`;
 }
 
+/** The rules the rise guard held back in the round's tuning (engine/src/tuning/rise-guard.ts), and the unverified count, as gridcode tune prints them. */
+function guardLines(r: LoopRound): string[] {
+  const capped = r.tuned.result.scores.filter((s) => s.cap);
+  return [
+    `  rise guard: ${capped.length === 0 ? 'no rule capped' : `${capped.length} rule${capped.length === 1 ? '' : 's'} capped:`}`,
+    ...capped.map((s) => `    ${s.rule}: learned ${s.cap!.learned}, kept ${s.after} (was ${s.before}): ${s.cap!.kind === 'contradicted' ? `audits contradict a rise to ${s.cap!.threshold}: no rise` : `too few audits: at most a prior step, below ${s.cap!.threshold}`}; ${s.cap!.confirmed} confirmed of ${s.cap!.support} decided audit sites below it`),
+    `  unverified: ${r.unverified} consumer${r.unverified === 1 ? '' : 's'} of month ${r.round} newly RED or YELLOW with the tuned version, never visited`,
+  ];
+}
+
 export function loopText(report: LoopReport, options: LoopOptions, shapes: string): string[] {
   const p = options.population;
   const listed = options.withYellow ? 'RED then YELLOW listed' : 'RED listed';
@@ -55,6 +65,7 @@ export function loopText(report: LoopReport, options: LoopOptions, shapes: strin
       `  held-out seed ${options.heldOutSeed}: ${heldOutLine(r.heldOut)}`,
       `  tuned after round ${r.round}: ${r.decidedSoFar} decided visits so far (${r.tuned.gray} GRAY this month, left out), ${r.tuned.tunedOn} tuned on, ${r.tuned.heldOut} held out; ${r.tuned.changes.length === 0 ? 'nothing changed' : `${r.tuned.changes.length} changes:`}`,
       ...r.tuned.changes.map((c) => `    ${c}`),
+      ...guardLines(r),
     );
   }
   lines.push('', `after round ${report.rounds.length}: ${report.finalHeldOut.ruleSet} on the held-out seed ${options.heldOutSeed}: ${heldOutLine(report.finalHeldOut)}`, '');
@@ -88,7 +99,7 @@ export function loopJson(report: LoopReport, options: LoopOptions, shapes: strin
       points_per_day: p.pointsPerDay,
       start_date: p.startDate,
       shapes,
-      tune: { holdout: options.tune.holdout, seed: options.tune.seed, min_support: options.tune.minSupport, yellow_probability: options.tune.pYellow, red_probability: options.tune.pRed },
+      tune: { holdout: options.tune.holdout, seed: options.tune.seed, min_support: options.tune.minSupport, yellow_probability: options.tune.pYellow, red_probability: options.tune.pRed, rise_guard: options.tune.riseGuard !== false },
     },
     rounds: report.rounds.map((r) => ({
       round: r.round,
@@ -105,7 +116,7 @@ export function loopJson(report: LoopReport, options: LoopOptions, shapes: strin
       recall_true: r.result.trueRecall,
       held_out: r.heldOut,
       decided_so_far: r.decidedSoFar,
-      tuned: { rule_set: `${r.tuned.ruleSet.id}@${r.tuned.ruleSet.version}`, tuned_on: r.tuned.tunedOn, held_out: r.tuned.heldOut, gray: r.tuned.gray, changes: r.tuned.changes, scores: r.tuned.result.scores, suggestions: r.tuned.result.suggestions.map((s) => ({ rule: s.rule, feature: s.cut.feature, op: s.cut.op, from: s.cut.value, to: s.to })) },
+      tuned: { rule_set: `${r.tuned.ruleSet.id}@${r.tuned.ruleSet.version}`, tuned_on: r.tuned.tunedOn, held_out: r.tuned.heldOut, gray: r.tuned.gray, changes: r.tuned.changes, unverified: r.unverified, capped: r.tuned.result.scores.filter((s) => s.cap).map((s) => ({ rule: s.rule, before: s.before, after: s.after, ...s.cap })), scores: r.tuned.result.scores, suggestions: r.tuned.result.suggestions.map((s) => ({ rule: s.rule, feature: s.cut.feature, op: s.cut.op, from: s.cut.value, to: s.to })) },
     })),
     final_held_out: report.finalHeldOut,
   };

@@ -13,6 +13,7 @@ import { featureNames } from '../../../engine/src/catalogue.js';
 import { parseBatchHeader, type CompiledRuleSet, type FeatureEngine } from '../../../engine/src/index.js';
 import { addDays } from '../../population/dates.js';
 import { populationBatches } from '../../population/index.js';
+import { uncappedSum } from '../../../cli/list/ranking.js';
 
 export interface MonthPopulation {
   readonly consumers: number;
@@ -37,6 +38,8 @@ export interface MonthScores {
   /** gridcode.v1.Code per consumer index: 1 GREEN, 2 YELLOW, 3 RED, 4 GRAY. */
   readonly codes: Uint8Array;
   readonly scores: Float32Array;
+  /** The fired rules' scores added without the cap at 100 (cli/list/ranking.ts uncappedSum): what orders REDs at the cap. */
+  readonly uncapped: Float32Array;
   /** Kind (KINDS index) per consumer index: the generator's label. */
   readonly kinds: Uint8Array;
   /** Rule id → consumers it fired for. */
@@ -64,6 +67,8 @@ export function scoreMonth(
   const N = population.consumers;
   const codes = new Uint8Array(N);
   const scores = new Float32Array(N);
+  const uncapped = new Float32Array(N);
+  const ruleScores = new Map(ruleSet.rules.map((rule) => [rule.id, rule.score]));
   const kinds = new Uint8Array(N);
   const hits = new Array<number>(ruleSet.rules.length).fill(0);
   const details = new Map<number, SiteDetail>();
@@ -76,6 +81,8 @@ export function scoreMonth(
       const code = scored.codes[c]!;
       codes[index] = code;
       scores[index] = scored.scores[c]!;
+      // Only a sum at the cap can differ from its uncapped sum: read the fired rules of those alone.
+      uncapped[index] = scores[index]! >= 100 ? uncappedSum(scored.reasons(c), (rule) => ruleScores.get(rule)) : scores[index]!;
       kinds[index] = batch.labels[c]!;
       // the matrix views engine memory: read now, before the next batch
       if (keep(index, code)) details.set(index, { fired: scored.reasons(c), values: new Map(names.map((name) => [name, scored.matrix.value(c, name)])) });
@@ -87,6 +94,7 @@ export function scoreMonth(
     startDate,
     codes,
     scores,
+    uncapped,
     kinds,
     fired: new Map(ruleSet.rules.map((rule, r) => [rule.id, hits[r]!])),
     details,

@@ -1,7 +1,7 @@
 // The inspection lists of a scored month, made as `gridcode list` makes them
 // (cli/list/ranking.ts): RED, and with --yellow YELLOW after every RED,
 // ranked by priority (a RED never below the red threshold), then score sum,
-// then id; each district cut to its capacity. Districts are contiguous blocks
+// then the uncapped sum, then id; each district cut to its capacity. Districts are contiguous blocks
 // of the population (site-truth.ts districtOf). The loop's rounds and its
 // held-out check list the same way.
 import { planLists, priorityOf, RED, YELLOW, type Capacity, type DistrictList, type Ranked } from '../../../cli/list/ranking.js';
@@ -34,7 +34,8 @@ export function siteLists(month: MonthScores, options: ListOptions, skip: (index
     const code = month.codes[index]!;
     if (!flags(code, options.withYellow) || skip(index)) continue;
     const score = month.scores[index]!;
-    suspects.push({ index, id: `c${index}`, district: districtOf(index, options.consumers, options.districts), code, score, priority: priorityOf(code, score, options.redThreshold) });
+    const district = districtOf(index, options.consumers, options.districts);
+    suspects.push({ index, id: `c${index}`, district, code, score, priority: priorityOf(code, score, options.redThreshold), uncapped: month.uncapped[index]! });
   }
   const capacity: Capacity = { kind: 'given', sites: options.capacity, from: '--capacity' };
   return planLists(suspects, () => capacity);

@@ -12,7 +12,7 @@
 // - The new score is round(a·w), kept within 0 … 100.
 import { fitLogistic } from './logistic.js';
 import { capRise, type RiseCap } from './rise-guard.js';
-import { scoreScale, type ScoreScale, type Thresholds } from './score-scale.js';
+import { priorPrecision, scoreScale, type ScoreScale, type Thresholds } from './score-scale.js';
 import type { TuneRule, TuneSite } from './tune-site.js';
 
 export type ScoreStatus = 'learned' | 'capped' | 'too little support' | 'effect rule';
@@ -36,21 +36,10 @@ export interface ScoreOptions {
   readonly minSupport: number;
   /** Prior precision λ, in 1/logit² (default: priorPrecision(scale), a prior of PRIOR_SD_POINTS). */
   readonly l2?: number;
+  /** The guard on rises across a threshold (rise-guard.ts); default true. false only for negative controls (tests, the loop's comparison). */
+  readonly riseGuard?: boolean;
 }
 
-/**
- * The prior's standard deviation around the current score, in score points.
- * Scores are written in points, so the prior is too: the same outcomes move a
- * score by the same points whatever probabilities the thresholds are given.
- * The former fixed λ = 1 (1 logit, i.e. `a` points: 24 with 40/70 and
- * 0.3/0.6, 49 with 0.4/0.6) let a score move ~36 points on a few dozen sites.
- * 10 points: a rule moves by more than a third of the YELLOW–RED gap only
- * when the outcomes of many sites agree.
- */
-export const PRIOR_SD_POINTS = 10;
-
-/** λ in 1/logit² for a prior of PRIOR_SD_POINTS: (a ÷ 10)². */
-export const priorPrecision = (scale: ScoreScale): number => (scale.a / PRIOR_SD_POINTS) ** 2;
 
 export interface LearnedScores {
   readonly scale: ScoreScale;
@@ -95,6 +84,7 @@ export function learnScores(sites: readonly TuneSite[], rules: readonly TuneRule
     const base = { rule: rule.id, before: rule.score, support: s.n, confirmed: s.confirmed };
     if (j === undefined) return { ...base, after: rule.score, status: statusOf(rule) };
     const learned = Math.min(100, Math.max(0, Math.round(scale.a * fit.weights[j]!)));
+    if (options.riseGuard === false) return { ...base, after: learned, status: 'learned' };
     const { after, cap } = capRise(rule.id, rule.score, learned, used, oldScores, options);
     return cap ? { ...base, after, status: 'capped', cap } : { ...base, after, status: 'learned' };
   });

@@ -42,3 +42,17 @@ export function scoreScale(thresholds: Thresholds, pYellow: number, pRed: number
 export function probabilityOfScore(scale: ScoreScale, score: number): number {
   return sigmoid((score - scale.b) / scale.a);
 }
+
+/**
+ * The prior's standard deviation around the current score, in score points.
+ * Scores are written in points, so the prior is too: the same outcomes move a
+ * score by the same points whatever probabilities the thresholds are given.
+ * The former fixed λ = 1 (1 logit, i.e. `a` points: 24 with 40/70 and
+ * 0.3/0.6, 49 with 0.4/0.6) let a score move ~36 points on a few dozen sites.
+ * 10 points: a rule moves by more than a third of the YELLOW–RED gap only
+ * when the outcomes of many sites agree.
+ */
+export const PRIOR_SD_POINTS = 10;
+
+/** λ in 1/logit² for a prior of PRIOR_SD_POINTS: (a ÷ 10)². */
+export const priorPrecision = (scale: ScoreScale): number => (scale.a / PRIOR_SD_POINTS) ** 2;

@@ -88,17 +88,14 @@ function searchCut(rule: string, cut: CutPoint, samples: readonly Sample[]): Thr
 /**
  * The stricter numbers to try: midpoints between consecutive distinct observed
  * values (a number on an observed value would split sites that read the same),
- * at most CANDIDATES of them at evenly spaced ranks, to 3 significant digits
- * when that stays strictly between the two values.
+ * at most CANDIDATES of them at evenly spaced ranks, each the shortest
+ * number strictly between the two values (shortBetween).
  */
 function candidatesOf(cut: CutPoint, samples: readonly Sample[]): number[] {
   const values = [...new Set(samples.map((s) => s.value).filter((v) => Number.isFinite(v)))].sort((x, y) => x - y);
   const mids: number[] = [];
   for (let k = 1; k < values.length; k++) {
-    const [low, high] = [values[k - 1]!, values[k]!];
-    const mid = (low + high) / 2;
-    const rounded = Number(mid.toPrecision(3));
-    mids.push(rounded > low && rounded < high ? rounded : mid);
+    mids.push(shortBetween(values[k - 1]!, values[k]!));
   }
   const step = Math.max(1, mids.length / CANDIDATES);
   const found = new Set<number>();
@@ -107,6 +104,20 @@ function candidatesOf(cut: CutPoint, samples: readonly Sample[]): number[] {
     if (isTighter(cut.op, cut.value, c)) found.add(c);
   }
   return [...found].sort((x, y) => x - y);
+}
+
+/**
+ * The midpoint of low < high to the fewest significant digits (3 at least,
+ * then 4, 5, …) that still lie strictly between them: a number a reviewer can
+ * read in the written file (0.8354, not 0.8353951014727533).
+ */
+export function shortBetween(low: number, high: number): number {
+  const mid = (low + high) / 2;
+  for (let digits = 3; digits <= 17; digits++) {
+    const rounded = Number(mid.toPrecision(digits));
+    if (rounded > low && rounded < high) return rounded;
+  }
+  return mid;
 }
 
 /** The number with the highest F1 on `samples`; the current one wins ties, then the least strict. */

@@ -11,6 +11,8 @@ export interface TuneSite {
   /** Feature values by name (NaN or absent when undefined). */
   readonly values: ReadonlyMap<string, number>;
   readonly confirmed: boolean;
+  /** Drawn in the random audit of unflagged consumers (the outcomes' audit column): the only sites the rise guard counts as support below a threshold (rise-guard.ts). */
+  readonly audit: boolean;
 }
 
 export interface TuneRule {

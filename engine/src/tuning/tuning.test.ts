@@ -3,7 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { random } from '../../../tests/support/curves.js';
 import { Tally } from '../outcomes/index.js';
-import { fitLogistic, learnScores, logit, scoreScale, sigmoid, suggestThresholds, tune, withSuggestions, type LogisticProblem, type TuneRule, type TuneSite } from './index.js';
+import { fitLogistic, learnScores, logit, scoreScale, shortBetween, sigmoid, suggestThresholds, tune, withSuggestions, type LogisticProblem, type TuneRule, type TuneSite } from './index.js';
 
 const RULES: TuneRule[] = [
   // informative: fires for 80 % of workshops, 10 % of the others; scored too low
@@ -26,7 +26,7 @@ function population(seed: number, n = 1500): TuneSite[] {
     if (rnd() < 0.4) fired.add('b');
     if (rnd() < 0.01) fired.add('c');
     if (rnd() < 0.03) fired.add('park');
-    return { id: `s${seed}-${i}`, fired, values: new Map(), confirmed: workshop };
+    return { id: `s${seed}-${i}`, fired, values: new Map(), confirmed: workshop, audit: true };
   });
 }
 
@@ -118,7 +118,7 @@ describe('threshold suggestions', () => {
     const rnd = random(seed);
     return Array.from({ length: n }, (_, i) => {
       const night = 0.3 + 0.7 * rnd();
-      return { id: `n${seed}-${i}`, fired: new Set(['night']), values: new Map([['night_share', night], ['mean_kw', 2]]), confirmed: rnd() < (night > 0.6 ? pAbove : pBelow) };
+      return { id: `n${seed}-${i}`, fired: new Set(['night']), values: new Map([['night_share', night], ['mean_kw', 2]]), confirmed: rnd() < (night > 0.6 ? pAbove : pBelow), audit: true };
     });
   }
   const options = { minSupport: 20, seed: 1, isFeature: (name: string) => name === 'night_share' || name === 'mean_kw' };
@@ -147,5 +147,25 @@ describe('threshold suggestions', () => {
     expect(result.suggestions).toHaveLength(1);
     const support = result.scores[0]!.support;
     expect(support).toBe(sites.filter((site) => site.values.get('night_share')! > result.suggestions[0]!.to).length);
+  });
+});
+
+describe('shortBetween: the number a suggestion writes', () => {
+  it('takes more digits when 3 do not fall strictly between, never the raw midpoint of review 2', () => {
+    // Two feature values 3 significant digits cannot separate: the midpoint 0.8353951014727533 was written as is.
+    for (const [low, high] of [[0.8353902029455066, 0.8354], [0.8351, 0.8356], [1.23449, 1.23451], [0.1, 0.9], [-2.5, -2.4999]]) {
+      const x = shortBetween(low!, high!);
+      expect(x > low! && x < high!).toBe(true);
+      // its significant digits: the fewest that give it back
+      let digits = 1;
+      while (Number(x.toPrecision(digits)) !== x) digits++;
+      // the fewest (3 at least): the midpoint to one digit fewer is not strictly between
+      if (digits > 3) {
+        const shorter = Number(((low! + high!) / 2).toPrecision(digits - 1));
+        expect(shorter > low! && shorter < high!).toBe(false);
+      }
+      expect(digits).toBeLessThan(10);
+    }
+    expect(shortBetween(0.8353902029455066, 0.8354)).toBe(0.835395);
   });
 });
