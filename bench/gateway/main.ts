@@ -15,7 +15,7 @@ import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from './target
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../gateway/ops/config.js';
 import { formatCounts } from './answers.js';
-import { collect } from './population.js';
+import { bodiesFor, collect } from './population.js';
 import { InProcessScorer, STAGES, totalSeconds, type StageTimes } from './in-process.js';
 import { loadRow, type LoadTarget } from './load.js';
 import { printReport, unexpectedLines, type Row, type Skipped } from './report.js';
@@ -69,11 +69,6 @@ function parse(argv: readonly string[]): Args | 'help' {
     engineSeconds: intOption('engine-seconds', values['engine-seconds'], 3, 1, 600),
     h2: values.h2,
   };
-}
-
-/** Distinct request bodies per size: about 2,000–10,000 consumers of each, so that every connection does not send the same bytes. */
-function bodiesFor(size: number): number {
-  return Math.max(1, Math.min(20, Math.floor(4000 / size)));
 }
 
 async function main(argv: readonly string[]): Promise<number> {

@@ -50,6 +50,11 @@ export async function openPopulation(spec: PopulationSpec, options: { readonly f
   return { generator: 'fallback (curves.ts + local encoder)', batches: fallbackBatches(spec) };
 }
 
+/** Distinct request bodies per size: about 2,000–10,000 consumers of each, so that every connection does not send the same bytes. */
+export function bodiesFor(size: number): number {
+  return Math.max(1, Math.min(20, Math.floor(4000 / size)));
+}
+
 /** Every batch of the population, in order, into an array (for the small pools the benchmarks cycle). */
 export async function collect(spec: PopulationSpec, options: { readonly fallback?: boolean } = {}): Promise<{ generator: PopulationSource['generator']; batches: EncodedBatch[] }> {
   const source = await openPopulation(spec, options);

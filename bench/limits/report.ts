@@ -1,0 +1,73 @@
+// What bench:limits prints: per batch size, one row per target (the bare
+// servers, the gateway on each protocol, the engine on all cores with no
+// I/O), and the ratios of the gateway to the limits measured in the same run.
+import { formatTable } from '../gateway/report.js';
+import { thousands } from '../gateway/server.js';
+
+export interface LimitRow {
+  readonly target: string;
+  readonly consumers_per_s: number;
+  readonly requests_per_s: number;
+  /** null for the engine (no requests, no latency). */
+  readonly p50_ms: number | null;
+  readonly p99_ms: number | null;
+  /** CPU ms of the server process (all threads) per answered request: /proc/<pid>/stat over the load. */
+  readonly cpu_ms_per_request: number;
+  /** Busy cores of the server process on average over the load. */
+  readonly server_cores: number;
+  /** Answers other than ok and requests never answered, by code. */
+  readonly not_ok: Record<string, number>;
+}
+
+export interface SizeReport {
+  readonly batch: number;
+  readonly body_bytes: number;
+  readonly rows: LimitRow[];
+}
+
+export const TARGETS = {
+  bareHttp: 'bare node:http, read + discard',
+  bareH2: 'bare node:http2 h2c, read + discard',
+  gatewayHttp: 'gateway, Connect proto over HTTP/1.1',
+  gatewayGrpc: 'gateway, gRPC over h2c',
+  engine: 'engine on all cores, no I/O',
+} as const;
+
+/** a ÷ b of two rows' field (rows found by the start of their target), or undefined when either is missing or b is 0. */
+export function ratio(rows: readonly LimitRow[], a: string, b: string, field: 'consumers_per_s' | 'cpu_ms_per_request'): number | undefined {
+  const x = rows.find((r) => r.target.startsWith(a))?.[field];
+  const y = rows.find((r) => r.target.startsWith(b))?.[field];
+  return x === undefined || y === undefined || !(y > 0) ? undefined : x / y;
+}
+
+const fixed = (x: number | undefined, digits = 2) => (x === undefined || !Number.isFinite(x) ? '-' : x.toFixed(digits));
+
+export function printLimits(log: (line: string) => void, sizes: readonly SizeReport[]): void {
+  for (const size of sizes) {
+    log(`\n${thousands(size.batch)} consumers per request (${(size.body_bytes / 2 ** 20).toFixed(1)} MiB bodies):`);
+    log(
+      formatTable([
+        ['target', 'consumers/s', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'server cores', 'not ok'],
+        ...size.rows.map((r) => [
+          r.target,
+          thousands(r.consumers_per_s),
+          r.requests_per_s.toFixed(1),
+          r.p50_ms === null ? '-' : String(r.p50_ms),
+          r.p99_ms === null ? '-' : String(r.p99_ms),
+          r.cpu_ms_per_request.toFixed(1),
+          r.server_cores.toFixed(2),
+          Object.entries(r.not_ok).map(([code, n]) => `${code} ${n}`).join(', ') || '0',
+        ]),
+      ]),
+    );
+    const r = size.rows;
+    log(
+      `gateway ÷ bare node:http: consumers/s ${fixed(ratio(r, TARGETS.gatewayHttp, TARGETS.bareHttp, 'consumers_per_s'))}, CPU per request ${fixed(ratio(r, TARGETS.gatewayHttp, TARGETS.bareHttp, 'cpu_ms_per_request'), 1)}×; ` +
+        `gateway ÷ engine on all cores: consumers/s ${fixed(ratio(r, TARGETS.gatewayHttp, TARGETS.engine, 'consumers_per_s'))}, CPU per request ${fixed(ratio(r, TARGETS.gatewayHttp, TARGETS.engine, 'cpu_ms_per_request'), 1)}×`,
+    );
+    log(
+      `gateway gRPC ÷ bare node:http2: consumers/s ${fixed(ratio(r, TARGETS.gatewayGrpc, TARGETS.bareH2, 'consumers_per_s'))}, CPU per request ${fixed(ratio(r, TARGETS.gatewayGrpc, TARGETS.bareH2, 'cpu_ms_per_request'), 1)}×; ` +
+        `gateway gRPC ÷ engine on all cores: consumers/s ${fixed(ratio(r, TARGETS.gatewayGrpc, TARGETS.engine, 'consumers_per_s'))}`,
+    );
+  }
+}
