@@ -90,21 +90,7 @@ export async function loadRow(target: LoadTarget, size: number, bodies: readonly
 
   const before = await state(target);
   const answers = new Answers();
-  const headers: Record<string, string> = { 'content-type': 'application/proto' };
-  if (target.token) headers['authorization'] = `Bearer ${target.token}`;
-  const result = await autocannon({
-    url: target.url.origin,
-    connections: sizing.connections,
-    duration: target.duration,
-    timeout: 120,
-    requests: bodies.map((body) => ({
-      method: 'POST',
-      path: SCORE_PATH,
-      headers,
-      body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
-      onResponse: (status: number, text: string) => answers.record(status, text),
-    })),
-  });
+  const result = await scoreLoad(target.url.origin, bodies, sizing.connections, target.duration, answers, target.token);
   const after = before ? await state(target, true) : undefined;
   const refused = before && after ? counterDelta(before.refused, after.refused) : undefined;
   const serverCodes = before && after ? counterDelta(before.scoreBatchCodes, after.scoreBatchCodes) : undefined;
@@ -119,6 +105,30 @@ export async function loadRow(target: LoadTarget, size: number, bodies: readonly
     serverCodes,
     unexpected: unexpectedOf(answers, { errors: connectionErrors, timeouts: result.timeouts }, refused),
   };
+}
+
+/**
+ * autocannon posting the bodies in turn as Connect unary proto requests to
+ * `origin`'s ScoreBatch path over `connections` kept-alive connections for
+ * `seconds`, every answer counted by code into `answers`. bench:limits drives
+ * its bare node:http server with it too, so both see the same client.
+ */
+export function scoreLoad(origin: string, bodies: readonly Uint8Array[], connections: number, seconds: number, answers: Answers, token?: string): Promise<Result> {
+  const headers: Record<string, string> = { 'content-type': 'application/proto' };
+  if (token) headers['authorization'] = `Bearer ${token}`;
+  return autocannon({
+    url: origin,
+    connections,
+    duration: seconds,
+    timeout: 120,
+    requests: bodies.map((body) => ({
+      method: 'POST',
+      path: SCORE_PATH,
+      headers,
+      body: Buffer.from(body.buffer, body.byteOffset, body.byteLength),
+      onResponse: (status: number, text: string) => answers.record(status, text),
+    })),
+  });
 }
 
 function skipped(target: LoadTarget, size: number, reason: string, unexpected: boolean): LoadOutcome {

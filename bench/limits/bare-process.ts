@@ -1,5 +1,6 @@
 // Starts bare-server.js (the built bare node:http and node:http2 servers) as
-// a child process and waits for its ports; stop() ends it with SIGTERM.
+// a child process and waits for its ports; stop() ends it with SIGTERM, and
+// SIGKILL if it has not exited 5 s later (it holds no state worth waiting for).
 import { spawn } from 'node:child_process';
 
 export interface BareServers {
@@ -33,7 +34,9 @@ export function startBare(): Promise<BareServers> {
         h2: `http://127.0.0.1:${match[2]}`,
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
+          const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);
           await exited;
+          clearTimeout(killer);
         },
       });
     });

@@ -3,9 +3,12 @@
 // as soon as it is answered, for `seconds`. autocannon speaks only HTTP/1.1,
 // so the h2 rows (the bare node:http2 server and the gateway's gRPC port)
 // use this instead, both with the same framed bytes. Responses are read and
-// dropped; a call is ok when its grpc-status is 0.
+// collected by lib/wire-calls.ts's collectH2Response (grpc-status from the
+// headers of a Trailers-Only answer, else from the trailers) and dropped; a
+// call is ok when its grpc-status is 0, others are counted by code name.
 import { connect } from 'node:http2';
 import { encodeFrame } from '../../gateway/protocols/framing.js';
+import { collectH2Response, GRPC_CODE_NAMES } from '../../lib/wire-calls.js';
 import { percentile } from '../soak/report.js';
 import { SCORE_PATH } from '../gateway/server.js';
 
@@ -36,29 +39,22 @@ export async function h2Load(origin: string, framed: readonly Uint8Array[], stre
   const latencies: number[] = [];
   let ok = 0;
   let next = 0;
-  const call = (body: Uint8Array) =>
-    new Promise<void>((resolve) => {
-      const started = performance.now();
-      let status = 'no grpc-status';
-      const stream = session.request({ ':method': 'POST', ':path': SCORE_PATH, 'content-type': 'application/grpc+proto', te: 'trailers' });
-      stream.on('response', (headers) => {
-        if (headers['grpc-status'] !== undefined) status = String(headers['grpc-status']);
-      });
-      stream.on('trailers', (trailers) => (status = String(trailers['grpc-status'])));
-      stream.on('data', () => {});
-      stream.on('end', () => {
-        latencies.push(performance.now() - started);
-        if (status === '0') ok++;
-        else failed[`grpc-status ${status}`] = (failed[`grpc-status ${status}`] ?? 0) + 1;
-        resolve();
-      });
-      stream.on('error', (error: NodeJS.ErrnoException) => {
-        const code = error.code ?? error.message;
-        failed[code] = (failed[code] ?? 0) + 1;
-        resolve();
-      });
-      stream.end(body);
-    });
+  const count = (key: string) => (failed[key] = (failed[key] ?? 0) + 1);
+  const call = async (body: Uint8Array) => {
+    const started = performance.now();
+    const stream = session.request({ ':method': 'POST', ':path': SCORE_PATH, 'content-type': 'application/grpc+proto', te: 'trailers' });
+    const answer = collectH2Response(stream);
+    stream.end(body);
+    try {
+      const { headers, trailers } = await answer;
+      latencies.push(performance.now() - started);
+      const status = headers['grpc-status'] ?? trailers?.['grpc-status'];
+      if (status === '0') ok++;
+      else count(status === undefined ? 'no grpc-status' : (GRPC_CODE_NAMES[Number(status)] ?? `grpc-status ${String(status)}`));
+    } catch (error) {
+      count((error as NodeJS.ErrnoException).code ?? (error as Error).message);
+    }
+  };
   const started = performance.now();
   const end = started + seconds * 1000;
   const loop = async () => {

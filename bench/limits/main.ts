@@ -20,8 +20,8 @@ import { startBare } from './bare-process.js';
 import { engineAllCores } from './engine-all-cores.js';
 import { frames, h2Load } from './h2-load.js';
 import { http1Load } from './http1-load.js';
-import { cpuPerRequest, readProcessCpu } from './proc-cpu.js';
-import { printLimits, TARGETS, type LimitRow, type SizeReport } from './report.js';
+import { cpuPerRequest, readProcessCpu, settledCpu } from './proc-cpu.js';
+import { limitRow, printLimits, TARGETS, type LimitRow, type SizeReport } from './report.js';
 
 const USAGE = `usage: npm run bench:limits -- [options]
   --batch LIST      consumers per request, comma-separated (default 1000)
@@ -63,12 +63,6 @@ function parse(argv: readonly string[]) {
   };
 }
 
-/** The loaded rows' shared arithmetic: rates over the load's seconds, CPU over the server's /proc window. */
-function row(target: string, size: number, ok: number, seconds: number, p50: number, p99: number, cpu: ReturnType<typeof cpuPerRequest>, notOk: Record<string, number>): LimitRow {
-  const round1 = (x: number) => Math.round(x * 10) / 10;
-  return { target, consumers_per_s: Math.round((ok * size) / seconds), requests_per_s: round1(ok / seconds), p50_ms: p50, p99_ms: p99, cpu_ms_per_request: round1(cpu.msPerRequest), server_cores: Math.round(cpu.cores * 100) / 100, not_ok: notOk };
-}
-
 async function main(argv: readonly string[]): Promise<number> {
   const args = parse(argv);
   if (args === 'help') {
@@ -95,6 +89,13 @@ async function main(argv: readonly string[]): Promise<number> {
     await bare.stop();
     throw error;
   });
+  // Ctrl-C or a timeout's SIGTERM: `finally` does not run on a signal, so stop both servers here, not leave them running.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+    process.once(signal, () => {
+      process.stderr.write(`bench:limits: ${signal}, stopping the gateway and the bare servers\n`);
+      void Promise.allSettled([bare.stop(), gateway.stop()]).then(() => process.exit(130));
+    });
+  }
   log(`${gateway.readyLine}\nbare servers: node:http ${bare.http}, node:http2 ${bare.h2} (pid ${bare.pid})`);
   const sizes: SizeReport[] = [];
   const unexpected: string[] = [];
@@ -123,10 +124,11 @@ async function main(argv: readonly string[]): Promise<number> {
       ] as const) {
         const before = readProcessCpu(pid);
         const run = await http1Load(origin, bodies, n, args.duration);
-        const cpu = cpuPerRequest(before, readProcessCpu(pid), run.answers.ok);
+        // After the server finished what it had taken (autocannon stops at its deadline with requests in flight).
+        const cpu = cpuPerRequest(before, await settledCpu(pid), run.answers.ok);
         const notOk = Object.fromEntries(run.answers.notOk());
         if (run.errors > 0) notOk['no answer'] = run.errors;
-        rows.push(row(target, size, run.answers.ok, run.seconds, run.p50Ms, run.p99Ms, cpu, notOk));
+        rows.push(limitRow({ target, size, ok: run.answers.ok, seconds: run.seconds, p50Ms: run.p50Ms, p99Ms: run.p99Ms, cpu, notOk }));
         log(`${size}: ${target} done`);
       }
       const framed = frames(bodies);
@@ -136,12 +138,12 @@ async function main(argv: readonly string[]): Promise<number> {
       ] as const) {
         const before = readProcessCpu(pid);
         const run = await h2Load(origin, framed, n, args.duration);
-        const cpu = cpuPerRequest(before, readProcessCpu(pid), run.ok);
-        rows.push(row(target, size, run.ok, run.seconds, run.p50Ms, run.p99Ms, cpu, run.failed));
+        const cpu = cpuPerRequest(before, await settledCpu(pid), run.ok);
+        rows.push(limitRow({ target, size, ok: run.ok, seconds: run.seconds, p50Ms: run.p50Ms, p99Ms: run.p99Ms, cpu, notOk: run.failed }));
         log(`${size}: ${target} done`);
       }
       const engine = await engineAllCores(bodies, args.duration);
-      rows.push({ target: `${TARGETS.engine} (${engine.threads} threads)`, consumers_per_s: Math.round((engine.requests * size) / engine.seconds), requests_per_s: Math.round((engine.requests / engine.seconds) * 10) / 10, p50_ms: null, p99_ms: null, cpu_ms_per_request: Math.round(engine.cpu.msPerRequest * 10) / 10, server_cores: Math.round(engine.cpu.cores * 100) / 100, not_ok: {} });
+      rows.push(limitRow({ target: `${TARGETS.engine} (${engine.threads} threads)`, size, ok: engine.requests, seconds: engine.seconds, p50Ms: null, p99Ms: null, cpu: engine.cpu, notOk: {} }));
       for (const r of rows) for (const [code, count] of Object.entries(r.not_ok)) unexpected.push(`${size}: ${r.target}: ${count} × ${code}`);
       sizes.push({ batch: size, body_bytes: body, rows });
     }

@@ -62,3 +62,27 @@ export function cpuPerRequest(before: CpuReading, after: CpuReading, requests: n
   if (!(wall > 0)) throw new Error(`the window is empty (${wall} ms of wall time)`);
   return { msPerRequest: requests > 0 ? cpu / requests : NaN, cores: cpu / wall };
 }
+
+/** How often settledCpu reads /proc (ms): ten ticks, so an idle process shows no growth between two readings. */
+export const SETTLE_POLL_MS = 100;
+
+/**
+ * The process's CPU once it has stopped working on the load: read every
+ * SETTLE_POLL_MS until a reading shows no growth, for at most `boundMs`. A
+ * load's client stops at its deadline while the server may still be scoring
+ * requests it had taken; their CPU belongs to this window, not the next
+ * row's. The reading returned carries the time its CPU value was first seen,
+ * so the idle poll that confirmed it does not dilute the cores. Throws when
+ * the process is still busy after `boundMs`.
+ */
+export async function settledCpu(pid: number, boundMs = 10_000, read: (pid: number) => CpuReading = readProcessCpu): Promise<CpuReading> {
+  let last = read(pid);
+  const until = last.at + boundMs;
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, SETTLE_POLL_MS));
+    const now = read(pid);
+    if (now.ms === last.ms) return last;
+    if (now.at >= until) throw new Error(`process ${pid} was still using CPU ${boundMs} ms after its load ended (${now.ms - last.ms} ms in the last ${SETTLE_POLL_MS} ms)`);
+    last = now;
+  }
+}

@@ -3,6 +3,7 @@
 // I/O), and the ratios of the gateway to the limits measured in the same run.
 import { formatTable } from '../gateway/report.js';
 import { thousands } from '../gateway/server.js';
+import type { CpuUse } from './proc-cpu.js';
 
 export interface LimitRow {
   readonly target: string;
@@ -11,9 +12,9 @@ export interface LimitRow {
   /** null for the engine (no requests, no latency). */
   readonly p50_ms: number | null;
   readonly p99_ms: number | null;
-  /** CPU ms of the server process (all threads) per answered request: /proc/<pid>/stat over the load. */
+  /** CPU ms of the server process (all threads) per answered request: /proc/<pid>/stat over the load. Unrounded: ratios are taken of it, and rounding is for printing only. */
   readonly cpu_ms_per_request: number;
-  /** Busy cores of the server process on average over the load. */
+  /** Busy cores of the server process on average over the load (unrounded). */
   readonly server_cores: number;
   /** Answers other than ok and requests never answered, by code. */
   readonly not_ok: Record<string, number>;
@@ -33,6 +34,44 @@ export const TARGETS = {
   engine: 'engine on all cores, no I/O',
 } as const;
 
+/** What one load measured, turned into a row. */
+export interface Measured {
+  readonly target: string;
+  /** Consumers per request. */
+  readonly size: number;
+  /** Requests answered ok over `seconds`. */
+  readonly ok: number;
+  readonly seconds: number;
+  readonly p50Ms: number | null;
+  readonly p99Ms: number | null;
+  readonly cpu: CpuUse;
+  readonly notOk: Record<string, number>;
+}
+
+/** The rows' shared arithmetic: rates over the load's seconds, CPU over the server's /proc window; nothing rounded. */
+export function limitRow(m: Measured): LimitRow {
+  return { target: m.target, consumers_per_s: (m.ok * m.size) / m.seconds, requests_per_s: m.ok / m.seconds, p50_ms: m.p50Ms, p99_ms: m.p99Ms, cpu_ms_per_request: m.cpu.msPerRequest, server_cores: m.cpu.cores, not_ok: m.notOk };
+}
+
+/**
+ * Which side bound a row: a single-threaded server busy about one core all
+ * the load long is at its limit; below that it waited on the client. Only
+ * said for the one-thread bare servers, since the gateway's cores also count
+ * its workers.
+ */
+export function boundBy(row: LimitRow): string {
+  if (!row.target.startsWith('bare')) return '';
+  return row.server_cores >= SATURATED_CORES ? 'server thread' : 'client';
+}
+
+/** Busy cores from which a single-threaded server counts as saturated (a tick is 10 ms, and a thread also waits on its own syscalls). */
+export const SATURATED_CORES = 0.9;
+
+/** CPU ms per request as printed: three significant digits, so that sub-millisecond figures keep their size. */
+export function cpuMs(ms: number): string {
+  return !Number.isFinite(ms) ? '-' : ms >= 100 ? ms.toFixed(0) : ms.toPrecision(3);
+}
+
 /** a ÷ b of two rows' field (rows found by the start of their target), or undefined when either is missing or b is 0. */
 export function ratio(rows: readonly LimitRow[], a: string, b: string, field: 'consumers_per_s' | 'cpu_ms_per_request'): number | undefined {
   const x = rows.find((r) => r.target.startsWith(a))?.[field];
@@ -47,15 +86,16 @@ export function printLimits(log: (line: string) => void, sizes: readonly SizeRep
     log(`\n${thousands(size.batch)} consumers per request (${(size.body_bytes / 2 ** 20).toFixed(1)} MiB bodies):`);
     log(
       formatTable([
-        ['target', 'consumers/s', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'server cores', 'not ok'],
+        ['target', 'consumers/s', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'server cores', 'bound by', 'not ok'],
         ...size.rows.map((r) => [
           r.target,
           thousands(r.consumers_per_s),
           r.requests_per_s.toFixed(1),
-          r.p50_ms === null ? '-' : String(r.p50_ms),
-          r.p99_ms === null ? '-' : String(r.p99_ms),
-          r.cpu_ms_per_request.toFixed(1),
+          r.p50_ms === null ? '-' : r.p50_ms.toFixed(1),
+          r.p99_ms === null ? '-' : r.p99_ms.toFixed(1),
+          cpuMs(r.cpu_ms_per_request),
           r.server_cores.toFixed(2),
+          boundBy(r) || '-',
           Object.entries(r.not_ok).map(([code, n]) => `${code} ${n}`).join(', ') || '0',
         ]),
       ]),

@@ -1,8 +1,9 @@
 // bench:limits' CPU-per-request arithmetic: /proc/<pid>/stat parsing (the
 // command name may hold spaces and parentheses) and the per-request division,
 // checked against values built here and against Node's own process.cpuUsage().
+// settledCpu (waiting for a server to finish its load) against played-back readings.
 import { describe, expect, it } from 'vitest';
-import { cpuPerRequest, MS_PER_TICK, readProcessCpu, statCpuTicks } from '../../bench/limits/proc-cpu.js';
+import { cpuPerRequest, MS_PER_TICK, readProcessCpu, SETTLE_POLL_MS, settledCpu, statCpuTicks } from '../../bench/limits/proc-cpu.js';
 
 /** A /proc/<pid>/stat line with the given command name, utime and stime (fields 14 and 15), other fields arbitrary. */
 function statLine(comm: string, utime: number, stime: number): string {
@@ -59,5 +60,25 @@ describe.runIf(process.platform === 'linux')('readProcessCpu', () => {
 
   it('names the process it cannot read', () => {
     expect(() => readProcessCpu(2 ** 30)).toThrow(/cannot read \/proc\/1073741824\/stat/);
+  });
+});
+
+describe('settledCpu', () => {
+  /** A reader that plays back the given CPU ms, one per read, 100 ms apart. */
+  const playback = (values: number[]) => {
+    let i = 0;
+    return () => {
+      const at = i * SETTLE_POLL_MS;
+      return { ms: values[Math.min(i++, values.length - 1)]!, at };
+    };
+  };
+
+  it('returns the first reading of the final CPU value once a poll shows no growth', async () => {
+    const reading = await settledCpu(1, 10_000, playback([100, 150, 170, 170, 170]));
+    expect(reading).toEqual({ ms: 170, at: 2 * SETTLE_POLL_MS });
+  });
+
+  it('names the process still busy when the bound runs out', async () => {
+    await expect(settledCpu(77, 3 * SETTLE_POLL_MS, playback([10, 20, 30, 40, 50, 60]))).rejects.toThrow(/process 77 was still using CPU 300 ms after/);
   });
 });
