@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { gridcode } from '#gen/scoring.js';
 import { namedRules, yamlRuleInfosJson, type RuleInfoJson } from '../tests/support/rule-info.js';
 import { runCli } from '../tests/support/cli.js';
+import { NIGHT_LOAD_RULES } from '../tests/support/night-load-rules.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 let dir: string;
@@ -20,15 +21,7 @@ description: criteria of the score command's tests
 thresholds: { yellow: 40, red: 70 }
 min_valid_share: 0.5
 rules:
-  - id: night-load
-    when: night_share > 0.3
-    score: 50
-    reason: Most of the energy at night
-  - id: big-mean
-    when: mean_kw > 3 and capacity_kw > 0
-    score: 30
-    reason: A large mean load
-  - id: park
+${NIGHT_LOAD_RULES}  - id: park
     when: zone == industrial_park
     effect: exempt
     reason: Licensed industrial park

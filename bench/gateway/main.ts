@@ -15,7 +15,7 @@ import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from './target
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../gateway/ops/config.js';
 import { formatCounts } from './answers.js';
-import { bodiesFor, collect } from './population.js';
+import { bodiesBySize } from './population.js';
 import { InProcessScorer, STAGES, totalSeconds, type StageTimes } from './in-process.js';
 import { loadRow, type LoadTarget } from './load.js';
 import { printReport, unexpectedLines, type Row, type Skipped } from './report.js';
@@ -83,16 +83,7 @@ async function main(argv: readonly string[]): Promise<number> {
 
   // The population: each size from its own stream, consumer i the same curve whatever the size.
   const spec = { days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed };
-  const populations = new Map<number, Uint8Array[]>();
-  let generator = '';
-  for (const size of args.batches) {
-    const started = performance.now();
-    const { generator: g, batches } = await collect({ ...spec, consumers: size * bodiesFor(size), batchSize: size });
-    generator = g;
-    populations.set(size, batches.map((b) => b.bytes));
-    const seconds = (performance.now() - started) / 1000;
-    log(`generated ${batches.length} batch${batches.length === 1 ? '' : 'es'} of ${size} consumers (${mib(batches[0]!.bytes.length)} each) in ${seconds.toFixed(1)} s [${g}]`);
-  }
+  const { generator, bodies: populations } = await bodiesBySize(spec, args.batches, log);
 
   let gateway: StartedGateway | undefined;
   let sampler: RssSampler | undefined;

@@ -8,6 +8,7 @@ import { fileURLToPath } from 'node:url';
 import { parseBatchHeader } from '../../engine/src/index.js';
 import { generateBatch, type CurveBatch } from '../population/curves.js';
 import { CONSUMER_KINDS } from '../population/shapes.js';
+import { mib } from './sizing.js';
 
 export interface PopulationSpec {
   readonly consumers: number;
@@ -53,6 +54,29 @@ export async function openPopulation(spec: PopulationSpec, options: { readonly f
 /** Distinct request bodies per size: about 2,000–10,000 consumers of each, so that every connection does not send the same bytes. */
 export function bodiesFor(size: number): number {
   return Math.max(1, Math.min(20, Math.floor(4000 / size)));
+}
+
+/**
+ * The request bodies of each size, each size from its own stream (consumer i
+ * the same curve whatever the size), `bodiesFor(size)` of them; `log` says
+ * what was generated and how fast.
+ */
+export async function bodiesBySize(
+  spec: Omit<PopulationSpec, 'consumers' | 'batchSize'>,
+  sizes: readonly number[],
+  log: (line: string) => void,
+): Promise<{ generator: PopulationSource['generator'] | ''; bodies: Map<number, Uint8Array[]> }> {
+  const bodies = new Map<number, Uint8Array[]>();
+  let generator: PopulationSource['generator'] | '' = '';
+  for (const size of sizes) {
+    const started = performance.now();
+    const { generator: g, batches } = await collect({ ...spec, consumers: size * bodiesFor(size), batchSize: size });
+    generator = g;
+    bodies.set(size, batches.map((b) => b.bytes));
+    const seconds = (performance.now() - started) / 1000;
+    log(`generated ${batches.length} batch${batches.length === 1 ? '' : 'es'} of ${size} consumers (${mib(batches[0]!.bytes.length)} each) in ${seconds.toFixed(1)} s [${g}]`);
+  }
+  return { generator, bodies };
 }
 
 /** Every batch of the population, in order, into an array (for the small pools the benchmarks cycle). */

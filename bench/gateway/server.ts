@@ -259,5 +259,6 @@ export function loadNow(): number[] {
   return loadavg().map((x) => Math.round(x * 100) / 100);
 }
 
-export const mib = (bytes: number) => `${(bytes / 2 ** 20).toFixed(0)} MiB`;
+/** One way to write MiB in the benchmarks' output (sizing.ts). */
+export { mib } from './sizing.js';
 export const thousands = (n: number) => Math.round(n).toLocaleString('en-US');

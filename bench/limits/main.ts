@@ -12,9 +12,9 @@
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../gateway/ops/config.js';
-import { bodiesFor, collect } from '../gateway/population.js';
+import { bodiesBySize } from '../gateway/population.js';
 import { loadNow, machineInfo, postBatch, readSummary, startGateway } from '../gateway/server.js';
-import { mib, sizeConnections } from '../gateway/sizing.js';
+import { sizeConnections } from '../gateway/sizing.js';
 import { intOption } from '../gateway/target-args.js';
 import { startBare } from './bare-process.js';
 import { engineAllCores } from './engine-all-cores.js';
@@ -73,12 +73,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const machine = machineInfo();
   log(`bench:limits on ${machine.cores}× ${machine.cpu}, ${machine.memoryGiB} GiB, Node ${machine.node}; load average ${machine.loadavgStart.join(' ')}`);
   const spec = { days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed };
-  const populations = new Map<number, Uint8Array[]>();
-  for (const size of args.batches) {
-    const { batches } = await collect({ ...spec, consumers: size * bodiesFor(size), batchSize: size });
-    populations.set(size, batches.map((b) => b.bytes));
-    log(`generated ${batches.length} bodies of ${size} consumers (${mib(batches[0]!.bytes.length)} each)`);
-  }
+  const { bodies: populations } = await bodiesBySize(spec, args.batches, log);
   const largest = Math.max(...[...populations.values()].flat().map((b) => b.length));
   const extra = ['--max-body-bytes', String(Math.max(64 * 2 ** 20, 2 ** Math.ceil(Math.log2(largest + 1))))];
   if (args.workers !== undefined) extra.push('--workers', String(args.workers));

@@ -690,7 +690,8 @@ describe('long CSV timestamps far from the rest, labels and source zones', () =>
         const c = { ...planned, s: { ...planned.s, giveInterval: true } };
         const phase = 1 + (phaseSeed % (c.s.minutes - 1));
         const rows = planRows(c).map((row): RowPlan => (row.stamp.kind === 'grid' && row.consumer >= 0 ? { ...row, stamp: { kind: 'grid', minute: row.stamp.minute + phase } } : row));
-        for (const at of others) {
+        // A scenario may plan no row at all (every reading a gap): nothing to move then.
+        for (const at of rows.length === 0 ? [] : others) {
           const row = rows[at % rows.length]!;
           if (row.stamp.kind === 'grid') rows[at % rows.length] = { ...row, stamp: { kind: 'grid', minute: row.stamp.minute + 1 } };
         }

@@ -2,23 +2,13 @@
 // proto3 JSON reading of the same text (built from proto/ by buf): what
 // jsonRequestToProto encodes decodes to what fromJson reads; a bad value is
 // invalid_argument naming its path, as for `group`.
-import { fromBinary, fromJson, toJson, type JsonValue } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageSchema } from '../../../lib/proto-registry.js';
 import { batchError } from '../../../tests/support/wire.js';
+import { bothWays, ours, request } from '../../../tests/support/json-both-ways.js';
 import { scanRequest } from '../wire/request.js';
 import { scanConsumers } from '../wire/consumers.js';
-import { jsonRequestToProto } from './json-request.js';
 
-const text = new TextEncoder();
-const request = (consumers: unknown[]): JsonValue => ({ startDate: '2026-10-01', pointsPerDay: 24, consumers: consumers as JsonValue[] });
-const ours = (json: unknown) => jsonRequestToProto(text.encode(JSON.stringify(json)));
-
-function bothWays(json: JsonValue): { reference: JsonValue; ours: JsonValue } {
-  const schema = messageSchema('ScoreBatchRequest');
-  return { reference: toJson(schema, fromJson(schema, json)), ours: toJson(schema, fromBinary(schema, ours(json))) };
-}
 
 describe('district in JSON requests', () => {
   it('reads district as the canonical mapping does, and the wire scan finds it in the encoding', () => {

@@ -4,22 +4,12 @@
 // what jsonRequestToProto encodes decodes to what fromJson reads. And the
 // same strictness as the other fields: a bad value is invalid_argument naming
 // its path.
-import { fromBinary, fromJson, toJson, type JsonValue } from '@bufbuild/protobuf';
+import type { JsonValue } from '@bufbuild/protobuf';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { messageSchema } from '../../../lib/proto-registry.js';
 import { batchError } from '../../../tests/support/wire.js';
-import { jsonRequestToProto } from './json-request.js';
+import { bothWays, ours, request } from '../../../tests/support/json-both-ways.js';
 
-const text = new TextEncoder();
-const request = (consumers: unknown[]): JsonValue => ({ startDate: '2026-10-01', pointsPerDay: 24, consumers: consumers as JsonValue[] });
-const ours = (json: unknown) => jsonRequestToProto(text.encode(JSON.stringify(json)));
-
-/** The request as @bufbuild/protobuf reads it from JSON and from our binary encoding of the same JSON, both as canonical JSON. */
-function bothWays(json: JsonValue): { reference: JsonValue; ours: JsonValue } {
-  const schema = messageSchema('ScoreBatchRequest');
-  return { reference: toJson(schema, fromJson(schema, json)), ours: toJson(schema, fromBinary(schema, ours(json))) };
-}
 
 const WATCH_NAMES = ['WATCH_STATUS_UNSPECIFIED', 'WATCH_STATUS_RECTIFIED', 'WATCH_STATUS_CLOSED', 'WATCH_STATUS_RESTRICTED', 'WATCH_STATUS_CLEARED'];
 
