@@ -252,15 +252,29 @@ describe('body limits', () => {
     expect(await res.json()).toMatchObject({ code: 'invalid_argument', message: expect.stringContaining(`limit of ${64 * 1024} bytes`) });
   });
 
-  it('reads into buffers from the injected allocate', async () => {
-    const allocate = vi.fn((n: number) => new SharedArrayBuffer(n));
-    const { app, calls } = setup({ allocate });
+  it('reads into buffers leased from the injected body memory, longer than the body, and gives them back once answered', async () => {
+    const events: string[] = [];
+    // A slab 100 bytes longer than asked, its tail junk: the message is its first `length` bytes.
+    const allocate = vi.fn((n: number) => {
+      events.push('allocate');
+      const slab = new SharedArrayBuffer(n + 100);
+      new Uint8Array(slab).fill(0xff);
+      return slab;
+    });
+    const bodies = { lease: () => ({ allocate, release: () => void events.push('release') }) };
+    const { app, calls } = setup({ bodies });
     const body = validateRequest('ctx');
     const res = await post(app, body, { 'content-type': 'application/proto', 'content-length': String(body.byteLength) });
     expect(res.status).toBe(200);
-    expect(allocate).toHaveBeenCalledTimes(1);
     expect(allocate).toHaveBeenCalledWith(body.byteLength);
+    expect(calls[0]?.request).toMatchObject({ offset: 0, length: body.byteLength });
     expect(calls[0]?.request.buffer).toBeInstanceOf(SharedArrayBuffer);
+    expect(new Uint8Array(calls[0]!.request.buffer, 0, body.byteLength)).toEqual(body);
+    expect(events).toEqual(['allocate', 'release']);
+    // A body the handler refuses (shorter than its Content-Length) gives its lease back too.
+    const refused = await post(app, body, { 'content-type': 'application/proto', 'content-length': String(body.byteLength + 1) });
+    expect(refused.status).toBe(400);
+    expect(events).toEqual(['allocate', 'release', 'allocate', 'release']);
   });
 });
 

@@ -13,7 +13,7 @@ import { deadline } from './middleware/deadline/index.js';
 import { requestId } from './middleware/request-id/index.js';
 import { rpc } from './middleware/rpc/index.js';
 import { DEFAULT_MAX_BODY_BYTES } from './protocols/body.js';
-import type { Allocate } from './rpc/adapter.js';
+import type { BodyMemory } from './rpc/adapter.js';
 import type { GatewayEnv } from './rpc/env.js';
 import type { GatewayLogger, Observe } from './rpc/logger.js';
 import { SERVICE_NAME } from './protocols/index.js';
@@ -27,12 +27,12 @@ import type { ScoreStreamPart } from './stream/pipeline.js';
 import type { StreamCohortsRunner } from './stream/stream-cohorts.js';
 
 export type { Authenticate } from './middleware/auth/index.js';
-export type { Allocate } from './rpc/adapter.js';
+export type { Allocate, BodyMemory } from './rpc/adapter.js';
 export type { GatewayEnv } from './rpc/env.js';
 export type { GatewayLogger, Observe, RpcObservation } from './rpc/logger.js';
 
 export interface AppLimits {
-  /** Largest request body, and largest message after decompression (default 64 MiB). */
+  /** Largest request body, and largest message after decompression (default 128 MiB). */
   readonly maxBodyBytes?: number;
   /** Compress replies of at least this many bytes when the client accepts gzip (default 1024). */
   readonly compressMinBytes?: number;
@@ -59,8 +59,8 @@ export interface AppOptions {
   readonly metrics?: () => Promise<MetricsExposition>;
   /** Whether a GET /metrics with this Authorization header may read it (default: any); 401 otherwise. */
   readonly metricsAccess?: (authorization: string | undefined) => boolean;
-  /** Allocates request message buffers (default `new ArrayBuffer(length)`). */
-  readonly allocate?: Allocate;
+  /** Where request bodies are read (default: an ArrayBuffer each; the gateway's is a BodyArena, gateway/service/body-arena.ts). */
+  readonly bodies?: BodyMemory;
   /** Request bytes accepted requests may hold; without it only the body limit and the pool's queue bound them. */
   readonly admission?: { readonly budget: ByteBudget; readonly onRefuse?: (reason: RefusalReason) => void };
   /**
@@ -122,6 +122,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
         ...options.scoreStream,
         maxMessageBytes: options.limits?.maxBodyBytes ?? DEFAULT_MAX_BODY_BYTES,
         budget: options.admission?.budget,
+        bodies: options.bodies,
         logger,
       }),
     );
@@ -136,7 +137,7 @@ export function createApp(options: AppOptions): Hono<GatewayEnv> {
     options.admission ? admission(options.admission) : passThrough,
     unaryHandler({
       service: options.service,
-      ...(options.allocate ? { allocate: options.allocate } : {}),
+      ...(options.bodies ? { bodies: options.bodies } : {}),
       ...(options.limits?.compressMinBytes !== undefined ? { compressMinBytes: options.limits.compressMinBytes } : {}),
       ...(options.limits?.bodyIdleTimeoutMs ? { bodyIdleTimeoutMs: options.limits.bodyIdleTimeoutMs } : {}),
     }),

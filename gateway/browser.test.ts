@@ -126,7 +126,7 @@ describe('gRPC-Web text mode', () => {
   });
 
   it('hands the service a message in the request’s own buffer from allocate', async () => {
-    const { app, calls } = setup({ allocate: (n) => new SharedArrayBuffer(n) });
+    const { app, calls } = setup({ bodies: { lease: () => ({ allocate: (n: number) => new SharedArrayBuffer(n), release: () => {} }) } });
     const body = base64(encodeFrame(0, validateRequest('ctx')));
     const res = await post(app, body, { ...TEXT, 'content-length': String(body.length) });
     const { messages } = await parseText(res);

@@ -13,10 +13,11 @@ import { gridcode } from '#gen/scoring.js';
 import { compileEngine, RuleSetRegistry, type RegistryEvent } from '../engine/src/index.js';
 import { createApp } from './app.js';
 import { GatewayMetrics } from './ops/metrics.js';
-import { FAULTY_WORKER, faultBatch } from '../tests/support/gateway/fault-batches.js';
+import { FAULTY_WORKER, faultBatch, runForeign } from '../tests/support/gateway/fault-batches.js';
 import { createScoringPool, type ScoringPool } from './pool/pool.js';
 import { createScoringService } from './service/scoring-service.js';
 import type { Tenant } from './rpc/types.js';
+import { BodyArena } from './service/body-arena.js';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const OPS: Tenant = { id: 'ops', ruleSets: '*', defaultRuleSet: 'default' };
@@ -53,7 +54,8 @@ beforeAll(async () => {
     service,
     authenticate: () => OPS,
     logger: { error: (fields, message) => logged.push({ fields, message }) },
-    allocate: (length) => service.allocateBody(length),
+    // Every body a shared slab, recycled: a part failing must not hand a slab to another request while a worker reads it.
+    bodies: new BodyArena({ retainBytes: 1 << 30, minSlabBytes: 1 }),
   });
 });
 afterAll(async () => {
@@ -94,6 +96,23 @@ describe('a worker fault in the middle of a split batch', () => {
     const next = await scoreBatch(faultBatch(['c0', 'c1', 'c2', 'c3']), `${requestId}-next`);
     expect(next.status).toBe(200);
     expect(next.response!.results.map((r) => r.id)).toEqual(['c0', 'c1', 'c2', 'c3']);
+  });
+});
+
+describe('splitting a batch', () => {
+  it('splits across both workers while both are idle; with one busy, the batch goes whole to the other', async () => {
+    const bytes = faultBatch(['c0', 'c1', 'c2', 'c3']);
+    let before = pool.stats().completed;
+    const split = await scoreBatch(bytes, 'split-idle');
+    expect(split.status).toBe(200);
+    expect(pool.stats().completed - before).toBe(2); // one task per part
+    before = pool.stats().completed;
+    const busy = runForeign(pool, { kind: 'fault-sleep', ms: 300 });
+    const whole = await scoreBatch(bytes, 'split-busy');
+    await busy;
+    expect(whole.status).toBe(200);
+    expect(whole.response!.results).toEqual(split.response!.results);
+    expect(pool.stats().completed - before).toBe(2); // the sleep, and the batch in one task
   });
 });
 

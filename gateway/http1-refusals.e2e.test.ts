@@ -15,13 +15,13 @@ import { startGatewayProcess, type GatewayProcess } from '../lib/gateway-process
 const UPLOADS = 24;
 /** How long the client's thread is busy elsewhere after it starts the uploads, as a loaded upstream platform's is. */
 const CLIENT_BUSY_MS = 800;
-const CONSUMERS = 5_000; // about 58 MB a body, close to the default body limit
+const CONSUMERS = 5_000; // about 58 MB a body
 let gw: GatewayProcess;
 let body: Buffer;
 
 beforeAll(async () => {
   body = Buffer.from(batchBytes(CONSUMERS));
-  // The defaults (64 MiB bodies, a 256 MiB byte budget: room for four of these at once), as the failure was first seen.
+  // The defaults (128 MiB bodies, a 256 MiB byte budget: room for four of these at once), as the failure was first seen.
   gw = await startGatewayProcess(['--workers', '2', '--log-level', 'warn']);
 }, 60_000);
 

@@ -33,6 +33,7 @@ import { TenantDirectory, createAuthenticator, mayUse, type Authenticator } from
 import { createScoringPool, type ScoringPool } from './pool/pool.js';
 import { ByteBudget } from './middleware/admission/byte-budget.js';
 import { createScoringService, type ScoringServiceOptions } from './service/scoring-service.js';
+import { BodyArena } from './service/body-arena.js';
 import { handleStopSignals } from './stop-signals.js';
 
 export interface GatewayAddresses {
@@ -125,8 +126,11 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
     let listening = false;
     const isReady = () => engineCompiled && !pool.closing && registry.snapshot.default !== undefined && phase === 'serving' && listening;
     const budget = new ByteBudget(config.maxInflightBytes);
+    // Request bodies in recycled shared slabs, as many as the byte budget lets requests hold (body-arena.ts).
+    const bodies = new BodyArena({ retainBytes: config.maxInflightBytes });
     metrics.bind({
       poolStats: () => pool.stats(),
+      bodyArena: () => bodies.stats(),
       ruleSets: () => registry.list(),
       ruleFiles: () => registry.status(),
       ready: isReady,
@@ -156,7 +160,7 @@ export async function startGateway(config: GatewayConfig, options: StartOptions 
       ready: isReady,
       // With a metrics listener of its own, the main port has no /metrics (404).
       ...(config.metricsPort === undefined ? { metrics: exposition, metricsAccess } : {}),
-      allocate: (length) => service.allocateBody(length),
+      bodies,
       admission: { budget, onRefuse: (reason) => metrics.observeRefusal(reason) },
       grpcServices: { health },
       scoreStream: { score: service.scoreStreamPart, cohorts: service.streamCohorts, maxInFlight: 2 * Math.max(1, config.workers), openStreams },

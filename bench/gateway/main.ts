@@ -14,6 +14,7 @@
 import { intOption, TARGET_OPTIONS, targetArgs, type TargetArgs } from './target-args.js';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../gateway/ops/config.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../gateway/protocols/body.js';
 import { formatCounts } from './answers.js';
 import { bodiesBySize } from './population.js';
 import { InProcessScorer, STAGES, totalSeconds, type StageTimes } from './in-process.js';
@@ -91,7 +92,8 @@ async function main(argv: readonly string[]): Promise<number> {
   let queue: LoadTarget['queue'];
   let bodyLimit: number | undefined;
   if (args.url === undefined) {
-    const extra = ['--max-body-bytes', String(Math.max(64 * 2 ** 20, 2 ** Math.ceil(Math.log2(largest + 1))))];
+    // The documented defaults, unless a body needs more.
+    const extra = largest > DEFAULT_MAX_BODY_BYTES ? ['--max-body-bytes', String(2 ** Math.ceil(Math.log2(largest + 1)))] : [];
     if (args.workers !== undefined) extra.push('--workers', String(args.workers));
     // The limits the gateway will run with, resolved as it resolves them (defaults, GRIDCODE_* variables, these flags): maxQueue and the body limit are not in /metrics.
     const config = await loadConfig({ argv: extra, env: process.env });
@@ -99,10 +101,10 @@ async function main(argv: readonly string[]): Promise<number> {
     bodyLimit = config.maxBodyBytes;
     gateway = await startGateway(extra);
     log(gateway.readyLine);
-    const raised = config.maxBodyBytes > 64 * 2 ** 20 ? ' (raised by the benchmark from the default 64 MiB to fit its largest body)' : '';
+    const raised = config.maxBodyBytes > DEFAULT_MAX_BODY_BYTES ? ` (raised by the benchmark from the default ${mib(DEFAULT_MAX_BODY_BYTES)} to fit its largest body)` : '';
     log(`its limits: maxInflightBytes ${mib(config.maxInflightBytes)}, maxBodyBytes ${mib(config.maxBodyBytes)}${raised}, maxQueue ${config.maxQueue}; each size is run with as many connections as they allow, up to ${args.connections}`);
-  } else if (largest > 64 * 2 ** 20) {
-    log(`note: the largest body is ${mib(largest)}; the gateway's maxBodyBytes must allow it (the default is 64 MiB)`);
+  } else if (largest > DEFAULT_MAX_BODY_BYTES) {
+    log(`note: the largest body is ${mib(largest)}; the gateway's maxBodyBytes must allow it (the default is ${mib(DEFAULT_MAX_BODY_BYTES)})`);
   }
   const pid = gateway?.pid ?? args.pid;
   if (pid !== undefined) sampler = new RssSampler(pid).start();

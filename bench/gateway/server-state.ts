@@ -51,6 +51,11 @@ export function counterDelta(before: Readonly<Record<string, number>>, after: Re
 
 /** Reads /metrics of the gateway at `origin`; throws with the reason when it does not answer. */
 export async function scrape(origin: URL, token?: string): Promise<ServerState> {
+  return parseServerState(await metricsText(origin, token));
+}
+
+/** The text of GET /metrics of the gateway at `origin`; throws with the reason when it does not answer. */
+export async function metricsText(origin: URL, token?: string): Promise<string> {
   const headers: Record<string, string> = token ? { authorization: `Bearer ${token}` } : {};
   let response: Response;
   try {
@@ -59,7 +64,7 @@ export async function scrape(origin: URL, token?: string): Promise<ServerState> 
     throw new Error(`GET ${new URL('/metrics', origin).href} failed: ${(error as Error).message}`);
   }
   if (!response.ok) throw new Error(`GET ${new URL('/metrics', origin).href} answered ${response.status}`);
-  return parseServerState(await response.text());
+  return response.text();
 }
 
 /**

@@ -9,6 +9,10 @@ export interface BareServers {
   readonly http: string;
   /** http://127.0.0.1:port of the node:http2 (h2c) server. */
   readonly h2: string;
+  /** http://127.0.0.1:port of the node:http server copying each body into a buffer allocated for it. */
+  readonly fresh: string;
+  /** http://127.0.0.1:port of the node:http server copying each body into a buffer reused across requests. */
+  readonly reused: string;
   stop(): Promise<void>;
 }
 
@@ -25,13 +29,15 @@ export function startBare(): Promise<BareServers> {
     let out = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
       out += chunk;
-      const match = /^bare ready (\d+) (\d+)$/m.exec(out);
+      const match = /^bare ready (\d+) (\d+) (\d+) (\d+)$/m.exec(out);
       if (!match) return;
       clearTimeout(timer);
       resolve({
         pid: child.pid!,
         http: `http://127.0.0.1:${match[1]}`,
         h2: `http://127.0.0.1:${match[2]}`,
+        fresh: `http://127.0.0.1:${match[3]}`,
+        reused: `http://127.0.0.1:${match[4]}`,
         stop: async () => {
           if (child.exitCode === null && child.signalCode === null) child.kill('SIGTERM');
           const killer = setTimeout(() => child.kill('SIGKILL'), 5_000);

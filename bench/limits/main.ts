@@ -2,26 +2,36 @@
 // one run, on the same bytes (issue 18). For each batch size the same client
 // at the same concurrency drives, one after the other:
 //   a bare node:http server that reads each body and discards it (HTTP/1.1, autocannon),
+//   the same copying each body into a buffer reused across requests, then into a fresh one,
 //   the gateway, Connect proto over HTTP/1.1 (the same autocannon load),
 //   a bare node:http2 h2c server doing the same (h2-load.ts: N streams on one session),
 //   the gateway's gRPC port (the same h2 client, the same gRPC frames),
-//   and the engine on all cores with no I/O (one worker thread per core).
+//   and the engine on all cores with no I/O (one worker thread per core);
+// then the gateway's Connect and gRPC ports again, open loop at half the ok
+// requests/s each reached above, for its p99 there (half-capacity.ts).
 // Server CPU per request comes from /proc/<pid>/stat of each server process
-// (all its threads) over its load. Figures are printed, and compared as
-// ratios within the run; nothing is asserted about speed.
+// (all its threads) over its load; for the gateway rows also by thread kind
+// and, from its /metrics, wall time per request, which make the breakdown of
+// where a request's time goes (breakdown.ts). Figures are printed, and
+// compared as ratios within the run; nothing is asserted about speed.
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../gateway/ops/config.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../gateway/protocols/body.js';
 import { bodiesBySize } from '../gateway/population.js';
-import { loadNow, machineInfo, postBatch, readSummary, startGateway } from '../gateway/server.js';
+import { loadNow, machineInfo, mib, postBatch, readSummary, startGateway } from '../gateway/server.js';
 import { sizeConnections } from '../gateway/sizing.js';
 import { intOption } from '../gateway/target-args.js';
 import { startBare } from './bare-process.js';
+import { breakdown, type GatewayDetail } from './breakdown.js';
 import { engineAllCores } from './engine-all-cores.js';
-import { frames, h2Load } from './h2-load.js';
-import { http1Load } from './http1-load.js';
-import { cpuPerRequest, readProcessCpu, settledCpu } from './proc-cpu.js';
+import { gatewayWindow } from './gateway-window.js';
+import { frames, h2Load, h2OpenLoop, type H2Run } from './h2-load.js';
+import { halfCapacityPhase, unexpectedOf } from './half-capacity.js';
+import { http1Load, http1OpenLoop, type Http1Run } from './http1-load.js';
+import { cpuPerRequest, readProcessCpu, settledCpu, type CpuUse } from './proc-cpu.js';
 import { limitRow, printLimits, TARGETS, type LimitRow, type SizeReport } from './report.js';
+import { nodeLayout } from './threads.js';
 
 const USAGE = `usage: npm run bench:limits -- [options]
   --batch LIST      consumers per request, comma-separated (default 1000)
@@ -32,6 +42,9 @@ const USAGE = `usage: npm run bench:limits -- [options]
   --seed S          population seed (default 20240304)
   --workers N       worker threads of the gateway (default: one per core)
   --json            one JSON object on stdout (progress on stderr)
+After the capacity rows of each size, the gateway's Connect and gRPC ports run
+open loop at half the ok requests/s each reached, for --duration seconds
+(sizes[].half_capacity in --json).
 Linux only (server CPU is read from /proc/<pid>/stat).`;
 
 function parse(argv: readonly string[]) {
@@ -75,7 +88,8 @@ async function main(argv: readonly string[]): Promise<number> {
   const spec = { days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed };
   const { bodies: populations } = await bodiesBySize(spec, args.batches, log);
   const largest = Math.max(...[...populations.values()].flat().map((b) => b.length));
-  const extra = ['--max-body-bytes', String(Math.max(64 * 2 ** 20, 2 ** Math.ceil(Math.log2(largest + 1))))];
+  // The gateway's documented defaults, unless a body needs more (as bench:gateway does).
+  const extra = largest > DEFAULT_MAX_BODY_BYTES ? ['--max-body-bytes', String(2 ** Math.ceil(Math.log2(largest + 1)))] : [];
   if (args.workers !== undefined) extra.push('--workers', String(args.workers));
   const config = await loadConfig({ argv: extra, env: process.env });
 
@@ -91,7 +105,11 @@ async function main(argv: readonly string[]): Promise<number> {
       void Promise.allSettled([bare.stop(), gateway.stop()]).then(() => process.exit(130));
     });
   }
-  log(`${gateway.readyLine}\nbare servers: node:http ${bare.http}, node:http2 ${bare.h2} (pid ${bare.pid})`);
+  const raised = config.maxBodyBytes > DEFAULT_MAX_BODY_BYTES ? ` (raised by the benchmark from the default ${mib(DEFAULT_MAX_BODY_BYTES)} to fit its largest body)` : '';
+  log(`its limits: maxInflightBytes ${mib(config.maxInflightBytes)}, maxBodyBytes ${mib(config.maxBodyBytes)}${raised}, maxQueue ${config.maxQueue}, workers ${config.workers}`);
+  log(`${gateway.readyLine}\nbare servers: node:http ${bare.http} (copying: fresh ${bare.fresh}, reused ${bare.reused}), node:http2 ${bare.h2} (pid ${bare.pid})`);
+  // The gateway inherits this process's environment (startGateway), hence its UV_THREADPOOL_SIZE and NODE_OPTIONS.
+  const measured = { pid: gateway.pid, origin: new URL(gateway.url), layout: nodeLayout(process.env) };
   const sizes: SizeReport[] = [];
   const unexpected: string[] = [];
   try {
@@ -99,7 +117,8 @@ async function main(argv: readonly string[]): Promise<number> {
       const bodies = populations.get(size)!;
       const body = Math.max(...bodies.map((b) => b.length));
       // The concurrency the gateway's limits allow (bench:gateway's sizing), used for every target alike.
-      const sizing = sizeConnections(body, args.connections, { inflightBytes: config.maxInflightBytes, bodyBytes: config.maxBodyBytes, queue: { maxQueue: config.maxQueue, workers: config.workers, splitThresholdBytes: config.splitThresholdBytes } });
+      const limits = { inflightBytes: config.maxInflightBytes, bodyBytes: config.maxBodyBytes, queue: { maxQueue: config.maxQueue, workers: config.workers, splitThresholdBytes: config.splitThresholdBytes } };
+      const sizing = sizeConnections(body, args.connections, limits);
       if (sizing.kind === 'skip') {
         log(`${size} consumers per request: skipped, since ${sizing.reason}`);
         continue;
@@ -113,34 +132,56 @@ async function main(argv: readonly string[]): Promise<number> {
       if (total !== size) throw new Error(`the gateway answered the check request HTTP ${check.status} with ${total} consumers of ${size}`);
 
       const rows: LimitRow[] = [];
-      for (const [target, origin, pid] of [
-        [TARGETS.bareHttp, bare.http, bare.pid],
-        [TARGETS.gatewayHttp, gateway.url, gateway.pid],
-      ] as const) {
-        const before = readProcessCpu(pid);
+      const bareRow = async (target: string, origin: string) => {
+        const before = readProcessCpu(bare.pid);
         const run = await http1Load(origin, bodies, n, args.duration);
         // After the server finished what it had taken (autocannon stops at its deadline with requests in flight).
-        const cpu = cpuPerRequest(before, await settledCpu(pid), run.answers.ok);
+        return http1Row(target, run, cpuPerRequest(before, await settledCpu(bare.pid), run.answers.ok));
+      };
+      const http1Row = (target: string, run: Http1Run, cpu: CpuUse) => {
         const notOk = Object.fromEntries(run.answers.notOk());
         if (run.errors > 0) notOk['no answer'] = run.errors;
-        rows.push(limitRow({ target, size, ok: run.answers.ok, seconds: run.seconds, p50Ms: run.p50Ms, p99Ms: run.p99Ms, cpu, notOk }));
         log(`${size}: ${target} done`);
-      }
+        return limitRow({ target, size, ok: run.answers.ok, seconds: run.seconds, p50Ms: run.p50Ms, p99Ms: run.p99Ms, cpu, notOk });
+      };
+      rows.push(await bareRow(TARGETS.bareHttp, bare.http));
+      rows.push(await bareRow(TARGETS.bareReused, bare.reused));
+      rows.push(await bareRow(TARGETS.bareFresh, bare.fresh));
+      const connect = await gatewayWindow(measured, 'connect', () => http1Load(gateway.url, bodies, n, args.duration), (run) => run.answers.ok);
+      rows.push(http1Row(TARGETS.gatewayHttp, connect.run, connect.cpu));
       const framed = frames(bodies);
-      for (const [target, origin, pid] of [
-        [TARGETS.bareH2, bare.h2, bare.pid],
-        [TARGETS.gatewayGrpc, gateway.h2, gateway.pid],
-      ] as const) {
-        const before = readProcessCpu(pid);
-        const run = await h2Load(origin, framed, n, args.duration);
-        const cpu = cpuPerRequest(before, await settledCpu(pid), run.ok);
-        rows.push(limitRow({ target, size, ok: run.ok, seconds: run.seconds, p50Ms: run.p50Ms, p99Ms: run.p99Ms, cpu, notOk: run.failed }));
+      const h2Row = (target: string, run: H2Run, cpu: CpuUse) => {
         log(`${size}: ${target} done`);
-      }
+        return limitRow({ target, size, ok: run.ok, seconds: run.seconds, p50Ms: run.p50Ms, p99Ms: run.p99Ms, cpu, notOk: run.failed });
+      };
+      const h2Before = readProcessCpu(bare.pid);
+      const bareH2 = await h2Load(bare.h2, framed, n, args.duration);
+      rows.push(h2Row(TARGETS.bareH2, bareH2, cpuPerRequest(h2Before, await settledCpu(bare.pid), bareH2.ok)));
+      const grpc = await gatewayWindow(measured, 'grpc', () => h2Load(gateway.h2, framed, n, args.duration), (run) => run.ok);
+      rows.push(h2Row(TARGETS.gatewayGrpc, grpc.run, grpc.cpu));
       const engine = await engineAllCores(bodies, args.duration);
       rows.push(limitRow({ target: `${TARGETS.engine} (${engine.threads} threads)`, size, ok: engine.requests, seconds: engine.seconds, p50Ms: null, p99Ms: null, cpu: engine.cpu, notOk: {} }));
       for (const r of rows) for (const [code, count] of Object.entries(r.not_ok)) unexpected.push(`${size}: ${r.target}: ${count} × ${code}`);
-      sizes.push({ batch: size, body_bytes: body, rows });
+      const cpuOf = (target: string) => rows.find((r) => r.target.startsWith(target))?.cpu_ms_per_request ?? NaN;
+      const gateway_detail: Record<'connect' | 'grpc', GatewayDetail> = { connect: connect.detail, grpc: grpc.detail };
+      for (const [name, d] of Object.entries(gateway_detail)) {
+        if (d.worker_threads !== config.workers) log(`note: ${size}: the ${name} row found ${d.worker_threads} scoring-worker threads, the gateway runs ${config.workers}: the thread kinds may be misread (threads.ts)`);
+      }
+      const rowsOfBreakdown = breakdown({
+        bareDiscard: cpuOf(TARGETS.bareHttp),
+        bareReused: cpuOf(TARGETS.bareReused),
+        bareFresh: cpuOf(TARGETS.bareFresh),
+        bareH2Discard: cpuOf(TARGETS.bareH2),
+        engine: cpuOf(TARGETS.engine),
+        connect: connect.detail,
+        grpc: grpc.detail,
+      });
+      const half_capacity = await halfCapacityPhase(size, body, rows, limits, {
+        [TARGETS.gatewayHttp]: (rate, cap) => http1OpenLoop(gateway.url, bodies, rate, args.duration, cap),
+        [TARGETS.gatewayGrpc]: (rate, cap) => h2OpenLoop(gateway.h2, framed, rate, args.duration, cap),
+      }, log);
+      for (const line of [...half_capacity.rows.flatMap(unexpectedOf), ...half_capacity.skipped]) unexpected.push(`${size}: ${line}`);
+      sizes.push({ batch: size, body_bytes: body, rows, gateway_detail, breakdown: rowsOfBreakdown, half_capacity });
     }
   } finally {
     await bare.stop();

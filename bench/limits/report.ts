@@ -1,8 +1,12 @@
 // What bench:limits prints: per batch size, one row per target (the bare
 // servers, the gateway on each protocol, the engine on all cores with no
-// I/O), and the ratios of the gateway to the limits measured in the same run.
+// I/O), the ratios of the gateway to the limits measured in the same run,
+// the breakdown of where a gateway request's time goes (breakdown.ts), and
+// the gateway at half its capacity, open loop (half-capacity.ts).
 import { formatTable } from '../gateway/report.js';
 import { thousands } from '../gateway/server.js';
+import type { BreakdownRow, GatewayDetail } from './breakdown.js';
+import { printHalfCapacity, type HalfCapacity } from './half-capacity.js';
 import type { CpuUse } from './proc-cpu.js';
 
 export interface LimitRow {
@@ -24,10 +28,17 @@ export interface SizeReport {
   readonly batch: number;
   readonly body_bytes: number;
   readonly rows: LimitRow[];
+  /** The gateway rows' CPU by thread kind and wall time per request. */
+  readonly gateway_detail?: Readonly<Record<'connect' | 'grpc', GatewayDetail>>;
+  readonly breakdown?: readonly BreakdownRow[];
+  /** The gateway's Connect and gRPC ports at half their capacity, open loop (half-capacity.ts). */
+  readonly half_capacity?: HalfCapacity;
 }
 
 export const TARGETS = {
   bareHttp: 'bare node:http, read + discard',
+  bareReused: 'bare node:http, copy into a reused buffer',
+  bareFresh: 'bare node:http, copy into a fresh buffer',
   bareH2: 'bare node:http2 h2c, read + discard',
   gatewayHttp: 'gateway, Connect proto over HTTP/1.1',
   gatewayGrpc: 'gateway, gRPC over h2c',
@@ -109,5 +120,20 @@ export function printLimits(log: (line: string) => void, sizes: readonly SizeRep
       `gateway gRPC ÷ bare node:http2: consumers/s ${fixed(ratio(r, TARGETS.gatewayGrpc, TARGETS.bareH2, 'consumers_per_s'))}, CPU per request ${fixed(ratio(r, TARGETS.gatewayGrpc, TARGETS.bareH2, 'cpu_ms_per_request'), 1)}×; ` +
         `gateway gRPC ÷ engine on all cores: consumers/s ${fixed(ratio(r, TARGETS.gatewayGrpc, TARGETS.engine, 'consumers_per_s'))}`,
     );
+    if (size.breakdown) printBreakdown(log, size.breakdown, size.gateway_detail);
+    if (size.half_capacity) printHalfCapacity(log, size.half_capacity);
+  }
+}
+
+/** ms with three significant digits; a negative difference is printed as it is (cpuMs prints NaN as '-'). */
+export const signedMs = (x: number) => (x < 0 ? `-${cpuMs(-x)}` : cpuMs(x));
+
+export function printBreakdown(log: (line: string) => void, rows: readonly BreakdownRow[], details?: Readonly<Record<string, GatewayDetail>>): void {
+  log("\nwhere a gateway request's time goes, ms per request (CPU rows: CPU time; wall rows: elapsed time at the server):");
+  const table = formatTable([['', 'Connect HTTP/1.1', 'gRPC h2c'], ...rows.map((r) => [r.row, signedMs(r.connect_ms), signedMs(r.grpc_ms)])]).split('\n');
+  // The source column left-aligned (formatTable right-aligns every column but the first).
+  log(table.map((line, i) => `${line}  ${i === 0 ? 'source' : rows[i - 1]!.source}`).join('\n'));
+  for (const [name, d] of Object.entries(details ?? {})) {
+    log(`gateway ${name} row: ${d.threads} threads at its end (${d.worker_threads} scoring workers), ${d.threads_gone} exited during it, ${d.wall.workerRestarts} worker restarts (gridcode_worker_restarts_total), ${d.wall.requests} requests at the server`);
   }
 }

@@ -24,7 +24,7 @@ describe('defaults', () => {
     expect(config.rulesDir).toBe(resolve(packageRoot, 'rules'));
     expect(config.defaultRuleSet).toBe('default');
     expect(config.workers).toBe(availableParallelism());
-    expect(config.maxBodyBytes).toBe(64 * 1024 * 1024);
+    expect(config.maxBodyBytes).toBe(128 * 1024 * 1024);
     expect(config.tokensFile).toBeUndefined();
     expect(config.allowUnauthenticatedNonLoopback).toBe(false);
   });

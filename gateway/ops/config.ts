@@ -3,6 +3,7 @@
 // value is checked here, once, with a message that names where it came from,
 // so that the rest of the gateway can trust a GatewayConfig.
 import { DEFAULT_LIMITS } from '../rpc/limits.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../protocols/body.js';
 import { readFile } from 'node:fs/promises';
 import { availableParallelism } from 'node:os';
 import { dirname, isAbsolute, resolve } from 'node:path';
@@ -35,7 +36,7 @@ export interface GatewayConfig {
   /** Request bytes all accepted requests may hold at once (JSON counts thrice); at least maxBodyBytes. */
   readonly maxInflightBytes: number;
   readonly maxConsumers: number;
-  /** Bodies from this size on are split across the workers (held in a SharedArrayBuffer). */
+  /** Bodies from this size on are split across the workers when at least two are idle (all read the one shared copy). */
   readonly splitThresholdBytes: number;
   readonly maxReadingsPerConsumer: number;
   /** The tenants and their hashed bearer tokens (absolute); undefined = no authentication. */
@@ -81,10 +82,10 @@ export const OPTIONS: readonly Option[] = [
   { key: 'defaultRuleSet', kind: 'id', flag: 'default-rule-set', env: ['GRIDCODE_DEFAULT_RULE_SET'], help: 'rule set used when a request names none' },
   { key: 'workers', kind: 'count', flag: 'workers', env: ['GRIDCODE_WORKERS'], help: 'scoring worker threads' },
   { key: 'maxQueue', kind: 'count', flag: 'max-queue', env: ['GRIDCODE_MAX_QUEUE'], help: 'requests waiting for a worker before resource_exhausted' },
-  { key: 'maxBodyBytes', kind: 'bytes', flag: 'max-body-bytes', env: ['GRIDCODE_MAX_BODY_BYTES'], help: 'largest request body (e.g. 64MiB)' },
+  { key: 'maxBodyBytes', kind: 'bytes', flag: 'max-body-bytes', env: ['GRIDCODE_MAX_BODY_BYTES'], help: 'largest request body (e.g. 128MiB)' },
   { key: 'maxInflightBytes', kind: 'bytes', flag: 'max-inflight-bytes', env: ['GRIDCODE_MAX_INFLIGHT_BYTES'], help: 'request bytes accepted requests may hold at once, beyond which resource_exhausted (e.g. 256MiB; at least maxBodyBytes)' },
   { key: 'maxConsumers', kind: 'count', flag: 'max-consumers', env: ['GRIDCODE_MAX_CONSUMERS'], help: 'consumers in one batch' },
-  { key: 'splitThresholdBytes', kind: 'bytes', flag: 'split-threshold-bytes', env: ['GRIDCODE_SPLIT_THRESHOLD_BYTES'], help: 'request bodies from this size on are split across the workers (e.g. 32MiB)' },
+  { key: 'splitThresholdBytes', kind: 'bytes', flag: 'split-threshold-bytes', env: ['GRIDCODE_SPLIT_THRESHOLD_BYTES'], help: 'request bodies from this size on are split across the workers when at least two are idle (e.g. 32MiB)' },
   { key: 'maxReadingsPerConsumer', kind: 'count', flag: 'max-readings-per-consumer', env: ['GRIDCODE_MAX_READINGS_PER_CONSUMER'], help: 'load_kw values of one consumer' },
   { key: 'tokensFile', kind: 'path', flag: 'tokens-file', env: ['GRIDCODE_TOKENS_FILE'], help: 'tenants and sha256 hashes of their bearer tokens (YAML or JSON)' },
   { key: 'allowUnauthenticatedNonLoopback', kind: 'boolean', flag: 'insecure-no-auth', env: ['GRIDCODE_INSECURE_NO_AUTH'], help: 'allow a non-loopback host without tokensFile; also serves /metrics there without a metrics token (open to the network; a warning is logged)' },
@@ -110,7 +111,7 @@ export function defaultConfig(): GatewayConfig {
     defaultRuleSet: 'default',
     workers: availableParallelism(),
     maxQueue: 64,
-    maxBodyBytes: 64 * 1024 * 1024,
+    maxBodyBytes: DEFAULT_MAX_BODY_BYTES,
     maxInflightBytes: 256 * 1024 * 1024,
     maxConsumers: 100_000,
     splitThresholdBytes: DEFAULT_LIMITS.splitThresholdBytes,

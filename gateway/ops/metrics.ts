@@ -13,7 +13,7 @@ import { readBuildInfo, type BuildInfo } from './build-info.js';
 import { pickSources, registerScrapeGauges, type ScrapeSources } from './scrape-gauges.js';
 import { TenantRequests } from './tenant-requests.js';
 
-export type { AdmissionStats, PoolStats, ScrapeSources } from './scrape-gauges.js';
+export type { AdmissionStats, BodyArenaStats, PoolStats, ScrapeSources } from './scrape-gauges.js';
 
 /** One finished RPC. */
 export interface RequestObservation {

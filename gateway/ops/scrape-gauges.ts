@@ -24,6 +24,14 @@ export interface AdmissionStats {
   readonly peak: number;
 }
 
+/** The body arena (gateway/service/body-arena.ts, BodyArenaStats); read when /metrics is scraped. */
+export interface BodyArenaStats {
+  readonly leasedBytes: number;
+  readonly freeBytes: number;
+  readonly slabsCreated: number;
+  readonly slabsReused: number;
+}
+
 export interface ScrapeSources {
   /** Undefined while there is no pool. */
   readonly poolStats?: () => PoolStats | undefined;
@@ -35,6 +43,8 @@ export interface ScrapeSources {
   readonly admission?: () => AdmissionStats | undefined;
   /** The rule-set files as the registry last saw them (registry.status()). */
   readonly ruleFiles?: () => readonly FileStatus[];
+  /** The memory request bodies are read into. */
+  readonly bodyArena?: () => BodyArenaStats | undefined;
 }
 
 /** Only the sources that are given (so that spreading a partial set over another keeps the other's). */
@@ -45,6 +55,7 @@ export function pickSources(options: ScrapeSources): ScrapeSources {
   if (options.ready) picked.ready = options.ready;
   if (options.admission) picked.admission = options.admission;
   if (options.ruleFiles) picked.ruleFiles = options.ruleFiles;
+  if (options.bodyArena) picked.bodyArena = options.bodyArena;
   return picked;
 }
 
@@ -102,6 +113,30 @@ export function registerScrapeGauges(registry: Registry, sources: () => ScrapeSo
       // The pool counts; this mirrors its count at scrape time.
       this.reset();
       this.inc(sources().poolStats?.()?.workerDeaths ?? 0);
+    },
+  });
+  new Gauge({
+    name: 'gridcode_body_arena_bytes',
+    help: 'Shared memory request bodies are read into, by state: leased (held by requests now) or free (kept for reuse)',
+    labelNames: ['state'],
+    registers,
+    collect() {
+      const arena = sources().bodyArena?.();
+      this.set({ state: 'leased' }, arena?.leasedBytes ?? 0);
+      this.set({ state: 'free' }, arena?.freeBytes ?? 0);
+    },
+  });
+  new Counter({
+    name: 'gridcode_body_arena_slabs_total',
+    help: 'Body slabs handed to requests, by whether one was created or a free one reused; under a steady load nearly all are reused',
+    labelNames: ['outcome'],
+    registers,
+    collect() {
+      // The arena counts; this mirrors its counts at scrape time.
+      this.reset();
+      const arena = sources().bodyArena?.();
+      this.inc({ outcome: 'created' }, arena?.slabsCreated ?? 0);
+      this.inc({ outcome: 'reused' }, arena?.slabsReused ?? 0);
     },
   });
   gauge('gridcode_ready', '1 when /readyz says ready (engine compiled, workers up, rule sets loaded, not draining), else 0', (s) => (s.ready?.() === true ? 1 : 0));

@@ -11,6 +11,7 @@ import { Piscina } from 'piscina';
 import { compileEngine } from '../../engine/src/index.js';
 import { packageRoot } from '../../engine/src/package-root.js';
 import type { TaskAnswer, WorkerInit, WorkerTask } from '../tasks/protocol.js';
+import { taskAbort } from './task-abort.js';
 import { watchWorkerDeaths, type PoolLogger } from './worker-deaths.js';
 
 export { WorkerDiedError, type PoolLogger } from './worker-deaths.js';
@@ -72,7 +73,8 @@ export interface ScoringPool {
   readonly threads: number;
   /**
    * Runs a task on a worker. Rejects with PoolFullError, PoolClosedError, an
-   * AbortError (name 'AbortError') when `signal` aborts, or WorkerDiedError
+   * AbortError (name 'AbortError') when `signal` aborts (at once for a task
+   * no worker has started; a running one is left to finish, task-abort.ts), or WorkerDiedError
    * when its worker died first (the task is not run again: its body may have
    * been moved to that worker). Resolves with the worker's answer, typed by
    * the task: its result, or a TaskFailure.
@@ -121,13 +123,16 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
     },
     async run<T extends WorkerTask>(task: T, runOptions: RunOptions = {}): Promise<TaskAnswer<T>> {
       if (closing) throw new PoolClosedError('the scoring pool is shutting down');
+      const abort = taskAbort(runOptions.signal);
       running++;
       try {
-        return (await piscina.run(task, {
-          ...(runOptions.signal ? { signal: runOptions.signal } : {}),
+        const answer = piscina.run(abort.started ? { ...task, started: abort.started } : task, {
           ...(runOptions.transferList ? { transferList: [...runOptions.transferList] as never } : {}),
           ...(runOptions.filename ? { filename: runOptions.filename } : {}),
-        })) as TaskAnswer<T>; // what score-worker.ts answers a task of that kind
+        }) as Promise<TaskAnswer<T>>; // what score-worker.ts answers a task of that kind
+        // A task answered early (canceled in the queue) still settles later, when a worker skips it.
+        answer.catch(() => {});
+        return await abort.settle(answer);
       } catch (error) {
         if (error instanceof Error && /task queue is at limit|no task queue available/i.test(error.message)) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
         if (error instanceof Error && error.name !== 'AbortError' && closing) throw new PoolClosedError('the scoring pool is shutting down');

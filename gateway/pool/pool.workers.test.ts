@@ -95,13 +95,41 @@ describe('the pool ending a worker itself', () => {
   it('is no death: an aborted task, then close()', async () => {
     const { pool, sleep, score } = await faultyPool(1);
     const stop = new AbortController();
-    const aborted = sleep(5_000, stop.signal);
+    const aborted = sleep(300, stop.signal);
     setTimeout(() => stop.abort(), 50);
     expect((await failure(aborted)).name).toBe('AbortError');
     expect((await score(['next'])).kind).toBe('response');
     expect(pool.stats().workerDeaths).toBe(0);
     await pool.close();
     expect(pool.stats().workerDeaths).toBe(0);
+  });
+});
+
+describe('a task aborted while a worker runs it', () => {
+  it('finishes on that worker, which lives on, and fails with AbortError; one aborted in the queue fails at once and is skipped', async () => {
+    const { pool } = await faultyPool(1);
+    await closing(pool, async () => {
+      const work = (ms: number, seen: SharedArrayBuffer, signal?: AbortSignal) =>
+        runForeign<{ threadId: number }>(pool, { kind: 'fault-work', ms, seen }, signal ? { signal } : {});
+      const first = await work(1, new SharedArrayBuffer(4));
+      const seen = new SharedArrayBuffer(4);
+      const stop = new AbortController();
+      const settled: string[] = [];
+      const running = failure(work(300, seen, stop.signal)).then((e) => (settled.push('running'), e));
+      const queuedSeen = new SharedArrayBuffer(4);
+      const queued = failure(work(300, queuedSeen, stop.signal)).then((e) => (settled.push('queued'), e));
+      while (Atomics.load(new Int32Array(seen), 0) === 0) await new Promise((resolve) => setTimeout(resolve, 5));
+      stop.abort();
+      expect((await queued).name).toBe('AbortError');
+      expect((await running).name).toBe('AbortError');
+      // The queued task left at once; the running one settled only when its worker was done with it.
+      expect(settled).toEqual(['queued', 'running']);
+      // The same thread runs the next task: the abort did not end it.
+      expect((await work(1, new SharedArrayBuffer(4))).threadId).toBe(first.threadId);
+      // The worker took the canceled task from the queue before that one, and skipped it.
+      expect(Atomics.load(new Int32Array(queuedSeen), 0)).toBe(0);
+      expect(pool.stats().workerDeaths).toBe(0);
+    });
   });
 });
 

@@ -1,18 +1,23 @@
 // Reads a request body with the size limit enforced while reading: a
 // Content-Length above the limit is refused before a byte is read, a body
-// without one is counted as it arrives. With a Content-Length the body lands
-// in one buffer allocated once (by the injectable `allocate`, which may hand
-// out a SharedArrayBuffer); without one, chunks are kept until the end and
-// copied once.
+// without one is counted as it arrives. The chunks land in memory from the
+// injectable `allocate` (which may hand out a recycled SharedArrayBuffer slab
+// longer than the body) as body-sink.ts says: at once when the size is known
+// (a Content-Length, a gRPC message's prefix), else copied once at the end.
 import { Http2ServerRequest } from 'node:http2';
 import { Readable } from 'node:stream';
-import type { Allocate, Body } from '../rpc/adapter.js';
+import type { Allocate, Body, BodyMemory } from '../rpc/adapter.js';
 import { ServiceError } from '../rpc/codes.js';
 import { abandonUpload, AnnouncedLength, discardBody, isOpenHttp2Upload, resetWithin } from './http2-upload.js';
+import { Sink } from './body-sink.js';
 
-export const DEFAULT_MAX_BODY_BYTES = 64 * 1024 * 1024;
+/** 128 MiB: room for a 10,000-consumer batch of 30 days × 96 readings (about 110 MiB of protobuf). */
+export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
 
 export const defaultAllocate: Allocate = (length) => new ArrayBuffer(length);
+
+/** Bodies in ArrayBuffers of their own, nothing to give back: the default of the unary handler. */
+export const freshBodies: BodyMemory = { lease: () => ({ allocate: defaultAllocate, release: () => {} }) };
 
 /** A Node stream (IncomingMessage, Http2ServerRequest) or a web stream (fetch Request body). */
 export type BodySource = Readable | ReadableStream<Uint8Array> | null | undefined;
@@ -32,6 +37,8 @@ export interface ReadBodyOptions {
    * HTTP/2 stream has no timeout of its own. Default: none.
    */
   readonly idleTimeoutMs?: number | undefined;
+  /** The body is one length-prefixed message (binary gRPC, gRPC-Web): its buffer is sized from its prefix (body-sink.ts). */
+  readonly enveloped?: boolean | undefined;
 }
 
 /**
@@ -54,52 +61,6 @@ export function parseContentLength(value: string | null | undefined): number | u
   if (value === null || value === undefined || value === '') return undefined;
   if (!/^\d{1,16}$/.test(value.trim())) throw new ServiceError('invalid_argument', 'malformed Content-Length');
   return Number(value.trim());
-}
-
-class Sink {
-  private received = 0;
-  private readonly target: Uint8Array | undefined;
-  private readonly chunks: Uint8Array[] = [];
-
-  constructor(
-    private readonly expected: number | undefined,
-    private readonly maxBytes: number,
-    private readonly allocate: Allocate,
-    private readonly reserve: ((chunk: Uint8Array) => void) | undefined,
-  ) {
-    if (expected !== undefined) {
-      if (expected > maxBytes) throw tooLarge(maxBytes);
-      this.target = new Uint8Array(allocate(expected));
-    }
-  }
-
-  push(chunk: Uint8Array): void {
-    const next = this.received + chunk.byteLength;
-    if (next > this.maxBytes) throw tooLarge(this.maxBytes);
-    this.reserve?.(chunk);
-    if (this.target) {
-      if (next > this.target.byteLength) throw new ServiceError('invalid_argument', 'the request body is longer than its Content-Length');
-      this.target.set(chunk, this.received);
-    } else {
-      this.chunks.push(chunk);
-    }
-    this.received = next;
-  }
-
-  finish(): Body {
-    if (this.target) {
-      if (this.received !== this.target.byteLength) throw new ServiceError('invalid_argument', 'the request body is shorter than its Content-Length');
-      return { buffer: this.target.buffer, offset: 0, length: this.received, bytes: this.target };
-    }
-    const bytes = new Uint8Array(this.allocate(this.received));
-    let at = 0;
-    for (const chunk of this.chunks) {
-      bytes.set(chunk, at);
-      at += chunk.byteLength;
-    }
-    this.chunks.length = 0;
-    return { buffer: bytes.buffer, offset: 0, length: this.received, bytes };
-  }
 }
 
 function incomplete(): ServiceError {
@@ -225,7 +186,7 @@ export async function readBody(source: BodySource, options: ReadBodyOptions): Pr
     reserve?.(chunk);
   };
   // Made first: it throws for a Content-Length over the limit, and the idle timer must not outlive that.
-  const sink = new Sink(options.contentLength, options.maxBytes, options.allocate ?? defaultAllocate, onChunk);
+  const sink = new Sink({ expected: options.contentLength, maxBytes: options.maxBytes, allocate: options.allocate ?? defaultAllocate, reserve: onChunk, enveloped: options.enveloped });
   if (options.idleTimeoutMs !== undefined && source) idle = idleSignal(options.idleTimeoutMs);
   const signal = idle && options.signal ? AbortSignal.any([options.signal, idle.signal]) : (idle?.signal ?? options.signal);
   try {

@@ -3,6 +3,7 @@
 // loop. Inflated output is bounded: a zip bomb is `invalid_argument` (over maxBodyBytes).
 import { promisify } from 'node:util';
 import { createGunzip, gzip as gzipCb } from 'node:zlib';
+import { copyBytes } from '../../engine/src/wire/shared-copy.js';
 import { ServiceError } from '../rpc/codes.js';
 import type { DecodeOptions, RequestMessage } from '../rpc/adapter.js';
 
@@ -69,10 +70,10 @@ export function inflateInto(input: Uint8Array, options: DecodeOptions): Promise<
       if (failed) return;
       try {
         const buffer = allocate(total);
-        const bytes = new Uint8Array(buffer);
+        const bytes = new Uint8Array(buffer, 0, total);
         let at = 0;
         for (const chunk of chunks) {
-          bytes.set(chunk, at);
+          copyBytes(bytes, chunk, at);
           at += chunk.byteLength;
         }
         resolve({ buffer, offset: 0, length: total });

@@ -3,6 +3,8 @@
 // chunks and a chunk may hold several messages. For the streaming calls
 // (ScoreStream, the health and reflection services), where a body is not one
 // message read whole (as framing.ts's parseUnaryFrame expects) but a stream.
+import { copyBytes } from '../../engine/src/wire/shared-copy.js';
+import type { Allocate } from '../rpc/adapter.js';
 import { ServiceError } from '../rpc/codes.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
 
@@ -13,8 +15,16 @@ export class MessageReader {
   private payload: Uint8Array | undefined;
   private payloadSeen = 0;
 
-  /** Messages larger than `maxMessageBytes` are refused as soon as their length prefix is in, before any is buffered. */
-  constructor(private readonly maxMessageBytes: number) {}
+  /**
+   * Messages larger than `maxMessageBytes` are refused as soon as their
+   * length prefix is in, before any is buffered. Each message is read into a
+   * buffer from `allocate` (which may be a longer, shared slab), allocated
+   * when its prefix is in: messages come out in the order of their allocations.
+   */
+  constructor(
+    private readonly maxMessageBytes: number,
+    private readonly allocate: Allocate = (length) => new ArrayBuffer(length),
+  ) {}
 
   /** The messages completed by `chunk`, in order; throws `invalid_argument` for a bad flag or an oversized message. */
   push(chunk: Uint8Array): Uint8Array[] {
@@ -27,11 +37,12 @@ export class MessageReader {
         this.headerSeen += part.byteLength;
         at += part.byteLength;
         if (this.headerSeen < FRAME_HEADER_BYTES) break;
-        this.payload = new Uint8Array(this.checkedLength());
+        const length = this.checkedLength();
+        this.payload = new Uint8Array(this.allocate(length), 0, length);
         this.payloadSeen = 0;
       }
       const part = chunk.subarray(at, at + this.payload.byteLength - this.payloadSeen);
-      this.payload.set(part, this.payloadSeen);
+      copyBytes(this.payload, part, this.payloadSeen);
       this.payloadSeen += part.byteLength;
       at += part.byteLength;
       if (this.payloadSeen === this.payload.byteLength) {

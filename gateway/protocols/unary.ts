@@ -4,28 +4,38 @@ import type { Context } from 'hono';
 import { ServiceError } from '../rpc/codes.js';
 import { METHODS, type AnyMethodName, type CallContext, type MethodName, type ScoringService, type UnaryRequest, type UnaryResponse } from '../rpc/types.js';
 import type { BodySource } from './body.js';
-import type { Allocate } from '../rpc/adapter.js';
-import { defaultAllocate, parseContentLength, readBody } from './body.js';
+import type { Allocate, BodyMemory } from '../rpc/adapter.js';
+import { freshBodies, parseContentLength, readBody } from './body.js';
 import type { GatewayEnv } from '../rpc/env.js';
 import { sendReply } from './respond.js';
 
 export interface UnaryHandlerOptions {
   readonly service: ScoringService;
-  readonly allocate?: Allocate;
+  /** Where request bodies are read (default: an ArrayBuffer each); a request's lease is released once the service's work on it has settled. */
+  readonly bodies?: BodyMemory;
   /** Compress replies of at least this many bytes when the client accepts gzip (default 1024). */
   readonly compressMinBytes?: number;
   /** A request body that sends nothing for this long is deadline_exceeded (default: no limit). */
   readonly bodyIdleTimeoutMs?: number;
 }
 
-/** Awaits the service, or the signal's reason (deadline_exceeded / canceled) if it aborts first. */
+/**
+ * Awaits the service, or the signal's reason (deadline_exceeded / canceled)
+ * if it aborts first. `settled`, when given, is called once the service's own
+ * work has settled, which may be after an abort answered the caller: only
+ * then may the request's buffers serve another request.
+ */
 export function callService(
   handler: ScoringService[keyof ScoringService],
   request: UnaryRequest,
   context: CallContext,
+  settled?: () => void,
 ): Promise<UnaryResponse> {
   const { signal } = context;
-  if (signal.aborted) return Promise.reject(signal.reason);
+  if (signal.aborted) {
+    settled?.();
+    return Promise.reject(signal.reason);
+  }
   return new Promise<UnaryResponse>((resolve, reject) => {
     const onAbort = (): void => reject(signal.reason);
     signal.addEventListener('abort', onAbort, { once: true });
@@ -37,7 +47,10 @@ export function callService(
     }
     work
       .then(resolve, (err: unknown) => reject(signal.aborted ? signal.reason : err))
-      .finally(() => signal.removeEventListener('abort', onAbort));
+      .finally(() => {
+        signal.removeEventListener('abort', onAbort);
+        settled?.();
+      });
   });
 }
 
@@ -51,7 +64,7 @@ function isUnaryMethod(method: AnyMethodName): method is MethodName {
 
 /** The route handler; expects the rpc, deadline, body-limit and auth middleware before it. */
 export function unaryHandler(options: UnaryHandlerOptions) {
-  const allocate = options.allocate ?? defaultAllocate;
+  const bodies = options.bodies ?? freshBodies;
   const compressMinBytes = options.compressMinBytes ?? 1024;
   return async function unary(c: Context<GatewayEnv>): Promise<Response> {
     const rpc = c.get('rpc');
@@ -60,22 +73,15 @@ export function unaryHandler(options: UnaryHandlerOptions) {
     const method = rpc.method;
     const signal = c.get('signal');
     const headers = c.req.raw.headers;
-    const maxBytes = c.get('maxBodyBytes');
-    const admission = c.get('admission');
-
-    const body = await readBody(bodySource(c), {
-      contentLength: parseContentLength(headers.get('content-length')),
-      maxBytes,
-      allocate,
-      signal,
-      idleTimeoutMs: options.bodyIdleTimeoutMs,
-      reserve: admission && !admission.declared ? admission.charge : undefined,
-    });
-    rpc.requestBytes = body.length;
-    // A compressed body is inflated into a second buffer, charged as it grows: both are held until the answer.
-    const message = await rpc.adapter.decodeRequest(body, headers, { maxBytes, allocate, charge: admission?.reserve });
-    if (signal.aborted) throw signal.reason;
-
+    const lease = bodies.lease();
+    let request: UnaryRequest;
+    try {
+      request = await readMessage(c, lease.allocate);
+    } catch (err) {
+      // The service never saw the request: nothing else holds its buffers.
+      lease.release();
+      throw err;
+    }
     const deadline = c.get('deadline');
     const context: CallContext = {
       method,
@@ -85,11 +91,34 @@ export function unaryHandler(options: UnaryHandlerOptions) {
       signal,
       ...(deadline === undefined ? {} : { deadline }),
     };
-    const request: UnaryRequest = { serialization: rpc.serialization, ...message };
-    const response = await callService(options.service[method], request, context);
+    const response = await callService(options.service[method], request, context, lease.release);
     if (response.serialization !== rpc.serialization) {
       throw new Error(`service answered ${response.serialization} to a ${rpc.serialization} request`);
     }
     return sendReply(c, await rpc.adapter.reply(response, headers, { compressMinBytes }));
   };
+
+  /** The request's message: its body read (limited), unframed and decompressed into memory from `allocate`. */
+  async function readMessage(c: Context<GatewayEnv>, allocate: Allocate): Promise<UnaryRequest> {
+    const rpc = c.get('rpc')!;
+    const signal = c.get('signal');
+    const headers = c.req.raw.headers;
+    const maxBytes = c.get('maxBodyBytes');
+    const admission = c.get('admission');
+    const body = await readBody(bodySource(c), {
+      contentLength: parseContentLength(headers.get('content-length')),
+      maxBytes,
+      allocate,
+      signal,
+      idleTimeoutMs: options.bodyIdleTimeoutMs,
+      reserve: admission && !admission.declared ? admission.charge : undefined,
+      // gRPC and gRPC-Web bodies are one length-prefixed message (gRPC-Web text's base64 prefix is not one, and is read as chunks).
+      enveloped: rpc.protocol !== 'connect',
+    });
+    rpc.requestBytes = body.length;
+    // A compressed body is inflated into a second buffer, charged as it grows: both are held until the answer.
+    const message = await rpc.adapter.decodeRequest(body, headers, { maxBytes, allocate, charge: admission?.reserve });
+    if (signal.aborted) throw signal.reason;
+    return { serialization: rpc.serialization, ...message };
+  }
 }

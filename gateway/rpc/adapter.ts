@@ -6,8 +6,28 @@
 import type { ErrorCode, ServiceError } from './codes.js';
 import type { Protocol, Serialization, UnaryResponse } from './types.js';
 
-/** Allocates the buffer a message is read into. */
+/**
+ * Allocates the buffer a message of `length` bytes is read into. The buffer
+ * may be longer than `length` (a recycled slab): the message is its first
+ * `length` bytes.
+ */
 export type Allocate = (length: number) => ArrayBuffer | SharedArrayBuffer;
+
+/**
+ * Where one request's bodies are read (gateway/service/body-arena.ts): the
+ * unary handler takes a lease per request, allocates its body (and the
+ * inflated copy of a gzip body) from it, and releases it once the service's
+ * work on the request has settled, so that the memory can serve another.
+ */
+export interface BodyMemory {
+  lease(): BodyLease;
+}
+
+export interface BodyLease {
+  readonly allocate: Allocate;
+  /** Gives back every buffer this lease allocated; the request must hold none of them any more. Idempotent. */
+  release(): void;
+}
 
 /** A request body as read (gateway/protocols/body.ts, readBody). */
 export interface Body {

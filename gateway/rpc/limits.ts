@@ -4,7 +4,7 @@ export interface ServiceLimits {
   readonly maxConsumers: number;
   /** Readings (load_kw values) of one consumer; a longer curve is a GRAY result with a note, never copied. */
   readonly maxReadingsPerConsumer: number;
-  /** Request bodies from this size (bytes) are split across workers (when the pool has more than one). */
+  /** Request bodies from this size (bytes) are split across workers, when at least two are idle. */
   readonly splitThresholdBytes: number;
 }
 

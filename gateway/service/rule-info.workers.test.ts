@@ -14,7 +14,8 @@ import { requestInit, requestJson, type BatchOptions, type ConsumerData } from '
 import { createScoringPool, type ScoringPool } from '../pool/pool.js';
 import { messageSchema } from '../../lib/proto-registry.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
-import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
+import { slabRequest } from '../../tests/support/gateway/slab-request.js';
+import type { CallContext, Serialization } from '../rpc/types.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 // Each rule fires for a consumer below chosen for it; a score that is not a float32 (12.3).
@@ -86,18 +87,12 @@ afterAll(async () => {
 
 const context: CallContext = { method: 'ScoreBatch', protocol: 'connect', requestId: 'test', tenant: { id: 'ops', ruleSets: '*', defaultRuleSet: 'default' }, signal: new AbortController().signal };
 
-/** A request in a buffer of its own, as allocateBody gives it (shared from the split threshold on). */
-function unary(service: GatewayScoringService, serialization: Serialization, data: Uint8Array): UnaryRequest {
-  const buffer = service.allocateBody(data.length);
-  new Uint8Array(buffer).set(data);
-  return { serialization, buffer, offset: 0, length: data.length };
-}
 
 /** ScoreBatch in both serializations: the response bytes, and each decoded with @bufbuild/protobuf. */
 async function score(service: GatewayScoringService, consumers: readonly ConsumerData[], options: BatchOptions = OPTIONS) {
   const proto = toBinary(messageSchema('ScoreBatchRequest'), create(messageSchema('ScoreBatchRequest'), requestInit(options, consumers)));
-  const protoBytes = (await service.ScoreBatch(unary(service, 'proto', proto), context)).bytes;
-  const jsonBytes = (await service.ScoreBatch(unary(service, 'json', new TextEncoder().encode(requestJson(options, consumers))), context)).bytes;
+  const protoBytes = (await service.ScoreBatch(slabRequest('proto', proto), context)).bytes;
+  const jsonBytes = (await service.ScoreBatch(slabRequest('json', new TextEncoder().encode(requestJson(options, consumers))), context)).bytes;
   const jsonText = new TextDecoder().decode(jsonBytes);
   return {
     protoBytes,
@@ -158,7 +153,7 @@ describe('ScoreBatchResponse.rules', () => {
 describe('RuleSetInfo.rules', () => {
   it('lists every rule of each set in file order, in both serializations', async () => {
     const ListSchema = messageSchema('ListRuleSetsResponse');
-    const call = async (serialization: Serialization, body: string) => (await whole.ListRuleSets(unary(whole, serialization, new TextEncoder().encode(body)), { ...context, method: 'ListRuleSets' })).bytes;
+    const call = async (serialization: Serialization, body: string) => (await whole.ListRuleSets(slabRequest(serialization, new TextEncoder().encode(body)), { ...context, method: 'ListRuleSets' })).bytes;
     const proto = fromBinary(ListSchema, await call('proto', '')) as unknown as { ruleSets: { id: string; rules: RuleInfoFields[] }[] };
     const jsonText = new TextDecoder().decode(await call('json', '{}'));
     const json = fromBinary(ListSchema, toBinary(ListSchema, fromJsonString(ListSchema, jsonText))) as unknown as typeof proto;

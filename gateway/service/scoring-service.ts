@@ -2,11 +2,13 @@
 // request and response bytes, with no knowledge of protocols. The main thread
 // only moves bytes: decoding, scoring and encoding run in the pool's workers.
 //
-// ScoreBatch: the request buffer goes to one worker in the transfer list; a
-// body from `splitThresholdBytes` on (held in a SharedArrayBuffer: see
-// allocateBody) is scored by k workers, each its share of the consumers, and
-// the parts' encoded results are concatenated here in request order. Its
-// cohorts may span the parts: batch-cohorts.ts scores them as one.
+// ScoreBatch: the request buffer goes to one worker (shared when it is a
+// slab of the body arena, body-arena.ts, else in the transfer list). A body
+// from `splitThresholdBytes` on that arrives while at least two workers are
+// idle is scored by k workers, each its share of the consumers, and the
+// parts' encoded results are concatenated here in request order; its cohorts
+// may span the parts (batch-cohorts.ts scores them as one). When the workers
+// are busy a split only adds work: every worker already has a request.
 import { gridcode } from '#gen/scoring.js';
 import type { RuleSetRegistry } from '../../engine/src/index.js';
 import { assembleResponse, ruleInfo } from '../../engine/src/codec/index.js';
@@ -28,7 +30,6 @@ import type {
 } from '../tasks/protocol.js';
 import { findEntry, mayUse } from '../tasks/catalog.js';
 import { blockTransfers, type StreamCohortsResult, type StreamCohortsStep, type StreamCohortsTask } from '../tasks/cohort-tasks.js';
-import { allocateBody } from './body.js';
 import { settleBatchCohorts, type TaskRunner } from './batch-cohorts.js';
 import { serverBusy, ServiceError } from '../rpc/codes.js';
 import { resolveLimits, type ServiceLimits } from '../rpc/limits.js';
@@ -66,8 +67,6 @@ export interface BatchReport {
 
 /** The service, and what adapters and operations need besides the three methods. */
 export type GatewayScoringService = ScoringService & {
-  /** Memory for a request body of `length` bytes (see body.ts): adapters should read bodies into it. */
-  allocateBody(length: number): ArrayBuffer | SharedArrayBuffer;
   readonly limits: ServiceLimits;
   stats(): PoolStats;
   /** One message of a ScoreStream (gateway/stream/): `header` undefined for the first. It may come back deferred (ScorePart.deferred). */
@@ -118,7 +117,7 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     const catalog = catalogOf(registry.snapshot);
     const base = { kind: 'score' as const, catalog, tenant: taskTenant(context.tenant), limits: workerLimits, response: serialization };
     const k = pool.threads;
-    if (k < 2 || request.length < limits.splitThresholdBytes) {
+    if (k < 2 || request.length < limits.splitThresholdBytes || !idleWorkers(pool.stats(), 2)) {
       const moved = movable(request);
       const task: WholeBatchTask = { ...base, request: serialization, ...moved.body };
       const result = await run(task, context, moved.transferList);
@@ -135,8 +134,8 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     } else if (request.buffer instanceof SharedArrayBuffer) {
       body = { buffer: request.buffer, offset: request.offset, length: request.length };
     } else {
-      // The adapter did not use allocateBody: one copy, so that the parts can share it.
-      if (!warnedCopy) logger.warn(`a ${request.length}-byte batch came in an ArrayBuffer and was copied to be split: read large bodies into service.allocateBody(length)`);
+      // The adapter did not read it into the body arena: one copy, so that the parts can share it.
+      if (!warnedCopy) logger.warn(`a ${request.length}-byte batch came in an ArrayBuffer and was copied to be split: read large bodies into a BodyArena (gateway/service/body-arena.ts)`);
       warnedCopy = true;
       const shared = new SharedArrayBuffer(request.length);
       new Uint8Array(shared).set(new Uint8Array(request.buffer, request.offset, request.length));
@@ -291,10 +290,14 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     ValidateRuleSet: validateRuleSet,
     scoreStreamPart,
     streamCohorts,
-    allocateBody: (length) => allocateBody(length, pool.threads > 1 ? limits.splitThresholdBytes : Infinity),
     limits,
     stats: () => pool.stats(),
   };
+}
+
+/** Whether at least `n` workers are idle: none waiting in the queue, and `n` not running a task. */
+function idleWorkers(stats: PoolStats, n: number): boolean {
+  return stats.queueSize === 0 && stats.threads - stats.running >= n;
 }
 
 function taskTenant(tenant: Tenant): TaskTenant {

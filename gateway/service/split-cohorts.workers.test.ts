@@ -15,6 +15,7 @@ import { encodeResponse, ResponseBuilder, responseJson } from '../../engine/src/
 import { createScoringPool, type ScoringPool } from '../pool/pool.js';
 import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
+import { slabRequest } from '../../tests/support/gateway/slab-request.js';
 import { PEER_RULE_SET } from '../../tests/support/gateway/peer-rule-set.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
@@ -76,12 +77,6 @@ const encode = (fields: Partial<gridcode.v1.ScoreBatchRequest.$Properties>) => g
 const json = (fields: Partial<gridcode.v1.ScoreBatchRequest.$Properties>) =>
   JSON.stringify(gridcode.v1.ScoreBatchRequest.toObject(gridcode.v1.ScoreBatchRequest.fromObject(request(fields)), { enums: String, json: true }));
 
-/** The request in shared memory (as adapters read large bodies: allocateBody), or its own ArrayBuffer. */
-function unary(service: GatewayScoringService, serialization: Serialization, data: Uint8Array): UnaryRequest {
-  const buffer = service.allocateBody(data.length);
-  new Uint8Array(buffer).set(data);
-  return { serialization, buffer, offset: 0, length: data.length };
-}
 
 /** The engine in this thread over the whole batch in one call (scoreWire: one cohort space). */
 function direct(bytes: Uint8Array): { proto: Uint8Array; json: string } {
@@ -106,9 +101,9 @@ describe('a split ScoreBatch with cohorts', () => {
     const text = json(flags);
     const expected = direct(bytes);
     for (const service of [one, ...splitting]) {
-      const proto = await service.ScoreBatch(unary(service, 'proto', bytes), context());
+      const proto = await service.ScoreBatch(slabRequest('proto', bytes), context());
       expect(same(proto.bytes, expected.proto)).toBe(true);
-      const fromJson = await service.ScoreBatch(unary(service, 'json', new TextEncoder().encode(text)), context());
+      const fromJson = await service.ScoreBatch(slabRequest('json', new TextEncoder().encode(text)), context());
       expect(same(fromJson.bytes, expected.json)).toBe(true);
     }
   });
@@ -116,7 +111,7 @@ describe('a split ScoreBatch with cohorts', () => {
   it('fills in the peer features: peer_count is the cohort (group and category) less GRAY consumers and itself', async () => {
     const service = splitting[1]!;
     const bytes = encode({ includeFeatures: true });
-    const response = gridcode.v1.ScoreBatchResponse.decode((await service.ScoreBatch(unary(service, 'proto', bytes), context())).bytes);
+    const response = gridcode.v1.ScoreBatchResponse.decode((await service.ScoreBatch(slabRequest('proto', bytes), context())).bytes);
     const column = (name: string) => response.featureNames.indexOf(name);
     const [count, ratio, corr] = [column('peer_count'), column('peer_ratio'), column('peer_corr')];
     expect(Math.min(count, ratio, corr)).toBeGreaterThanOrEqual(0);

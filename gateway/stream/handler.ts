@@ -7,6 +7,7 @@ import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
 import type { GatewayEnv } from '../rpc/env.js';
 import type { GatewayLogger } from '../rpc/logger.js';
+import type { BodyMemory } from '../rpc/adapter.js';
 import { http2Response, toClientError } from '../protocols/respond.js';
 import type { ByteBudget } from '../middleware/admission/byte-budget.js';
 import { ServiceError } from '../rpc/codes.js';
@@ -31,6 +32,8 @@ export interface ScoreStreamHandlerOptions {
   readonly budget?: ByteBudget | undefined;
   readonly openStreams: OpenStreams;
   readonly logger: GatewayLogger;
+  /** Where request messages are read (the unary handler's body memory). */
+  readonly bodies?: BodyMemory | undefined;
 }
 
 export function scoreStreamHandler(options: ScoreStreamHandlerOptions) {
@@ -58,6 +61,7 @@ export function scoreStreamHandler(options: ScoreStreamHandlerOptions) {
         maxInFlight: options.maxInFlight,
         budget: options.budget,
         budgetWeight: rpc.serialization === 'json' ? JSON_WEIGHT : 1,
+        bodies: options.bodies,
       });
       rpc.requestBytes = outcome.requestBytes;
     } catch (err) {

@@ -17,6 +17,8 @@
 //   the stream with its code; a bad consumer is a GRAY result, as in ScoreBatch.
 import { ServiceError } from '../rpc/codes.js';
 import type { ByteBudget } from '../middleware/admission/byte-budget.js';
+import type { BodyLease, BodyMemory } from '../rpc/adapter.js';
+import { freshBodies } from '../protocols/body.js';
 import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
 import type { ScorePart, StreamHeader } from '../tasks/protocol.js';
 import { MessageReader } from '../protocols/message-reader.js';
@@ -37,6 +39,8 @@ export interface PipelineOptions {
   readonly budgetWeight: number;
   /** Settles messages that come back deferred (their consumers have groups); a stream without it cannot. */
   readonly cohorts?: StreamCohortsRunner | undefined;
+  /** Where messages are read (default: an ArrayBuffer each); each one's lease is released once it is scored. */
+  readonly bodies?: BodyMemory | undefined;
 }
 
 export interface StreamOutcome {
@@ -52,7 +56,14 @@ export interface StreamOutcome {
  */
 export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: StreamReplyWriter, context: CallContext, options: PipelineOptions): Promise<StreamOutcome> {
   const { signal } = context;
-  const reader = new MessageReader(options.maxMessageBytes);
+  // One lease per message, in the order the reader allocates them, which is the order it completes them.
+  const bodies = options.bodies ?? freshBodies;
+  const leases: BodyLease[] = [];
+  const reader = new MessageReader(options.maxMessageBytes, (length) => {
+    const lease = bodies.lease();
+    leases.push(lease);
+    return lease.allocate(length);
+  });
   const responses = new StreamResponses(options.serialization);
   const cohorts = new StreamCohorts(options.cohorts, options.serialization, context);
   const pending: Promise<ScorePart>[] = [];
@@ -66,7 +77,8 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
   // In request order: phase 2 of the cohorts runs here, one message after another.
   const emit = async (part: ScorePart): Promise<void> => send(responses.next(await cohorts.settle(part, header!)));
   const scoreMessage = (message: Uint8Array, streamHeader: StreamHeader | undefined): Promise<ScorePart> => {
-    const scored = score(message, streamHeader, context, options);
+    const lease = leases.shift()!;
+    const scored = score(message, streamHeader, context, options).finally(lease.release);
     scored.catch(() => {}); // awaited in order below; an early failure must not be an unhandled rejection meanwhile
     return scored;
   };
@@ -117,6 +129,9 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
     // What is still being scored is not wanted any more; its rejections are already caught.
     pending.length = 0;
     throw error;
+  } finally {
+    // A message cut short by the end of the stream was never scored.
+    for (const lease of leases.splice(0)) lease.release();
   }
 }
 

@@ -14,6 +14,7 @@ import { ServiceError } from '../rpc/codes.js';
 import { blockTransfers } from '../tasks/cohort-tasks.js';
 import type { ResultOf, ScoreTask, TaskFailure, ValidateTask, WorkerInit, WorkerTask } from '../tasks/protocol.js';
 import { mayUse } from '../tasks/catalog.js';
+import { markStarted, type StartedFlag } from '../pool/task-abort.js';
 import { statsOf } from '../tasks/stats.js';
 import { fillPeers, scoreBlocks, streamCohorts } from './cohorts.js';
 import { RuleSetCache } from './rule-sets.js';
@@ -30,7 +31,9 @@ const busy = init.busyNanoseconds ? new BigInt64Array(init.busyNanoseconds) : un
 /** The tasks that need the engine (handle() makes one first). */
 const USES_ENGINE = new Set<WorkerTask['kind']>(['score', 'peers', 'score-blocks', 'stream-cohorts']);
 
-export default async function handle(task: WorkerTask): Promise<unknown> {
+export default async function handle(task: WorkerTask & { readonly started?: StartedFlag }): Promise<unknown> {
+  // Its caller gave up while it waited: its answer went out already, and its body may be another request's by now.
+  if (!markStarted(task.started)) return { kind: 'error', error: { code: 'canceled', message: 'canceled while queued' } } satisfies TaskFailure;
   const start = process.hrtime.bigint();
   try {
     return await answer(task);

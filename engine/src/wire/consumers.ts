@@ -1,5 +1,6 @@
 import { checkString, decodeString, WireReader, WireType } from './reader.js';
 import { scanWatch, type WatchValue } from './watch.js';
+import { copyBytes } from './shared-copy.js';
 
 // Field numbers of `Consumer` in proto/gridcode/v1/scoring.proto.
 const ID = 1;
@@ -102,7 +103,8 @@ export class ConsumerIndex {
 
   private copy(i: number, field: number, start: number, count: number, target: Uint8Array, at: number): void {
     if (start >= 0) {
-      target.set(this.bytes.subarray(start, start + count * 4), at);
+      // A body in shared memory (the gateway's body arena) is copied out at memcpy speed only so (shared-copy.ts).
+      copyBytes(target, this.bytes.subarray(start, start + count * 4), at);
       return;
     }
     // Rare: the floats came as several packed runs or unpacked; gather them in order.
@@ -112,7 +114,7 @@ export class ConsumerIndex {
       if (tag >>> 3 !== field) reader.skip(tag & 7);
       else if ((tag & 7) === WireType.bytes) {
         const length = reader.length();
-        target.set(this.bytes.subarray(reader.pos, reader.pos + length), at);
+        copyBytes(target, this.bytes.subarray(reader.pos, reader.pos + length), at);
         at += length;
         reader.pos += length;
       } else {

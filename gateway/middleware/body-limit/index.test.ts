@@ -12,8 +12,8 @@ function app(maxBytes?: number) {
 }
 
 describe('bodyLimit', () => {
-  it('sets the limit for the body reader (64 MiB by default)', async () => {
-    expect(await (await app().request('/', { method: 'POST' })).text()).toBe(String(64 * 1024 * 1024));
+  it('sets the limit for the body reader (128 MiB by default)', async () => {
+    expect(await (await app().request('/', { method: 'POST' })).text()).toBe(String(128 * 1024 * 1024));
     expect(await (await app(10).request('/', { method: 'POST', body: 'x', headers: { 'content-length': '10' } })).text()).toBe('10');
   });
 

@@ -7,7 +7,7 @@ import type { GatewayEnv } from '../../rpc/env.js';
 import { discardBody, isOpenHttp2Upload } from '../../protocols/http2-upload.js';
 
 export interface BodyLimitOptions {
-  /** Default 64 MiB. */
+  /** Default 128 MiB (DEFAULT_MAX_BODY_BYTES). */
   readonly maxBytes?: number | undefined;
 }
 

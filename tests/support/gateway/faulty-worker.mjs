@@ -10,7 +10,10 @@
 // In a part of a split batch, only the part holding that consumer meets it.
 // It also answers { kind: 'fault-probe' } with the engine instances this
 // thread made and which of them trapped or scored last, and { kind:
-// 'fault-sleep', ms } after `ms` (to keep a worker busy).
+// 'fault-sleep', ms } after `ms` (to keep a worker busy), and { kind:
+// 'fault-work', ms, seen } likewise, storing 1 in `seen` (an Int32Array's
+// SharedArrayBuffer) once started, for the test to see it running. Every task
+// is claimed first, as the real worker claims it (gateway/pool/task-abort.ts).
 import { threadId } from 'node:worker_threads';
 
 let instances = 0;
@@ -42,6 +45,7 @@ WebAssembly.instantiate = async (module, imports) => {
 const dist = new URL('../../../dist/', import.meta.url);
 const { default: handle } = await import(new URL('gateway/worker/score-worker.js', dist).href);
 const { scanRequest } = await import(new URL('engine/src/index.js', dist).href);
+const { markStarted } = await import(new URL('gateway/pool/task-abort.js', dist).href);
 
 /** Whether the consumers this task scores (all, or its part's) hold `marker`. */
 function holds(task, marker) {
@@ -55,7 +59,14 @@ function holds(task, marker) {
 }
 
 export default async function faulty(task) {
+  // Claimed as the real worker claims a task (the real one claims it again: a no-op).
+  if (!markStarted(task.started)) return { kind: 'error', error: { code: 'canceled', message: 'canceled while queued' } };
   if (task.kind === 'fault-probe') return { kind: 'probe', threadId, instances, trapped: [...trapped], lastUsed };
+  if (task.kind === 'fault-work') {
+    Atomics.store(new Int32Array(task.seen), 0, 1);
+    await new Promise((resolve) => setTimeout(resolve, task.ms));
+    return { kind: 'pong', threadId };
+  }
   if (task.kind === 'fault-sleep') {
     await new Promise((resolve) => setTimeout(resolve, task.ms));
     return { kind: 'pong', threadId };
