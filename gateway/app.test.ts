@@ -14,6 +14,7 @@ import {
 } from '../tests/support/gateway/fake-service.js';
 import { loadRegistry } from '../lib/proto-registry.js';
 import { ERROR_CODES, type ErrorCode } from './rpc/codes.js';
+import type { UnaryResponse } from './rpc/types.js';
 
 const URL = 'http://gw/gridcode.v1.ScoringService/ValidateRuleSet';
 
@@ -275,6 +276,23 @@ describe('body limits', () => {
     const refused = await post(app, body, { 'content-type': 'application/proto', 'content-length': String(body.byteLength + 1) });
     expect(refused.status).toBe(400);
     expect(events).toEqual(['allocate', 'release', 'allocate', 'release']);
+  });
+
+  it('answers a deadline at once, but gives the body back only when the service is done with it', async () => {
+    const events: string[] = [];
+    const bodies = { lease: () => ({ allocate: (n: number) => (events.push('allocate'), new SharedArrayBuffer(n)), release: () => void events.push('release') }) };
+    let finish!: (response: UnaryResponse) => void;
+    // A service that, like a worker running a task, goes on after the abort.
+    const service = { ...fakeService().service, ValidateRuleSet: () => new Promise<UnaryResponse>((resolve) => (finish = resolve)) };
+    const { app } = setup({ service, bodies });
+    const body = validateRequest('ctx');
+    const res = await post(app, body, { 'content-type': 'application/proto', 'content-length': String(body.byteLength), 'connect-timeout-ms': '30' });
+    expect(res.status).toBe(504);
+    expect(await res.json()).toMatchObject({ code: 'deadline_exceeded' });
+    expect(events).toEqual(['allocate']);
+    finish({ serialization: 'proto', bytes: new Uint8Array() });
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(events).toEqual(['allocate', 'release']);
   });
 });
 

@@ -33,7 +33,7 @@ export interface ScoringPoolOptions {
 
 export interface PoolStats {
   readonly threads: number;
-  /** Tasks waiting for a worker. */
+  /** Tasks waiting for a worker (not counting ones canceled while waiting, which a worker skips). */
   readonly queueSize: number;
   readonly maxQueue: number;
   /**
@@ -46,7 +46,7 @@ export interface PoolStats {
   readonly busySeconds: number;
   /** Tasks finished (done, failed or aborted). */
   readonly completed: number;
-  /** Tasks running now. */
+  /** Tasks on a worker now, including ones whose caller gave up (they run to their end: task-abort.ts). */
   readonly running: number;
   /** Workers that died (exited or crashed, not ended by the pool) and were replaced, since the pool started. */
   readonly workerDeaths: number;
@@ -105,17 +105,23 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
   const busyNanoseconds = new SharedArrayBuffer(BigInt64Array.BYTES_PER_ELEMENT);
   const busy = new BigInt64Array(busyNanoseconds);
   const workerData: WorkerInit = { module, busyNanoseconds, ...(options.engineMemoryBytes !== undefined ? { engineMemoryBytes: options.engineMemoryBytes } : {}) };
+  // No maxQueue for piscina: the pool refuses itself, not counting tasks canceled while queued
+  // (task-abort.ts: they stay in piscina's queue until a worker skips them, which takes no time).
   const piscina = new Piscina({
     filename: options.workerFile ?? defaultWorkerFile(),
     minThreads: threads,
     maxThreads: threads,
-    maxQueue,
     idleTimeout: Infinity,
     workerData,
   });
   const deaths = watchWorkerDeaths(piscina, options.logger ?? console);
   let closing = false;
-  let running = 0;
+  /** Tasks given to piscina and not settled there: queued, or on a worker (even if their caller gave up). */
+  let inPiscina = 0;
+  /** Of those, tasks whose caller canceled them before a worker started them. */
+  let canceledWaiting = 0;
+  const waiting = () => Math.max(0, piscina.queueSize - canceledWaiting);
+  const onWorkers = () => Math.max(0, inPiscina - piscina.queueSize);
   const pool: ScoringPool = {
     threads,
     get closing() {
@@ -123,31 +129,38 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
     },
     async run<T extends WorkerTask>(task: T, runOptions: RunOptions = {}): Promise<TaskAnswer<T>> {
       if (closing) throw new PoolClosedError('the scoring pool is shutting down');
-      const abort = taskAbort(runOptions.signal);
-      running++;
+      if (onWorkers() >= threads && waiting() >= maxQueue) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
+      let canceled = false;
+      const abort = taskAbort(runOptions.signal, () => {
+        canceled = true;
+        canceledWaiting++;
+      });
       try {
+        inPiscina++;
         const answer = piscina.run(abort.started ? { ...task, started: abort.started } : task, {
           ...(runOptions.transferList ? { transferList: [...runOptions.transferList] as never } : {}),
           ...(runOptions.filename ? { filename: runOptions.filename } : {}),
         }) as Promise<TaskAnswer<T>>; // what score-worker.ts answers a task of that kind
-        // A task answered early (canceled in the queue) still settles later, when a worker skips it.
-        answer.catch(() => {});
+        // A task answered early (canceled in the queue) still settles here later, when a worker skips it.
+        answer
+          .finally(() => {
+            inPiscina--;
+            if (canceled) canceledWaiting--;
+          })
+          .catch(() => {});
         return await abort.settle(answer);
       } catch (error) {
-        if (error instanceof Error && /task queue is at limit|no task queue available/i.test(error.message)) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
         if (error instanceof Error && error.name !== 'AbortError' && closing) throw new PoolClosedError('the scoring pool is shutting down');
         throw deaths.asDeath(error) ?? error;
-      } finally {
-        running--;
       }
     },
     stats: () => ({
       threads,
-      queueSize: piscina.queueSize,
+      queueSize: waiting(),
       maxQueue,
       busySeconds: Number(Atomics.load(busy, 0)) / 1e9,
       completed: piscina.completed,
-      running: Math.max(0, running - piscina.queueSize),
+      running: onWorkers(),
       workerDeaths: deaths.count,
     }),
     async close() {

@@ -11,7 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileEngine, RuleSetRegistry } from '../../engine/src/index.js';
 import type { EncodedResponse, TaskFailure } from '../tasks/protocol.js';
 import { FAULTY_WORKER, faultBatch, runForeign, scoreTask } from '../../tests/support/gateway/fault-batches.js';
-import { createScoringPool, WorkerDiedError, type ScoringPool } from './pool.js';
+import { createScoringPool, PoolFullError, WorkerDiedError, type ScoringPool } from './pool.js';
 
 const root = fileURLToPath(new URL('../..', import.meta.url));
 let dir: string;
@@ -129,6 +129,28 @@ describe('a task aborted while a worker runs it', () => {
       // The worker took the canceled task from the queue before that one, and skipped it.
       expect(Atomics.load(new Int32Array(queuedSeen), 0)).toBe(0);
       expect(pool.stats().workerDeaths).toBe(0);
+    });
+  });
+});
+
+describe('tasks canceled while queued', () => {
+  it('free their queue places at once: the queue refuses only live tasks', async () => {
+    const pool = await createScoringPool({ threads: 1, maxQueue: 2, module, workerFile: FAULTY_WORKER, logger: { error: () => {} } });
+    await closing(pool, async () => {
+      const busy = runForeign<{ threadId: number }>(pool, { kind: 'fault-sleep', ms: 400 });
+      const stop = new AbortController();
+      const queued = [0, 1].map(() => failure(runForeign(pool, { kind: 'fault-sleep', ms: 1 }, { signal: stop.signal })));
+      expect(pool.stats()).toMatchObject({ queueSize: 2, running: 1 });
+      await expect(runForeign(pool, { kind: 'fault-sleep', ms: 1 })).rejects.toBeInstanceOf(PoolFullError);
+      stop.abort();
+      for (const error of await Promise.all(queued)) expect(error.name).toBe('AbortError');
+      expect(pool.stats()).toMatchObject({ queueSize: 0, running: 1 });
+      // Two places again, while the canceled ones still sit in piscina's queue behind the busy worker.
+      const next = [runForeign<{ kind: string }>(pool, { kind: 'fault-sleep', ms: 1 }), runForeign<{ kind: string }>(pool, { kind: 'fault-sleep', ms: 1 })];
+      await expect(runForeign(pool, { kind: 'fault-sleep', ms: 1 })).rejects.toBeInstanceOf(PoolFullError);
+      for (const answer of await Promise.all(next)) expect(answer.kind).toBe('pong');
+      await busy;
+      expect(pool.stats()).toMatchObject({ queueSize: 0, running: 0 });
     });
   });
 });

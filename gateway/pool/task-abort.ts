@@ -34,7 +34,8 @@ export function abortError(reason: unknown): Error {
   return Object.assign(new Error('the task was aborted', { cause: reason }), { name: 'AbortError' });
 }
 
-export function taskAbort(signal: AbortSignal | undefined): TaskAbort {
+/** `onCanceled` is called when the caller's cancel wins (the task will be skipped, unread). */
+export function taskAbort(signal: AbortSignal | undefined, onCanceled?: () => void): TaskAbort {
   if (!signal) return { started: undefined, settle: (answer) => answer };
   if (signal.aborted) throw abortError(signal.reason);
   const started = new SharedArrayBuffer(Int32Array.BYTES_PER_ELEMENT);
@@ -45,7 +46,9 @@ export function taskAbort(signal: AbortSignal | undefined): TaskAbort {
       return new Promise<T>((resolve, reject) => {
         const onAbort = (): void => {
           // Canceled before any worker started it: no worker will read its body.
-          if (Atomics.compareExchange(flag, 0, WAITING, CANCELED) === WAITING) reject(abortError(signal.reason));
+          if (Atomics.compareExchange(flag, 0, WAITING, CANCELED) !== WAITING) return;
+          onCanceled?.();
+          reject(abortError(signal.reason));
         };
         signal.addEventListener('abort', onAbort, { once: true });
         answer

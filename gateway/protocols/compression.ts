@@ -48,6 +48,9 @@ export function inflateInto(input: Uint8Array, options: DecodeOptions): Promise<
     const chunks: Buffer[] = [];
     let total = 0;
     let failed = false;
+    // On failure the caller is answered at once and the request's buffers may go back to the body arena while
+    // zlib's thread-pool job still reads `input`: a benign race (it only reads, the SharedArrayBuffer stays alive
+    // while referenced, and what it inflates is dropped); waiting for it could mean inflating a bomb to its end.
     const fail = (error: unknown): void => {
       if (failed) return;
       failed = true;

@@ -47,12 +47,15 @@ export function parseUnaryFrame(body: Uint8Array): Frame {
 export class EnvelopePrefix {
   private readonly header = new Uint8Array(FRAME_HEADER_BYTES);
   private seen = 0;
+  /** Header plus payload length, once the header is in (read once: it is asked for every chunk). */
+  private total: number | undefined;
 
   observe(chunk: Uint8Array): void {
     if (this.seen >= FRAME_HEADER_BYTES) return;
     const part = chunk.subarray(0, FRAME_HEADER_BYTES - this.seen);
     this.header.set(part, this.seen);
     this.seen += part.byteLength;
+    if (this.seen === FRAME_HEADER_BYTES) this.total = FRAME_HEADER_BYTES + new DataView(this.header.buffer).getUint32(1, false);
   }
 
   /** The flags byte, once it is in. */
@@ -62,8 +65,7 @@ export class EnvelopePrefix {
 
   /** Header plus the payload length it announces; undefined until the 5 header bytes are in. */
   get frameBytes(): number | undefined {
-    if (this.seen < FRAME_HEADER_BYTES) return undefined;
-    return FRAME_HEADER_BYTES + new DataView(this.header.buffer).getUint32(1, false);
+    return this.total;
   }
 }
 

@@ -8,6 +8,7 @@ import type { Allocate, BodyMemory } from '../rpc/adapter.js';
 import { freshBodies, parseContentLength, readBody } from './body.js';
 import type { GatewayEnv } from '../rpc/env.js';
 import { sendReply } from './respond.js';
+import { untilAborted } from './until-aborted.js';
 
 export interface UnaryHandlerOptions {
   readonly service: ScoringService;
@@ -31,27 +32,17 @@ export function callService(
   context: CallContext,
   settled?: () => void,
 ): Promise<UnaryResponse> {
-  const { signal } = context;
-  if (signal.aborted) {
+  if (context.signal.aborted) {
     settled?.();
-    return Promise.reject(signal.reason);
+    return Promise.reject(context.signal.reason);
   }
-  return new Promise<UnaryResponse>((resolve, reject) => {
-    const onAbort = (): void => reject(signal.reason);
-    signal.addEventListener('abort', onAbort, { once: true });
-    let work: Promise<UnaryResponse>;
-    try {
-      work = handler(request, context);
-    } catch (err) {
-      work = Promise.reject(err);
-    }
-    work
-      .then(resolve, (err: unknown) => reject(signal.aborted ? signal.reason : err))
-      .finally(() => {
-        signal.removeEventListener('abort', onAbort);
-        settled?.();
-      });
-  });
+  let work: Promise<UnaryResponse>;
+  try {
+    work = handler(request, context);
+  } catch (err) {
+    work = Promise.reject(err);
+  }
+  return untilAborted(settled ? work.finally(settled) : work, context.signal);
 }
 
 function bodySource(c: Context<GatewayEnv>): BodySource {

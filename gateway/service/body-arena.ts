@@ -7,8 +7,8 @@
 // the copy, 5.1 % in the allocation; a fresh buffer cost 9 ms a request where
 // a reused one cost 6). A per-request SharedArrayBuffer was worse: a worker's
 // isolate does not count shared backing stores as external memory, so the
-// ones it had seen lived until its next full GC, and they piled up (2.3 GiB
-// peak for 55 MiB bodies).
+// ones it had seen lived until its next full GC, and they piled up (2.3–2.9
+// GiB peaks for 55 MiB bodies).
 //
 // So bodies from `minSlabBytes` on are read into SharedArrayBuffer slabs that
 // outlive requests: a slab goes to a worker without a copy or a transfer (any
@@ -25,7 +25,10 @@ export interface BodyArenaOptions {
    * Free slabs are kept for reuse while leased and free slabs together are
    * at most this many bytes. The leased ones are bounded by the admission
    * byte budget (maxInflightBytes, plus at most a quarter for the classes),
-   * so with that value the arena holds at most about 1.25 × the budget.
+   * so with that value the arena holds at most about 1.25 × the budget, plus
+   * the slabs of requests answered early (a deadline, a cancel) whose task a
+   * worker is still finishing: the budget is back at the answer, the slab
+   * only when no worker reads it.
    */
   readonly retainBytes: number;
   /** Bodies below this get an ArrayBuffer of their own (default 64 KiB). */
@@ -67,6 +70,7 @@ export class BodyArena implements BodyMemory {
     if (!Number.isInteger(options.retainBytes) || options.retainBytes < 0) throw new RangeError(`retainBytes must be a whole number of bytes, not ${options.retainBytes}`);
     this.retainBytes = options.retainBytes;
     this.minSlabBytes = options.minSlabBytes ?? DEFAULT_MIN_SLAB_BYTES;
+    if (!Number.isInteger(this.minSlabBytes) || this.minSlabBytes < 1) throw new RangeError(`minSlabBytes must be a whole number of bytes from 1, not ${this.minSlabBytes}`);
   }
 
   lease(): BodyLease {

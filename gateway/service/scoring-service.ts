@@ -5,7 +5,7 @@
 // ScoreBatch: the request buffer goes to one worker (shared when it is a
 // slab of the body arena, body-arena.ts, else in the transfer list). A body
 // from `splitThresholdBytes` on that arrives while at least two workers are
-// idle is scored by k workers, each its share of the consumers, and the
+// idle is scored by those k workers, each its share of the consumers, and the
 // parts' encoded results are concatenated here in request order; its cohorts
 // may span the parts (batch-cohorts.ts scores them as one). When the workers
 // are busy a split only adds work: every worker already has a request.
@@ -116,8 +116,9 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
     const serialization = request.serialization;
     const catalog = catalogOf(registry.snapshot);
     const base = { kind: 'score' as const, catalog, tenant: taskTenant(context.tenant), limits: workerLimits, response: serialization };
-    const k = pool.threads;
-    if (k < 2 || request.length < limits.splitThresholdBytes || !idleWorkers(pool.stats(), 2)) {
+    // As many parts as workers are idle now: with fewer than two, a split would only queue behind busy ones.
+    const k = request.length < limits.splitThresholdBytes ? 0 : idleWorkers(pool.stats());
+    if (k < 2) {
       const moved = movable(request);
       const task: WholeBatchTask = { ...base, request: serialization, ...moved.body };
       const result = await run(task, context, moved.transferList);
@@ -295,9 +296,9 @@ export function createScoringService(options: ScoringServiceOptions): GatewaySco
   };
 }
 
-/** Whether at least `n` workers are idle: none waiting in the queue, and `n` not running a task. */
-function idleWorkers(stats: PoolStats, n: number): boolean {
-  return stats.queueSize === 0 && stats.threads - stats.running >= n;
+/** Workers with nothing to do: none while tasks wait in the queue. */
+function idleWorkers(stats: PoolStats): number {
+  return stats.queueSize === 0 ? Math.max(0, stats.threads - stats.running) : 0;
 }
 
 function taskTenant(tenant: Tenant): TaskTenant {

@@ -22,6 +22,7 @@ import { freshBodies } from '../protocols/body.js';
 import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
 import type { ScorePart, StreamHeader } from '../tasks/protocol.js';
 import { MessageReader } from '../protocols/message-reader.js';
+import { untilAborted } from '../protocols/until-aborted.js';
 import { isBusy, pause } from './busy.js';
 import type { StreamReplyWriter } from './reply-writer.js';
 import { StreamResponses } from './responses.js';
@@ -75,10 +76,13 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
     if (!(await writer.send(message))) throw signal.aborted ? signal.reason : new ServiceError('canceled', 'the client went away');
   };
   // In request order: phase 2 of the cohorts runs here, one message after another.
-  const emit = async (part: ScorePart): Promise<void> => send(responses.next(await cohorts.settle(part, header!)));
+  // Every wait on a worker ends as soon as the stream is aborted (deadline, cancel, shutdown): a task a worker
+  // started runs to its end, and only its own promise, not the stream's status, waits for it (until-aborted.ts).
+  const emit = async (part: ScorePart): Promise<void> => send(responses.next(await untilAborted(cohorts.settle(part, header!), signal)));
   const scoreMessage = (message: Uint8Array, streamHeader: StreamHeader | undefined): Promise<ScorePart> => {
     const lease = leases.shift()!;
-    const scored = score(message, streamHeader, context, options).finally(lease.release);
+    // The lease goes back when the worker is done with the message, which may be after the stream ended.
+    const scored = untilAborted(score(message, streamHeader, context, options).finally(lease.release), signal);
     scored.catch(() => {}); // awaited in order below; an early failure must not be an unhandled rejection meanwhile
     return scored;
   };
@@ -123,7 +127,7 @@ export async function runScoreStream(chunks: AsyncIterable<Uint8Array>, writer: 
     }
     if (reader.midMessage) throw new ServiceError('invalid_argument', 'the request stream ended inside a message (shorter than its length prefix)');
     while (pending.length > 0) await emit(await pending.shift()!);
-    await send(responses.last(await cohorts.finish(header)));
+    await send(responses.last(await untilAborted(cohorts.finish(header), signal)));
     return { requestBytes, messages, consumers: responses.consumers };
   } catch (error) {
     // What is still being scored is not wanted any more; its rejections are already caught.

@@ -9,7 +9,10 @@
 // whatever offset their field tags leave. So a misaligned copy is staged
 // through a small private buffer, placed so that the shared side's copy is
 // aligned (two fast copies instead of one slow one). Neither side shared: a
-// plain set(), which is memcpy.
+// plain set(), which is memcpy. Limits: with both sides shared and
+// misaligned the first of the two copies is still byte by byte (no caller
+// does that); and ranges overlapping in one buffer are not supported (set()
+// would copy them as if through a temporary; no caller overlaps).
 
 /** Staging space: bytes per piece of a staged copy (a multiple of 8). */
 const STAGE_BYTES = 64 * 1024;

@@ -12,8 +12,8 @@
 // thread made and which of them trapped or scored last, and { kind:
 // 'fault-sleep', ms } after `ms` (to keep a worker busy), and { kind:
 // 'fault-work', ms, seen } likewise, storing 1 in `seen` (an Int32Array's
-// SharedArrayBuffer) once started, for the test to see it running. Every task
-// is claimed first, as the real worker claims it (gateway/pool/task-abort.ts).
+// SharedArrayBuffer) once started, for the test to see it running. These are
+// claimed first, as the real worker claims its tasks (gateway/pool/task-abort.ts).
 import { threadId } from 'node:worker_threads';
 
 let instances = 0;
@@ -59,8 +59,8 @@ function holds(task, marker) {
 }
 
 export default async function faulty(task) {
-  // Claimed as the real worker claims a task (the real one claims it again: a no-op).
-  if (!markStarted(task.started)) return { kind: 'error', error: { code: 'canceled', message: 'canceled while queued' } };
+  // Its own kinds are claimed here as the real worker claims a task; the others, by the real worker.
+  if (String(task.kind).startsWith('fault-') && !markStarted(task.started)) return { kind: 'error', error: { code: 'canceled', message: 'canceled while queued' } };
   if (task.kind === 'fault-probe') return { kind: 'probe', threadId, instances, trapped: [...trapped], lastUsed };
   if (task.kind === 'fault-work') {
     Atomics.store(new Int32Array(task.seen), 0, 1);
