@@ -122,6 +122,8 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
   let canceledWaiting = 0;
   const waiting = () => Math.max(0, piscina.queueSize - canceledWaiting);
   const onWorkers = () => Math.max(0, inPiscina - piscina.queueSize);
+  // Workers up or starting (fewer than `threads` while piscina has given up replacing a failing one).
+  const places = () => Math.min(threads, piscina.threads.length);
   const pool: ScoringPool = {
     threads,
     get closing() {
@@ -129,9 +131,12 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
     },
     async run<T extends WorkerTask>(task: T, runOptions: RunOptions = {}): Promise<TaskAnswer<T>> {
       if (closing) throw new PoolClosedError('the scoring pool is shutting down');
-      if (onWorkers() >= threads && waiting() >= maxQueue) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
+      if (onWorkers() >= places() && waiting() >= maxQueue) throw new PoolFullError(`the scoring queue is full (${maxQueue} waiting)`);
       let canceled = false;
+      let settled = false;
       const abort = taskAbort(runOptions.signal, () => {
+        // A cancel that lands after piscina settled the task (its worker died unclaimed) has nothing left to count.
+        if (settled) return;
         canceled = true;
         canceledWaiting++;
       });
@@ -144,6 +149,7 @@ export async function createScoringPool(options: ScoringPoolOptions = {}): Promi
         // A task answered early (canceled in the queue) still settles here later, when a worker skips it.
         answer
           .finally(() => {
+            settled = true;
             inPiscina--;
             if (canceled) canceledWaiting--;
           })

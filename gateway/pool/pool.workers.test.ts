@@ -151,6 +151,11 @@ describe('tasks canceled while queued', () => {
       for (const answer of await Promise.all(next)) expect(answer.kind).toBe('pong');
       await busy;
       expect(pool.stats()).toMatchObject({ queueSize: 0, running: 0 });
+      // The canceled ones no longer count at all: the queue is full again at exactly two waiting.
+      const again = runForeign(pool, { kind: 'fault-sleep', ms: 200 });
+      const fill = [0, 1].map(() => runForeign(pool, { kind: 'fault-sleep', ms: 1 }));
+      await expect(runForeign(pool, { kind: 'fault-sleep', ms: 1 })).rejects.toBeInstanceOf(PoolFullError);
+      await Promise.all([again, ...fill]);
     });
   });
 });

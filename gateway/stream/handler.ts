@@ -2,6 +2,7 @@
 // HTTP/2 port, behind the rpc, deadline and auth middleware. It ties the
 // request's chunks, the pipeline and the reply writer together, and reports
 // the call once (the rpc middleware's outcome) however it ended.
+import { setMaxListeners } from 'node:events';
 import { Http2ServerRequest } from 'node:http2';
 import { RESPONSE_ALREADY_SENT } from '@hono/node-server/utils/response';
 import type { Context } from 'hono';
@@ -47,6 +48,9 @@ export function scoreStreamHandler(options: ScoreStreamHandlerOptions) {
     // The call's own signal, plus shutdown's: a stream cut at the shutdown timeout says so.
     const stop = new AbortController();
     const signal = AbortSignal.any([c.get('signal'), stop.signal]);
+    // Each message being scored listens to it twice (the pool's task, the wait for its answer), and 2 × workers
+    // are scored at once: Node's default of 10 listeners would warn of a leak from 3 workers on.
+    setMaxListeners(4 * options.maxInFlight + 16, signal);
     const writer = new StreamReplyWriter(outgoing, rpc.protocol === 'grpc' ? 'grpc' : 'connect', rpc.serialization, { 'x-request-id': c.get('requestId') }, signal);
     const deadline = c.get('deadline');
     const context: CallContext = { method: 'ScoreStream', protocol: rpc.protocol, requestId: c.get('requestId'), tenant: c.get('tenant'), signal, ...(deadline === undefined ? {} : { deadline }) };
