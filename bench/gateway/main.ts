@@ -20,7 +20,7 @@ import { bodiesBySize } from './population.js';
 import { InProcessScorer, STAGES, totalSeconds, type StageTimes } from './in-process.js';
 import { loadRow, type LoadTarget } from './load.js';
 import { printReport, unexpectedLines, type Row, type Skipped } from './report.js';
-import { loadNow, machineInfo, mib, RssSampler, startGateway, thousands, type StartedGateway } from './server.js';
+import { bodyLimitArgs, limitsLine, loadNow, machineInfo, mib, RssSampler, startGateway, thousands, type StartedGateway } from './server.js';
 import { streamRow } from './stream-row.js';
 
 const USAGE = `usage: npm run bench:gateway -- [options]
@@ -92,8 +92,7 @@ async function main(argv: readonly string[]): Promise<number> {
   let queue: LoadTarget['queue'];
   let bodyLimit: number | undefined;
   if (args.url === undefined) {
-    // The documented defaults, unless a body needs more.
-    const extra = largest > DEFAULT_MAX_BODY_BYTES ? ['--max-body-bytes', String(2 ** Math.ceil(Math.log2(largest + 1)))] : [];
+    const extra = bodyLimitArgs(largest);
     if (args.workers !== undefined) extra.push('--workers', String(args.workers));
     // The limits the gateway will run with, resolved as it resolves them (defaults, GRIDCODE_* variables, these flags): maxQueue and the body limit are not in /metrics.
     const config = await loadConfig({ argv: extra, env: process.env });
@@ -101,8 +100,7 @@ async function main(argv: readonly string[]): Promise<number> {
     bodyLimit = config.maxBodyBytes;
     gateway = await startGateway(extra);
     log(gateway.readyLine);
-    const raised = config.maxBodyBytes > DEFAULT_MAX_BODY_BYTES ? ` (raised by the benchmark from the default ${mib(DEFAULT_MAX_BODY_BYTES)} to fit its largest body)` : '';
-    log(`its limits: maxInflightBytes ${mib(config.maxInflightBytes)}, maxBodyBytes ${mib(config.maxBodyBytes)}${raised}, maxQueue ${config.maxQueue}; each size is run with as many connections as they allow, up to ${args.connections}`);
+    log(`${limitsLine(config)}; each size is run with as many connections as they allow, up to ${args.connections}`);
   } else if (largest > DEFAULT_MAX_BODY_BYTES) {
     log(`note: the largest body is ${mib(largest)}; the gateway's maxBodyBytes must allow it (the default is ${mib(DEFAULT_MAX_BODY_BYTES)})`);
   }

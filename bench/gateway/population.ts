@@ -52,7 +52,7 @@ export async function openPopulation(spec: PopulationSpec, options: { readonly f
 }
 
 /** Distinct request bodies per size: about 2,000–10,000 consumers of each, so that every connection does not send the same bytes. */
-export function bodiesFor(size: number): number {
+function bodiesFor(size: number): number {
   return Math.max(1, Math.min(20, Math.floor(4000 / size)));
 }
 

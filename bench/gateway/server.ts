@@ -8,6 +8,8 @@ import { Agent, request } from 'node:http';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { packageRoot } from '../../engine/src/package-root.js';
+import { DEFAULT_MAX_BODY_BYTES } from '../../gateway/protocols/body.js';
+import { mib } from './sizing.js';
 
 export const SCORE_PATH = '/gridcode.v1.ScoringService/ScoreBatch';
 
@@ -22,6 +24,21 @@ export interface StartedGateway {
   stop(): Promise<number | null>;
   /** The last lines of its stderr (for error messages). */
   stderrTail(): string;
+}
+
+/**
+ * The flags that keep a started gateway at its documented defaults unless a
+ * body of `largestBody` bytes needs more: then its body limit is raised to
+ * the next power of two above it (bench:gateway and bench:limits alike).
+ */
+export function bodyLimitArgs(largestBody: number): string[] {
+  return largestBody > DEFAULT_MAX_BODY_BYTES ? ['--max-body-bytes', String(2 ** Math.ceil(Math.log2(largestBody + 1)))] : [];
+}
+
+/** The limits a started gateway runs with, as the benchmarks print them (saying when the body limit was raised). */
+export function limitsLine(config: { readonly maxInflightBytes: number; readonly maxBodyBytes: number; readonly maxQueue: number; readonly workers: number }): string {
+  const raised = config.maxBodyBytes > DEFAULT_MAX_BODY_BYTES ? ` (raised by the benchmark from the default ${mib(DEFAULT_MAX_BODY_BYTES)} to fit its largest body)` : '';
+  return `its limits: maxInflightBytes ${mib(config.maxInflightBytes)}, maxBodyBytes ${mib(config.maxBodyBytes)}${raised}, maxQueue ${config.maxQueue}, workers ${config.workers}`;
 }
 
 /** Starts `node dist/gateway/main.js --port 0 --grpc-port 0 …extra` and waits for its ready line. */

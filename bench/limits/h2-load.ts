@@ -10,7 +10,7 @@
 import { connect, type ClientHttp2Session } from 'node:http2';
 import { encodeFrame } from '../../gateway/protocols/framing.js';
 import { collectH2Response, GRPC_CODE_NAMES } from '../../lib/wire-calls.js';
-import { percentile } from '../soak/report.js';
+import { percentile, round1 } from '../soak/report.js';
 import { SCORE_PATH } from '../gateway/server.js';
 import { openLoop, type OpenLoopRun } from './open-loop.js';
 
@@ -101,4 +101,3 @@ export async function h2OpenLoop(origin: string, framed: readonly Uint8Array[], 
   }
 }
 
-const round1 = (x: number) => Math.round(x * 10) / 10;

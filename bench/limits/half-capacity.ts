@@ -16,7 +16,7 @@ export const P99_TARGET_MS = 25;
 /** The share of the capacity row's ok requests/s asked. */
 export const CAPACITY_SHARE = 0.5;
 /** Requests in flight at most (lowered to what the gateway's byte budget and queue allow for the size's bodies). */
-export const MAX_IN_FLIGHT = 32;
+const MAX_IN_FLIGHT = 32;
 
 export interface HalfCapacityRow {
   readonly target: string;
@@ -76,7 +76,7 @@ export function halfCapacityRow(target: string, capacity: number, run: OpenLoopR
 }
 
 /** A row meets the target when each of its requests was answered ok and its p99 is within it. */
-export function meetsTarget(row: HalfCapacityRow): boolean {
+function meetsTarget(row: HalfCapacityRow): boolean {
   return row.ok === row.scheduled && row.p99_ms !== null && row.p99_ms <= P99_TARGET_MS;
 }
 

@@ -17,9 +17,8 @@
 import { Agent } from 'node:http';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../../gateway/ops/config.js';
-import { DEFAULT_MAX_BODY_BYTES } from '../../gateway/protocols/body.js';
 import { bodiesBySize } from '../gateway/population.js';
-import { loadNow, machineInfo, mib, postBatch, readSummary, startGateway } from '../gateway/server.js';
+import { bodyLimitArgs, limitsLine, loadNow, machineInfo, postBatch, readSummary, startGateway } from '../gateway/server.js';
 import { sizeConnections } from '../gateway/sizing.js';
 import { intOption } from '../gateway/target-args.js';
 import { startBare } from './bare-process.js';
@@ -88,8 +87,7 @@ async function main(argv: readonly string[]): Promise<number> {
   const spec = { days: args.days, pointsPerDay: args.points, startDate: '2024-03-04', seed: args.seed };
   const { bodies: populations } = await bodiesBySize(spec, args.batches, log);
   const largest = Math.max(...[...populations.values()].flat().map((b) => b.length));
-  // The gateway's documented defaults, unless a body needs more (as bench:gateway does).
-  const extra = largest > DEFAULT_MAX_BODY_BYTES ? ['--max-body-bytes', String(2 ** Math.ceil(Math.log2(largest + 1)))] : [];
+  const extra = bodyLimitArgs(largest);
   if (args.workers !== undefined) extra.push('--workers', String(args.workers));
   const config = await loadConfig({ argv: extra, env: process.env });
 
@@ -105,8 +103,7 @@ async function main(argv: readonly string[]): Promise<number> {
       void Promise.allSettled([bare.stop(), gateway.stop()]).then(() => process.exit(130));
     });
   }
-  const raised = config.maxBodyBytes > DEFAULT_MAX_BODY_BYTES ? ` (raised by the benchmark from the default ${mib(DEFAULT_MAX_BODY_BYTES)} to fit its largest body)` : '';
-  log(`its limits: maxInflightBytes ${mib(config.maxInflightBytes)}, maxBodyBytes ${mib(config.maxBodyBytes)}${raised}, maxQueue ${config.maxQueue}, workers ${config.workers}`);
+  log(limitsLine(config));
   log(`${gateway.readyLine}\nbare servers: node:http ${bare.http} (copying: fresh ${bare.fresh}, reused ${bare.reused}), node:http2 ${bare.h2} (pid ${bare.pid})`);
   // The gateway inherits this process's environment (startGateway), hence its UV_THREADPOOL_SIZE and NODE_OPTIONS.
   const measured = { pid: gateway.pid, origin: new URL(gateway.url), layout: nodeLayout(process.env) };

@@ -20,7 +20,7 @@ export interface Clock {
   sleepUntil(at: number, signal?: AbortSignal): Promise<void>;
 }
 
-export const realClock: Clock = {
+const realClock: Clock = {
   now: () => performance.now(),
   async sleepUntil(at, signal) {
     // setTimeout may fire a little early on a fractional delay: sleep again rather than start before the schedule.

@@ -4,7 +4,7 @@
 // the breakdown of where a gateway request's time goes (breakdown.ts), and
 // the gateway at half its capacity, open loop (half-capacity.ts).
 import { formatTable } from '../gateway/report.js';
-import { thousands } from '../gateway/server.js';
+import { mib, thousands } from '../gateway/server.js';
 import type { BreakdownRow, GatewayDetail } from './breakdown.js';
 import { printHalfCapacity, type HalfCapacity } from './half-capacity.js';
 import type { CpuUse } from './proc-cpu.js';
@@ -94,7 +94,7 @@ const fixed = (x: number | undefined, digits = 2) => (x === undefined || !Number
 
 export function printLimits(log: (line: string) => void, sizes: readonly SizeReport[]): void {
   for (const size of sizes) {
-    log(`\n${thousands(size.batch)} consumers per request (${(size.body_bytes / 2 ** 20).toFixed(1)} MiB bodies):`);
+    log(`\n${thousands(size.batch)} consumers per request (${mib(size.body_bytes)} bodies):`);
     log(
       formatTable([
         ['target', 'consumers/s', 'req/s', 'p50 ms', 'p99 ms', 'server CPU ms/req', 'server cores', 'bound by', 'not ok'],
@@ -126,7 +126,7 @@ export function printLimits(log: (line: string) => void, sizes: readonly SizeRep
 }
 
 /** ms with three significant digits; a negative difference is printed as it is (cpuMs prints NaN as '-'). */
-export const signedMs = (x: number) => (x < 0 ? `-${cpuMs(-x)}` : cpuMs(x));
+const signedMs = (x: number) => (x < 0 ? `-${cpuMs(-x)}` : cpuMs(x));
 
 export function printBreakdown(log: (line: string) => void, rows: readonly BreakdownRow[], details?: Readonly<Record<string, GatewayDetail>>): void {
   log("\nwhere a gateway request's time goes, ms per request (CPU rows: CPU time; wall rows: elapsed time at the server):");

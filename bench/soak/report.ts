@@ -79,7 +79,7 @@ export function summarize(tally: Tally, durationMs: number, rss: SoakSummary['rs
   };
 }
 
-const round1 = (x: number) => Math.round(x * 10) / 10;
+export const round1 = (x: number) => Math.round(x * 10) / 10;
 
 function table(rows: readonly (readonly (string | number)[])[]): string {
   const cells = rows.map((r) => r.map(String));

@@ -9,7 +9,7 @@
 import { copyBytes } from '../../engine/src/wire/shared-copy.js';
 import type { Allocate, Body } from '../rpc/adapter.js';
 import { ServiceError } from '../rpc/codes.js';
-import { tooLarge } from './body.js';
+import { tooLarge } from './body-too-large.js';
 import { EnvelopePrefix, FLAG_COMPRESSED, FRAME_HEADER_BYTES } from './framing.js';
 
 export interface SinkOptions {

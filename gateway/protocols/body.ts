@@ -10,6 +10,7 @@ import type { Allocate, Body, BodyMemory } from '../rpc/adapter.js';
 import { ServiceError } from '../rpc/codes.js';
 import { abandonUpload, AnnouncedLength, discardBody, isOpenHttp2Upload, resetWithin } from './http2-upload.js';
 import { Sink } from './body-sink.js';
+import { BodyTooLargeError } from './body-too-large.js';
 
 /** 128 MiB: room for a 10,000-consumer batch of 30 days × 96 readings (about 110 MiB of protobuf). */
 export const DEFAULT_MAX_BODY_BYTES = 128 * 1024 * 1024;
@@ -41,20 +42,7 @@ export interface ReadBodyOptions {
   readonly enveloped?: boolean | undefined;
 }
 
-/**
- * A body over the size limit: the one refusal an HTTP/2 upload is read to its
- * end for (see pumpNode). `invalid_argument`, not the retryable
- * `resource_exhausted`: the same request can never succeed (api.md, Errors).
- */
-export class BodyTooLargeError extends ServiceError {
-  constructor(readonly maxBytes: number) {
-    super('invalid_argument', `the request body is larger than the limit of ${maxBytes} bytes (maxBodyBytes); send fewer consumers per request, or use gzip`);
-  }
-}
-
-export function tooLarge(maxBytes: number): BodyTooLargeError {
-  return new BodyTooLargeError(maxBytes);
-}
+export { BodyTooLargeError, tooLarge } from './body-too-large.js';
 
 /** Parses a Content-Length header: undefined when absent, `invalid_argument` when malformed. */
 export function parseContentLength(value: string | null | undefined): number | undefined {

@@ -6,6 +6,7 @@
 import { copyBytes } from '../../engine/src/wire/shared-copy.js';
 import type { Allocate } from '../rpc/adapter.js';
 import { ServiceError } from '../rpc/codes.js';
+import { defaultAllocate } from './body.js';
 import { FRAME_HEADER_BYTES } from './framing.js';
 
 export class MessageReader {
@@ -23,7 +24,7 @@ export class MessageReader {
    */
   constructor(
     private readonly maxMessageBytes: number,
-    private readonly allocate: Allocate = (length) => new ArrayBuffer(length),
+    private readonly allocate: Allocate = defaultAllocate,
   ) {}
 
   /** The messages completed by `chunk`, in order; throws `invalid_argument` for a bad flag or an oversized message. */

@@ -6,7 +6,7 @@ import { METHODS, type AnyMethodName, type CallContext, type MethodName, type Sc
 import type { BodySource } from './body.js';
 import type { Allocate, BodyMemory } from '../rpc/adapter.js';
 import { freshBodies, parseContentLength, readBody } from './body.js';
-import type { GatewayEnv } from '../rpc/env.js';
+import type { GatewayEnv, RpcState } from '../rpc/env.js';
 import { sendReply } from './respond.js';
 import { untilAborted } from './until-aborted.js';
 
@@ -67,7 +67,7 @@ export function unaryHandler(options: UnaryHandlerOptions) {
     const lease = bodies.lease();
     let request: UnaryRequest;
     try {
-      request = await readMessage(c, lease.allocate);
+      request = await readMessage(c, rpc, lease.allocate);
     } catch (err) {
       // The service never saw the request: nothing else holds its buffers.
       lease.release();
@@ -90,8 +90,7 @@ export function unaryHandler(options: UnaryHandlerOptions) {
   };
 
   /** The request's message: its body read (limited), unframed and decompressed into memory from `allocate`. */
-  async function readMessage(c: Context<GatewayEnv>, allocate: Allocate): Promise<UnaryRequest> {
-    const rpc = c.get('rpc')!;
+  async function readMessage(c: Context<GatewayEnv>, rpc: RpcState, allocate: Allocate): Promise<UnaryRequest> {
     const signal = c.get('signal');
     const headers = c.req.raw.headers;
     const maxBytes = c.get('maxBodyBytes');

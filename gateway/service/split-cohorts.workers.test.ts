@@ -13,7 +13,7 @@ import { gridcode } from '#gen/scoring.js';
 import { BLOCK_LIMITS, compileEngine, consumerIds, FeatureEngine, parseBatchHeader, RuleSetRegistry, scanRequest } from '../../engine/src/index.js';
 import { encodeResponse, ResponseBuilder, responseJson } from '../../engine/src/codec/index.js';
 import { createScoringPool, type ScoringPool } from '../pool/pool.js';
-import type { CallContext, Serialization, UnaryRequest } from '../rpc/types.js';
+import type { CallContext } from '../rpc/types.js';
 import { createScoringService, type GatewayScoringService } from './scoring-service.js';
 import { slabRequest } from '../../tests/support/gateway/slab-request.js';
 import { PEER_RULE_SET } from '../../tests/support/gateway/peer-rule-set.js';
